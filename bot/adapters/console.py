@@ -1,0 +1,234 @@
+"""A terminal chat with the bot: no token, same handlers, same database.
+
+Lines typed are messages from the current simulated user. Console commands start with ":":
+  :as NAME       switch to another simulated user (e.g. :as organizer, :as buyer2)
+  :users         list the users seen in this session
+  :photo [TEXT]  send a photo (with an optional caption)
+  :file NAME     send a document called NAME
+  :help          this help
+  :quit          leave
+`#N` presses button N of the last message shown to the current user. Messages the bot sends
+to other users (notifications, broadcasts) are printed as they are delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.dispatcher import Dispatcher
+from bot.core.events import (
+    Attachment,
+    AttachmentKind,
+    Chat,
+    EventKind,
+    Incoming,
+    Sender,
+    parse_command,
+)
+from bot.core.replies import Button, Reply
+from storage.models import OutboxKind, OutboxMessage, OutboxStatus, User
+from storage.repositories.outbox import OutboxReader
+from storage.types import utcnow
+
+PLATFORM = "console"
+DEFAULT_USER = "buyer"
+CONSOLE_HELP = __doc__.split("\n\n", 1)[1] if __doc__ else ""
+
+
+class ConsoleAdapter:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        out: TextIO = sys.stdout,
+        user: str = DEFAULT_USER,
+        files_dir: Path | None = None,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.session_factory = session_factory
+        self.out = out
+        self.user = user
+        self.files_dir = files_dir
+        self.seen_users: list[str] = [user]
+        # Buttons of the last message each simulated user got, for "#N".
+        self._buttons: dict[str, list[Button]] = {}
+        self.running = True
+
+    # --- input ------------------------------------------------------------------------------
+
+    async def handle_line(self, line: str) -> None:
+        line = line.rstrip("\n")
+        stripped = line.strip()
+        if stripped.startswith(":"):
+            await self._console_command(stripped)
+            return
+        if stripped.startswith("#") and stripped[1:].isdigit():
+            await self._press(int(stripped[1:]))
+            return
+        command, args, _ = parse_command(line)
+        await self._feed(text=line, command=command, args=args)
+
+    async def _console_command(self, line: str) -> None:
+        name, _, rest = line[1:].partition(" ")
+        rest = rest.strip()
+        if name == "as" and rest:
+            self.user = rest.split()[0][:64]
+            if self.user not in self.seen_users:
+                self.seen_users.append(self.user)
+            self._print(f"(now you are {self.user})")
+        elif name == "users":
+            self._print("users: " + ", ".join(self.seen_users))
+        elif name == "photo":
+            photo = Attachment(AttachmentKind.PHOTO, f"console-photo-{uuid.uuid4().hex[:8]}")
+            await self._feed(text=rest, attachments=(photo,))
+        elif name == "file" and rest:
+            file_name, _, caption = rest.partition(" ")
+            doc = Attachment(
+                AttachmentKind.DOCUMENT, f"console-doc-{uuid.uuid4().hex[:8]}", file_name=file_name
+            )
+            await self._feed(text=caption, attachments=(doc,))
+        elif name in ("quit", "exit", "q"):
+            self.running = False
+        else:
+            self._print(CONSOLE_HELP)
+
+    async def _press(self, number: int) -> None:
+        buttons = self._buttons.get(self.user, [])
+        if not 1 <= number <= len(buttons):
+            self._print(f"(no button #{number} here)")
+            return
+        button = buttons[number - 1]
+        if button.url:
+            self._print(f"(link: {button.url})")
+            return
+        await self._feed(kind=EventKind.BUTTON, payload=button.payload)
+
+    async def _feed(
+        self,
+        *,
+        text: str = "",
+        command: str | None = None,
+        args: str = "",
+        kind: EventKind = EventKind.MESSAGE,
+        payload: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
+    ) -> None:
+        event = Incoming(
+            platform=PLATFORM,
+            # Random ids: a console session restarted against the same database must not
+            # collide with update ids it already recorded.
+            update_id=uuid.uuid4().hex,
+            sender=Sender(external_id=self.user, name=self.user),
+            chat=Chat(external_id=self.user),
+            kind=kind,
+            text=text,
+            command=command,
+            args=args,
+            payload=payload,
+            attachments=attachments,
+        )
+        replies = await self.dispatcher.feed(event)
+        self._show(self.user, replies, prefix="bot")
+        await self.deliver_outbox()
+
+    # --- output -----------------------------------------------------------------------------
+
+    async def deliver_outbox(self, now: datetime | None = None) -> int:
+        """Print queued messages for console users, as a platform sender would deliver them."""
+        delivered = 0
+        async with self.session_factory() as session, session.begin():
+            reader = OutboxReader(session)
+            for message in await reader.due(PLATFORM, now or utcnow()):
+                await self._deliver(session, message)
+                delivered += 1
+        return delivered
+
+    async def _deliver(self, session: AsyncSession, message: OutboxMessage) -> None:
+        recipient = message.chat_id
+        if message.recipient_id is not None:
+            user = await session.scalar(select(User).where(User.id == message.recipient_id))
+            if user is not None and not self._allowed(user, message):
+                message.status = OutboxStatus.SKIPPED
+                message.last_error = "notifications not allowed"
+                return
+        self._show(recipient, [Reply.from_json(message.body)], prefix=f"📨 to {recipient}")
+        message.status = OutboxStatus.SENT
+        message.sent_at = utcnow()
+        message.attempts += 1
+
+    @staticmethod
+    def _allowed(user: User, message: OutboxMessage) -> bool:
+        return message.kind is OutboxKind.ANSWER or user.notifications_allowed
+
+    def _show(self, user: str, replies: Iterable[Reply], *, prefix: str) -> None:
+        for reply in replies:
+            indent = " " * (len(prefix) + 2)
+            lines = reply.text.splitlines() or [""]
+            self._print(f"{prefix}: {lines[0]}")
+            for line in lines[1:]:
+                self._print(f"{indent}{line}" if line else "")
+            if reply.photo is not None:
+                self._print(f"{indent}🖼 photo")
+            if reply.document is not None:
+                self._print(
+                    f"{indent}📎 {reply.document.file_name} ({len(reply.document.content)} bytes)"
+                )
+                self._save(reply.document.file_name, reply.document.content)
+            flat = [button for row in reply.buttons for button in row]
+            if flat:
+                self._buttons[user] = flat
+                number = 0
+                for row in reply.buttons:
+                    cells = []
+                    for button in row:
+                        number += 1
+                        cells.append(f"[#{number} {button.text}]")
+                    self._print(indent + " ".join(cells))
+
+    def _save(self, name: str, content: bytes) -> None:
+        if self.files_dir is None:
+            return
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        (self.files_dir / Path(name).name).write_bytes(content)
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    # --- loops ------------------------------------------------------------------------------
+
+    async def run_script(self, lines: Iterable[str]) -> None:
+        """Play a conversation, echoing each input line: the output reads as a transcript."""
+        for raw in lines:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("//"):
+                continue
+            self._print(f"{self.user}> {line}")
+            await self.handle_line(line)
+            if not self.running:
+                break
+
+    async def run_interactive(self, stdin: TextIO = sys.stdin) -> None:
+        self._print(
+            "Console bot. Type /start, or :help for console commands. "
+            f"You are {self.user}; try :as organizer."
+        )
+        while self.running:
+            self.out.write(f"{self.user}> ")
+            self.out.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            try:
+                await self.handle_line(line)
+            except Exception as exc:  # the console must survive anything a person types
+                self._print(f"(console error: {exc})")

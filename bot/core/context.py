@@ -1,0 +1,122 @@
+"""What a handler gets: the event, the user, their language, the database, the dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.core.events import Incoming
+from bot.core.replies import Button, Document, Photo, Reply
+from bot.core.router import Router
+from bot.settings import Settings
+from bot.texts import Texts, Translator
+from storage.models import Organizer, OutboxKind, User
+from storage.uow import UnitOfWork
+
+
+class Dialog:
+    """The user's current multi-step form, persisted with the update's transaction."""
+
+    def __init__(self, uow: UnitOfWork, user_id: int) -> None:
+        self._uow = uow
+        self._user_id = user_id
+        self.name: str | None = None
+        self.step: str | None = None
+        self.data: dict[str, Any] = {}
+
+    async def load(self) -> None:
+        state = await self._uow.dialogs.get(self._user_id)
+        if state is not None:
+            self.name, self.step, self.data = state.dialog, state.step, dict(state.data)
+
+    @property
+    def active(self) -> bool:
+        return self.name is not None
+
+    async def start(self, name: str, step: str, data: dict[str, Any] | None = None) -> None:
+        self.name, self.step, self.data = name, step, dict(data or {})
+        await self._save()
+
+    async def goto(self, step: str, **updates: Any) -> None:
+        if self.name is None:
+            raise RuntimeError("no dialog to continue")
+        self.step = step
+        self.data.update(updates)
+        await self._save()
+
+    async def update(self, **updates: Any) -> None:
+        """Keep what the user entered without moving on."""
+        assert self.step is not None
+        await self.goto(self.step, **updates)
+
+    async def finish(self) -> None:
+        self.name, self.step, self.data = None, None, {}
+        await self._uow.dialogs.clear(self._user_id)
+
+    async def _save(self) -> None:
+        assert self.name is not None and self.step is not None
+        await self._uow.dialogs.save(self._user_id, self.name, self.step, self.data)
+
+
+@dataclass
+class Context:
+    event: Incoming
+    uow: UnitOfWork
+    user: User
+    organizer: Organizer | None
+    is_admin: bool
+    texts: Texts
+    settings: Settings
+    dialog: Dialog
+    clock: Callable[[], datetime]
+    router: Router
+    # The command's arguments (typed after it, or carried by a command button).
+    args: str = ""
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.user.language
+
+    @property
+    def t(self) -> Translator:
+        return self.texts.translator(self.user.language)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def answer(
+        self,
+        text: str,
+        buttons: list[list[Button]] | None = None,
+        *,
+        photo: Photo | None = None,
+        document: Document | None = None,
+        edit: bool = False,
+    ) -> None:
+        """Reply in the chat the update came from (sent right after the update commits)."""
+        self.replies.append(
+            Reply(text=text, buttons=buttons or [], photo=photo, document=document, edit=edit)
+        )
+
+    def say(self, key: str, buttons: list[list[Button]] | None = None, **args: Any) -> None:
+        """`answer` with a text key in the user's language."""
+        self.answer(self.t(key, **args), buttons)
+
+    async def notify(
+        self,
+        recipient: User,
+        key: str,
+        *,
+        kind: OutboxKind = OutboxKind.NOTIFICATION,
+        buttons: list[list[Button]] | None = None,
+        dedup_key: str | None = None,
+        **args: Any,
+    ) -> None:
+        """Queue a message to another user, in their language, in this transaction."""
+        text = self.texts.get(recipient.language, key, **args)
+        await self.uow.outbox.enqueue(
+            recipient, Reply(text=text, buttons=buttons or []), kind, dedup_key=dedup_key
+        )

@@ -1,0 +1,181 @@
+"""The platform-neutral dispatcher: one update in, replies out, exactly once.
+
+For every update it opens one transaction that
+1. claims the update id (a redelivered update is acknowledged and ignored),
+2. loads or creates the user and their roles, language and dialog,
+3. routes to a handler inside a savepoint, so a polite refusal (`UserError`) or a bug undoes
+   the handler's changes but still records the update and the user,
+and commits. Replies are returned to the adapter only after the commit succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.context import Context, Dialog
+from bot.core.errors import UserError
+from bot.core.events import ChatKind, EventKind, Incoming
+from bot.core.payloads import CommandPayload, Payload, PayloadError
+from bot.core.replies import Reply
+from bot.core.router import Role, Router
+from bot.settings import Settings
+from bot.texts import Texts
+from storage.types import utcnow
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+# Longer texts are refused rather than stored: no field in the product needs more, and it is
+# Telegram's own message limit.
+MAX_TEXT_LENGTH = 4096
+# The console has no accounts; whoever runs it owns the instance, so this user is its admin.
+CONSOLE_ADMIN = "admin"
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        router: Router,
+        session_factory: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        texts: Texts,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.router = router
+        self.session_factory = session_factory
+        self.settings = settings
+        self.texts = texts
+        self.clock = clock
+
+    async def feed(self, event: Incoming) -> list[Reply]:
+        if self._ignored(event):
+            return []
+        lang = self.texts.pick_language(event.sender.language_code)
+        try:
+            async with self.session_factory() as session, session.begin():
+                uow = UnitOfWork(session)
+                if not await uow.processed.claim(event.platform, event.bot_key, event.update_id):
+                    log.info("update %s/%s seen before: ignored", event.platform, event.update_id)
+                    return []
+                ctx = await self._context(uow, event)
+                lang = ctx.user.language
+                try:
+                    async with session.begin_nested():
+                        await self._route(ctx)
+                except UserError as exc:
+                    ctx.replies = [Reply(self.texts.get(lang, exc.key, **exc.args_))]
+                except PayloadError as exc:
+                    log.warning("bad payload %r from %s: %s", event.payload, event.sender, exc)
+                    ctx.replies = [Reply(self.texts.get(lang, "error-button-outdated"))]
+                except Exception:
+                    log.exception("handler failed on update %s", event.update_id)
+                    ctx.replies = [Reply(self.texts.get(lang, "error-internal"))]
+            return ctx.replies
+        except Exception:
+            # The database itself failed (or the commit did): nothing was recorded, so a
+            # redelivery may try again; the person still gets an answer instead of silence.
+            log.exception("update %s could not be processed", event.update_id)
+            if event.chat.kind is ChatKind.PRIVATE:
+                return [Reply(self.texts.get(lang, "error-internal"))]
+            return []
+
+    def _ignored(self, event: Incoming) -> bool:
+        # In groups and channels only commands addressed to the bot and platform events count.
+        if event.kind is not EventKind.MESSAGE or event.chat.kind is ChatKind.PRIVATE:
+            return False
+        return not (event.command and event.addressed)
+
+    async def _context(self, uow: UnitOfWork, event: Incoming) -> Context:
+        now = self.clock()
+        user, _created = await uow.users.get_or_create(
+            event.platform,
+            event.sender.external_id,
+            name=event.sender.name,
+            username=event.sender.username,
+            language=self.texts.pick_language(event.sender.language_code),
+            bot_key=event.bot_key,
+            now=now,
+        )
+        organizer = await uow.users.organizer_of(user)
+        is_admin = self.settings.is_admin(event.platform, event.sender.external_id) or (
+            event.platform == "console" and event.sender.external_id == CONSOLE_ADMIN
+        )
+        dialog = Dialog(uow, user.id)
+        await dialog.load()
+        return Context(
+            event=event,
+            uow=uow,
+            user=user,
+            organizer=organizer,
+            is_admin=is_admin,
+            texts=self.texts,
+            settings=self.settings,
+            dialog=dialog,
+            clock=self.clock,
+            router=self.router,
+            args=event.args,
+        )
+
+    async def _route(self, ctx: Context) -> None:
+        event = ctx.event
+        if event.kind is EventKind.BUTTON:
+            await self._button(ctx, event.payload or "")
+            return
+        if event.kind is not EventKind.MESSAGE:
+            handler = self.router.events.get(event.kind)
+            if handler is not None:
+                await handler(ctx)
+            return
+        if len(event.text) > MAX_TEXT_LENGTH:
+            raise UserError("error-text-too-long", limit=MAX_TEXT_LENGTH)
+        command = event.command
+        if command is None and event.bare_commands and event.text:
+            word, _, rest = event.text.strip().partition(" ")
+            if self.router.resolve_command(word) is not None:
+                command, ctx.args = word, rest.strip()
+        if command is not None:
+            await self._command(ctx, command)
+            return
+        if ctx.dialog.active:
+            step = self.router.steps.get((ctx.dialog.name or "", ctx.dialog.step or ""))
+            if step is None:
+                # The form changed in a new release; start over rather than guess.
+                await ctx.dialog.finish()
+                raise UserError("dialog-expired")
+            await step(ctx)
+            return
+        if self.router.fallback is not None:
+            await self.router.fallback(ctx)
+
+    async def _command(self, ctx: Context, name: str) -> None:
+        route = self.router.resolve_command(name)
+        if route is None:
+            raise UserError("unknown-command", command=name[:32])
+        if ctx.event.chat.kind is not ChatKind.PRIVATE and not route.in_groups:
+            ctx.say("group-use-private")
+            return
+        self._check_role(ctx, route.role)
+        await route.handler(ctx)
+
+    async def _button(self, ctx: Context, raw: str) -> None:
+        data = Payload.unpack(raw)
+        if isinstance(data, CommandPayload):
+            ctx.args = data.args
+            await self._command(ctx, data.name)
+            return
+        route = self.router.buttons.get(Payload.prefix_of(raw))
+        if route is None:
+            raise PayloadError(f"no handler for {raw!r}")
+        self._check_role(ctx, route.role)
+        await route.handler(ctx, data)
+
+    @staticmethod
+    def _check_role(ctx: Context, role: Role) -> None:
+        if role is Role.ORGANIZER and ctx.organizer is None:
+            raise UserError("need-organizer")
+        if role is Role.ADMIN and not ctx.is_admin:
+            raise UserError("need-admin")

@@ -1,0 +1,113 @@
+"""All configuration in one place, read from the environment and `.env`.
+
+Names are a public contract (deployment scripts rely on them), see README and `.env.example`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLATFORMS = ("telegram", "vk", "console")
+Language = Literal["ru", "en"]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.sqlite3"
+
+
+def _split_commas(value: object) -> object:
+    # Comma-separated lists are friendlier in .env files than JSON arrays.
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    vk_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    vk_api_url: str = "https://api.vk.com"
+    admin_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    default_language: Language = "ru"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("vk_tokens", "admin_ids", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        return _split_commas(value)
+
+    @field_validator("telegram_token", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Catch a pasted chat id or a truncated token at start-up, not at the first API call.
+        if value is not None:
+            bot_id, _, secret = value.get_secret_value().partition(":")
+            if not bot_id.isdigit() or len(secret) < 10:
+                raise ValueError("expected the form 123456789:AA... given by @BotFather")
+        return value
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _admin_ids_shape(cls, value: list[str]) -> list[str]:
+        normalized = []
+        for item in value:
+            platform, sep, user_id = item.partition(":")
+            platform = platform.strip().lower()
+            if not sep or platform not in PLATFORMS or not user_id.strip():
+                raise ValueError(f"{item!r} is not of the form platform:id, e.g. telegram:123")
+            normalized.append(f"{platform}:{user_id.strip()}")
+        return normalized
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "use sqlite+aiosqlite:///path/to/file.sqlite3 or "
+                "postgresql+asyncpg://user:password@host/database"
+            )
+        return value
+
+    @field_validator("telegram_api_url", "vk_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    def is_admin(self, platform: str, external_id: str) -> bool:
+        return f"{platform}:{external_id}" in self.admin_ids
+
+    def sqlite_path(self) -> Path | None:
+        """The database file for SQLite URLs, so start-up can create its folder."""
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix):
+            path = self.database_url[len(prefix) :].split("?", 1)[0]
+            return None if path in ("", ":memory:") else Path(path)
+        return None
+
+
+class SettingsError(Exception):
+    """A settings problem phrased as one line that names the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"Invalid setting {name}: {message}") from None

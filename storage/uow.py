@@ -1,0 +1,32 @@
+"""One unit of work per update or job: a session, its transaction, and the repositories."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.runtime import DialogRepository, ProcessedUpdateRepository
+from storage.repositories.users import UserRepository
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self.session)
+
+    @cached_property
+    def dialogs(self) -> DialogRepository:
+        return DialogRepository(self.session)
+
+    @cached_property
+    def processed(self) -> ProcessedUpdateRepository:
+        return ProcessedUpdateRepository(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)

@@ -1,0 +1,127 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL with TEST_DATABASE_URL),
+the real app wiring, and the console adapter as the simplest real front end."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App, create_app
+from bot.settings import Settings, load_settings
+from storage import migrate
+from storage.db import create_engine
+from storage.models import Base
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+
+class Clock:
+    """A clock tests can move: `clock.advance(hours=25)`."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+async def _fresh_postgres(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await migrate.upgrade(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per session: a SQLite file to copy, or the PostgreSQL schema to truncate."""
+    if PG_URL:
+        asyncio.run(_fresh_postgres(PG_URL))
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+
+    async def build() -> None:
+        engine = create_engine(url)
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(build())
+    return str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    if PG_URL:
+
+        async def truncate() -> None:
+            engine = create_engine(PG_URL)
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            async with engine.begin() as conn:
+                await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            await engine.dispose()
+
+        asyncio.run(truncate())
+        yield PG_URL
+        return
+    path = tmp_path / "bot.sqlite3"
+    shutil.copy(migrated_template, path)
+    yield f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
+    # Tests never read the developer's .env or environment tokens.
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_TOKEN", "VK_TOKENS", "ADMIN_IDS", "DEFAULT_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    return load_settings(database_url=database_url, admin_ids="telegram:1,vk:1")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
+    application = await create_app(settings, run_migrations=False)
+    application.dispatcher.clock = clock
+    yield application
+    await application.close()
+
+
+class ConsoleSession:
+    """Drive the console adapter like a person and read what it printed."""
+
+    def __init__(self, app: App) -> None:
+        self.out = io.StringIO()
+        self.adapter = ConsoleAdapter(app.dispatcher, app.session_factory, out=self.out)
+
+    async def say(self, *lines: str) -> str:
+        start = self.out.tell()
+        await self.adapter.run_script(lines)
+        return self.out.getvalue()[start:]
+
+    @property
+    def transcript(self) -> str:
+        return self.out.getvalue()
+
+
+@pytest.fixture
+def console(app: App) -> ConsoleSession:
+    return ConsoleSession(app)

@@ -1,0 +1,124 @@
+"""The foundation's conversation through the console adapter, in both languages."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.app import App
+from storage.models import DialogState, Organizer, User
+from tests.conftest import ConsoleSession
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_start_help_language_organizer_unknown_cancel(console: ConsoleSession) -> None:
+    out = await console.say("/start")
+    assert "Здравствуйте, buyer!" in out and "[#1 Помощь]" in out
+
+    out = await console.say("#1")
+    assert "Что я умею:" in out and "/lang — язык бота" in out
+    assert "Станьте организатором: /organizer" in out
+
+    out = await console.say("/lang")
+    assert "Выберите язык:" in out and "[#1 Русский] [#2 English]" in out
+    out = await console.say("#2")
+    assert "Done: I speak English now." in out
+
+    out = await console.say("/help")
+    assert "What I can do:" in out and "/cancel — leave a dialog" in out
+
+    out = await console.say("/frobnicate")
+    assert "There is no /frobnicate command." in out
+
+    out = await console.say("/organizer")
+    assert "How should buyers see you?" in out
+    out = await console.say("x")
+    assert "The name must be 2 to 64 characters" in out
+    out = await console.say("Visit https://evil.example")
+    assert "The name must be" in out
+    out = await console.say("/cancel")
+    assert "Cancelled." in out
+    out = await console.say("Anna")
+    assert "I didn't understand that." in out  # the dialog is gone
+
+    out = await console.say("/organizer")
+    out = await console.say("Anna's buys")
+    assert "Done, Anna's buys, you are an organizer!" in out
+    out = await console.say("/help")
+    assert "For organizers" not in out or "/organizer" in out
+    out = await console.say("/organizer")
+    assert "Organizer profile: Anna's buys" in out and "Pickup points: 0" in out
+
+    out = await console.say("/cancel")
+    assert "Nothing to cancel" in out
+
+    out = await console.say("/lang ru", "/organizer")
+    assert "Профиль организатора: Anna's buys" in out
+
+
+async def test_each_simulated_user_has_own_language_and_dialog(
+    console: ConsoleSession, app: App
+) -> None:
+    await console.say("/lang en", "/organizer")
+    out = await console.say(":as buyer2", "/start")
+    assert "(now you are buyer2)" in out and "Здравствуйте, buyer2!" in out
+    out = await console.say("Hello there")
+    assert "Я не понял сообщение." in out
+    out = await console.say(":as buyer", "Olga")
+    assert "Done, Olga, you are an organizer!" in out
+    async with app.session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(Organizer)) == 1
+        assert await session.scalar(select(func.count()).select_from(DialogState)) == 0
+        langs = dict((await session.execute(select(User.external_id, User.language))).all())
+    assert langs == {"buyer": "en", "buyer2": "ru"}
+
+
+async def test_half_filled_form_survives_a_restart(app: App, settings) -> None:
+    first = ConsoleSession(app)
+    await first.say("/organizer")
+    # A new adapter and dispatcher over the same database: the form is still there.
+    from bot.app import create_app
+
+    restarted = await create_app(settings, run_migrations=False)
+    try:
+        second = ConsoleSession(restarted)
+        out = await second.say("Maria")
+        assert "Готово, Maria, вы организатор!" in out
+    finally:
+        await restarted.close()
+
+
+async def test_empty_huge_and_attachment_messages(console: ConsoleSession) -> None:
+    out = await console.say(":photo")
+    assert "Я не понял сообщение." in out
+    await console.adapter.handle_line("   ")
+    assert "Я понимаю текст, команды и кнопки." in console.transcript
+    out = await console.say("а" * 10_000)
+    assert "не больше 4\u00a0096 символов" in out  # Fluent groups digits the Russian way
+    out = await console.say("#7")
+    assert "(no button #7 here)" in out
+
+
+def test_script_mode_prints_a_transcript(tmp_path: Path) -> None:
+    script = tmp_path / "demo.txt"
+    script.write_text(
+        "// a comment line is skipped\n/start\n/lang en\n/help\n/organizer\nDemo Org\n",
+        encoding="utf-8",
+    )
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "console", "--script", str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "buyer> /start"
+    assert "buyer> /lang en" in lines
+    assert "bot: Done, Demo Org, you are an organizer!" in lines
+    assert "Traceback" not in result.stdout + result.stderr
