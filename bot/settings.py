@@ -35,6 +35,21 @@ class Settings(BaseSettings):
     vk_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     vk_api_url: str = "https://api.vk.com"
     admin_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Webhook mode (Telegram): set TELEGRAM_WEBHOOK_URL to the public https address that
+    # reaches this process; otherwise the bot uses long polling.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_path: str = "/telegram/webhook"
+    telegram_webhook_host: str = "0.0.0.0"
+    telegram_webhook_port: int = Field(default=8080, ge=1, le=65535)
+
+    # Delivery limits (the platforms' published limits; lower them if you see 429s).
+    telegram_rate_global: float = Field(default=30.0, gt=0)  # messages per second, all chats
+    telegram_rate_private: float = Field(default=1.0, gt=0)  # per private chat, per second
+    telegram_rate_group_per_minute: float = Field(default=20.0, gt=0)  # per group, per minute
+    vk_rate_per_token: float = Field(default=20.0, gt=0)  # API calls per second per community
+    delivery_max_attempts: int = Field(default=8, ge=1, le=100)
+
     default_language: Language = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
@@ -43,7 +58,9 @@ class Settings(BaseSettings):
     def _comma_list(cls, value: object) -> object:
         return _split_commas(value)
 
-    @field_validator("telegram_token", mode="before")
+    @field_validator(
+        "telegram_token", "telegram_webhook_url", "telegram_webhook_secret", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -80,12 +97,21 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("telegram_api_url", "vk_api_url")
+    @field_validator("telegram_api_url", "vk_api_url", "telegram_webhook_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("telegram_webhook_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
 
     def is_admin(self, platform: str, external_id: str) -> bool:
         return f"{platform}:{external_id}" in self.admin_ids
