@@ -59,7 +59,7 @@ def help_text(ctx: Context) -> str:
         commands = [r for r in ctx.router.commands.values() if r.role is role and r.menu]
         if not commands:
             continue
-        lines += ["", title + ":"]
+        lines += ["", ctx.t(title) + ":"]
         lines += [f"/{r.name} — {ctx.t('cmd-' + r.name)}" for r in commands]
     if ctx.organizer is None:
         lines += ["", ctx.t("help-become-organizer")]
