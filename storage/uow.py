@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.runtime import DialogRepository, ProcessedUpdateRepository
+from storage.repositories.tasks import LeaseRepository, TaskRepository
 from storage.repositories.users import UserRepository
 
 
@@ -30,3 +31,11 @@ class UnitOfWork:
     @cached_property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.session)
+
+    @cached_property
+    def tasks(self) -> TaskRepository:
+        return TaskRepository(self.session)
+
+    @cached_property
+    def leases(self) -> LeaseRepository:
+        return LeaseRepository(self.session)

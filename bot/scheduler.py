@@ -1,0 +1,169 @@
+"""Time-driven work: referral rounds, payment reminders, answer deadlines.
+
+What must happen is a `ScheduledTask` row, written by the change that makes it necessary (in
+the same transaction). The scheduler never keeps its own copy of that truth:
+
+* APScheduler 3 (in memory) wakes us up at each known task's due time and sweeps
+  periodically for tasks written by other processes or missed while the bot was down;
+  nothing is pickled, so no job store can drift from the database.
+* Each task runs in its own transaction that locks the row, runs the handler and marks it
+  done together, so a task's effects (outbox messages, status changes) happen exactly once,
+  whether a timer, a sweep, a restart or a second process gets there first.
+* Only the holder of the "scheduler" lease runs tasks, so several bot workers may run
+  with one scheduling process at a time; a crashed holder's lease expires and another
+  takes over.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.texts import Texts
+from storage.models import ScheduledTask, TaskStatus
+from storage.types import utcnow
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "scheduler"
+
+
+class TaskContext:
+    """What a task handler gets: the unit of work of its transaction, the time and texts."""
+
+    def __init__(self, uow: UnitOfWork, now: datetime, texts: Texts, scheduler: Scheduler) -> None:
+        self.uow = uow
+        self.now = now
+        self.texts = texts
+        self.scheduler = scheduler
+
+
+TaskHandler = Callable[[TaskContext, ScheduledTask], Awaitable[None]]
+
+# Task kinds and their handlers, registered by the areas that own them (see `task_handler`).
+TASK_HANDLERS: dict[str, TaskHandler] = {}
+
+
+def task_handler(kind: str) -> Callable[[TaskHandler], TaskHandler]:
+    def register(handler: TaskHandler) -> TaskHandler:
+        if kind in TASK_HANDLERS and TASK_HANDLERS[kind] is not handler:
+            raise ValueError(f"task kind {kind!r} registered twice")
+        TASK_HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+class Scheduler:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        texts: Texts,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        handlers: dict[str, TaskHandler] | None = None,
+        sweep_seconds: float = 30.0,
+        lease_ttl: timedelta = timedelta(seconds=90),
+    ) -> None:
+        self.session_factory = session_factory
+        self.texts = texts
+        self.clock = clock
+        self.handlers = TASK_HANDLERS if handlers is None else handlers
+        self.sweep_seconds = sweep_seconds
+        self.lease_ttl = lease_ttl
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._aps: AsyncIOScheduler | None = None
+
+    # --- leadership -------------------------------------------------------------------------
+
+    async def acquire_lease(self) -> bool:
+        async with self.session_factory() as session, session.begin():
+            return await UnitOfWork(session).leases.acquire(
+                LEASE_NAME, self.holder, self.clock(), self.lease_ttl
+            )
+
+    async def release_lease(self) -> None:
+        async with self.session_factory() as session, session.begin():
+            await UnitOfWork(session).leases.release(LEASE_NAME, self.holder)
+
+    # --- running tasks ----------------------------------------------------------------------
+
+    async def run_due(self, limit: int = 500) -> int:
+        """Run every task that is due now, if this process holds the lease. Returns how many
+        ran. Safe to call at any time from anywhere: a task runs at most once."""
+        if not await self.acquire_lease():
+            return 0
+        async with self.session_factory() as session:
+            ids = await UnitOfWork(session).tasks.due_ids(self.clock(), limit)
+        done = 0
+        for task_id in ids:
+            done += await self.run_task(task_id)
+        return done
+
+    async def run_task(self, task_id: int) -> int:
+        try:
+            async with self.session_factory() as session, session.begin():
+                uow = UnitOfWork(session)
+                task = await uow.tasks.lock_pending(task_id)
+                if task is None:
+                    return 0  # done meanwhile by a timer, a sweep or another process
+                handler = self.handlers.get(task.kind)
+                if handler is None:
+                    log.error("no handler for task %s (%s); left pending", task.key, task.kind)
+                    return 0
+                now = self.clock()
+                await handler(TaskContext(uow, now, self.texts, self), task)
+                task.status = TaskStatus.DONE
+                task.done_at = now
+            return 1
+        except Exception:
+            # Rolled back as a whole; the next sweep tries again.
+            log.exception("task %s failed", task_id)
+            return 0
+
+    # --- timers -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Plan the known tasks and the periodic sweep; catch up on missed work at once."""
+        self._aps = AsyncIOScheduler(timezone="UTC")
+        self._aps.add_job(
+            self.run_due,
+            "interval",
+            seconds=self.sweep_seconds,
+            id="sweep",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._aps.start()
+        await self.run_due()
+        async with self.session_factory() as session:
+            for task in await UnitOfWork(session).tasks.pending():
+                self.plan(task.id, task.due_at)
+
+    def plan(self, task_id: int, due_at: datetime) -> None:
+        """Wake up exactly at `due_at` (the sweep is the safety net, this is the precision)."""
+        if self._aps is None:
+            return
+        self._aps.add_job(
+            self.run_task,
+            "date",
+            run_date=max(due_at, utcnow()),
+            args=[task_id],
+            id=f"task-{task_id}",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    async def stop(self) -> None:
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+        await self.release_lease()

@@ -1,0 +1,109 @@
+"""Scheduled tasks and leases: the database side of the scheduler."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Lease, ScheduledTask, TaskStatus
+
+
+class TaskRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def schedule(
+        self, kind: str, key: str, due_at: datetime, data: dict[str, Any] | None = None
+    ) -> ScheduledTask | None:
+        """Record work to do at `due_at`. The key makes it idempotent: scheduling the same
+        logical task twice keeps the first (returns None), so retried operations are safe."""
+        existing = await self.session.scalar(select(ScheduledTask).where(ScheduledTask.key == key))
+        if existing is not None:
+            return None
+        task = ScheduledTask(kind=kind, key=key, due_at=due_at, data=dict(data or {}))
+        try:
+            async with self.session.begin_nested():
+                self.session.add(task)
+        except IntegrityError:
+            return None
+        return task
+
+    async def reschedule(self, key: str, due_at: datetime) -> bool:
+        """Move a pending task (e.g. an edited deadline); done tasks stay done."""
+        result = await self.session.execute(
+            update(ScheduledTask)
+            .where(ScheduledTask.key == key, ScheduledTask.status == TaskStatus.PENDING)
+            .values(due_at=due_at)
+        )
+        return bool(result.rowcount)
+
+    async def cancel(self, key: str) -> bool:
+        result = await self.session.execute(
+            update(ScheduledTask)
+            .where(ScheduledTask.key == key, ScheduledTask.status == TaskStatus.PENDING)
+            .values(status=TaskStatus.CANCELLED)
+        )
+        return bool(result.rowcount)
+
+    async def due_ids(self, now: datetime, limit: int = 100) -> list[int]:
+        stmt = (
+            select(ScheduledTask.id)
+            .where(ScheduledTask.status == TaskStatus.PENDING, ScheduledTask.due_at <= now)
+            .order_by(ScheduledTask.due_at, ScheduledTask.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def pending(self, limit: int = 10_000) -> list[ScheduledTask]:
+        stmt = (
+            select(ScheduledTask)
+            .where(ScheduledTask.status == TaskStatus.PENDING)
+            .order_by(ScheduledTask.due_at)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def lock_pending(self, task_id: int) -> ScheduledTask | None:
+        """The task, locked for this transaction, if it is still pending.
+
+        PostgreSQL: FOR UPDATE makes a second runner wait and then see it done. SQLite: the
+        transaction already holds the write lock (BEGIN IMMEDIATE, see storage/db.py).
+        """
+        stmt = (
+            select(ScheduledTask)
+            .where(ScheduledTask.id == task_id, ScheduledTask.status == TaskStatus.PENDING)
+            .with_for_update()
+        )
+        return await self.session.scalar(stmt)
+
+
+class LeaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take or renew the named lease; False while another live holder has it."""
+        result = await self.session.execute(
+            update(Lease)
+            .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at <= now))
+            .values(holder=holder, expires_at=now + ttl)
+        )
+        if result.rowcount:
+            return True
+        if await self.session.get(Lease, name) is not None:
+            return False
+        try:
+            async with self.session.begin_nested():
+                self.session.add(Lease(name=name, holder=holder, expires_at=now + ttl))
+        except IntegrityError:
+            return False
+        return True
+
+    async def release(self, name: str, holder: str) -> None:
+        lease = await self.session.get(Lease, name)
+        if lease is not None and lease.holder == holder:
+            await self.session.delete(lease)
