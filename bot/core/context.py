@@ -72,6 +72,8 @@ class Context:
     dialog: Dialog
     clock: Callable[[], datetime]
     router: Router
+    # True on the very first update from this person: invite links count only then.
+    first_contact: bool = False
     # The command's arguments (typed after it, or carried by a command button).
     args: str = ""
     replies: list[Reply] = field(default_factory=list)

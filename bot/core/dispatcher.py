@@ -91,7 +91,7 @@ class Dispatcher:
 
     async def _context(self, uow: UnitOfWork, event: Incoming) -> Context:
         now = self.clock()
-        user, _created = await uow.users.get_or_create(
+        user, created = await uow.users.get_or_create(
             event.platform,
             event.sender.external_id,
             name=event.sender.name,
@@ -117,6 +117,7 @@ class Dispatcher:
             dialog=dialog,
             clock=self.clock,
             router=self.router,
+            first_contact=created,
             args=event.args,
         )
 
