@@ -34,6 +34,8 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "scheduler"
+# Platforms redeliver an update for at most a day; a week of ids is a safe margin.
+PROCESSED_UPDATES_KEPT = timedelta(days=7)
 
 
 class TaskContext:
@@ -101,8 +103,10 @@ class Scheduler:
         ran. Safe to call at any time from anywhere: a task runs at most once."""
         if not await self.acquire_lease():
             return 0
-        async with self.session_factory() as session:
-            ids = await UnitOfWork(session).tasks.due_ids(self.clock(), limit)
+        async with self.session_factory() as session, session.begin():
+            uow = UnitOfWork(session)
+            await uow.processed.forget_before(self.clock() - PROCESSED_UPDATES_KEPT)
+            ids = await uow.tasks.due_ids(self.clock(), limit)
         done = 0
         for task_id in ids:
             done += await self.run_task(task_id)

@@ -133,3 +133,16 @@ async def test_start_catches_up_and_plans_timers(app: App, clock: Clock) -> None
         assert {job.id for job in scheduler._aps.get_jobs()} >= {"sweep"}
     finally:
         await scheduler.stop()
+
+
+async def test_old_processed_update_ids_are_pruned(app: App, clock: Clock) -> None:
+    from tests.test_dispatcher import message
+
+    await app.dispatcher.feed(message("/help", update_id="old"))
+    scheduler = make_scheduler(app, clock, {})
+    await scheduler.run_due()
+    assert await app.dispatcher.feed(message("/help", update_id="old")) == []
+    clock.advance(days=8)
+    await scheduler.run_due()
+    [reply] = await app.dispatcher.feed(message("/help", update_id="old"))
+    assert "Что я умею" in reply.text

@@ -58,7 +58,10 @@ class Dispatcher:
         try:
             async with self.session_factory() as session, session.begin():
                 uow = UnitOfWork(session)
-                if not await uow.processed.claim(event.platform, event.bot_key, event.update_id):
+                claimed = await uow.processed.claim(
+                    event.platform, event.bot_key, event.update_id, self.clock()
+                )
+                if not claimed:
                     log.info("update %s/%s seen before: ignored", event.platform, event.update_id)
                     return []
                 ctx = await self._context(uow, event)

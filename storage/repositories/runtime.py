@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +36,9 @@ class ProcessedUpdateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def claim(self, platform: str, bot_key: str, update_id: str) -> bool:
+    async def claim(
+        self, platform: str, bot_key: str, update_id: str, now: datetime | None = None
+    ) -> bool:
         """Record the update as processed; False if it was processed before."""
         key = (platform, bot_key, update_id)
         if await self.session.get(ProcessedUpdate, key) is not None:
@@ -44,7 +46,12 @@ class ProcessedUpdateRepository:
         try:
             async with self.session.begin_nested():
                 self.session.add(
-                    ProcessedUpdate(platform=platform, bot_key=bot_key, update_id=update_id)
+                    ProcessedUpdate(
+                        platform=platform,
+                        bot_key=bot_key,
+                        update_id=update_id,
+                        processed_at=now or utcnow(),
+                    )
                 )
         except IntegrityError:
             return False
@@ -56,11 +63,3 @@ class ProcessedUpdateRepository:
             delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment)
         )
         return result.rowcount or 0
-
-    async def exists(self, platform: str, bot_key: str, update_id: str) -> bool:
-        stmt = select(ProcessedUpdate.update_id).where(
-            ProcessedUpdate.platform == platform,
-            ProcessedUpdate.bot_key == bot_key,
-            ProcessedUpdate.update_id == update_id,
-        )
-        return await self.session.scalar(stmt) is not None
