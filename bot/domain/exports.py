@@ -1,0 +1,348 @@
+"""Order lists of a purchase as files: for the supplier and for distribution, CSV and XLSX.
+
+Plain rows in, bytes out: no database here. The caller passes translated headers, so the
+same builders serve every language.
+
+Shapes:
+- supplier: one row per item, size and price (a price changed mid-purchase gives two rows,
+  so every sum is exact), in the organizer's item order and size order, with a total row;
+- distribution: by pickup point, then buyer, then order number; one row per order line.
+  The order's sums (due, paid, balance) are filled on its first row only, so summing a
+  column in a spreadsheet gives true totals; a total row closes the sheet.
+
+Formats:
+- CSV is UTF-8 with a BOM (Excel needs it to read Cyrillic), ";" separated with a decimal
+  comma for Russian (what Russian Excel expects), "," and a decimal point for English.
+- XLSX keeps money as numbers with two decimals (see `to_xlsx` for how it is written).
+Text a buyer typed can start with "=", "+", "-" or "@"; spreadsheets would run it as a
+formula (CSV injection), so CSV cells get a leading apostrophe and XLSX cells are stored as
+plain strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from xml.sax.saxutils import escape
+
+from openpyxl.utils import get_column_letter
+
+from bot.domain.items import size_order
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_TITLE_MAX = 31
+_SHEET_TITLE_FORBIDDEN = str.maketrans({ch: " " for ch in "[]:*?/\\"})
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """A money cell: kopecks, written as rubles with two decimals."""
+
+    kop: int
+
+
+Cell = str | int | Money | None
+
+
+@dataclass(slots=True)
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+# --- the supplier's shape ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierLine:
+    """Ordered quantity of one item in one size at one price (summed over active orders)."""
+
+    item_id: int
+    item_position: int
+    item_name: str
+    article: str | None
+    item_sizes: tuple[str, ...]
+    size: str
+    price_kop: int
+    quantity: int
+
+
+def supplier_table(
+    lines: Iterable[SupplierLine], *, title: str, headers: Sequence[str], total_label: str
+) -> Table:
+    """Columns: item, article, size, quantity, price, sum; then a total row."""
+    merged: dict[tuple[int, str, int], SupplierLine] = {}
+    for line in lines:
+        key = (line.item_id, line.size, line.price_kop)
+        previous = merged.get(key)
+        if previous is not None:
+            line = replace(previous, quantity=previous.quantity + line.quantity)
+        merged[key] = line
+    ordered = sorted(
+        merged.values(),
+        key=lambda x: (x.item_position, x.item_id, size_order(x.item_sizes, x.size), x.price_kop),
+    )
+    table = Table(title=title, headers=list(headers))
+    total_quantity = total_sum = 0
+    for line in ordered:
+        line_sum = line.price_kop * line.quantity
+        total_quantity += line.quantity
+        total_sum += line_sum
+        table.rows.append(
+            [
+                line.item_name,
+                line.article or "",
+                line.size,
+                line.quantity,
+                Money(line.price_kop),
+                Money(line_sum),
+            ]
+        )
+    table.rows.append([total_label, "", "", total_quantity, None, Money(total_sum)])
+    return table
+
+
+# --- the distribution shape -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionLine:
+    item_name: str
+    article: str | None
+    size: str
+    quantity: int
+    price_kop: int
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionOrder:
+    pickup_point: str | None  # None: the buyer has not chosen one
+    buyer_name: str
+    order_number: str
+    due_kop: int
+    paid_kop: int
+    lines: tuple[DistributionLine, ...]
+
+
+def distribution_table(
+    orders: Iterable[DistributionOrder],
+    *,
+    title: str,
+    headers: Sequence[str],
+    no_pickup_label: str,
+    total_label: str,
+) -> Table:
+    """Columns: pickup point, buyer, order, item, article, size, quantity, price, sum,
+    due, paid, balance. Orders without a pickup point come last, under `no_pickup_label`."""
+    ordered = sorted(
+        orders,
+        key=lambda o: (
+            o.pickup_point is None,
+            (o.pickup_point or "").casefold(),
+            o.buyer_name.casefold(),
+            o.order_number,
+        ),
+    )
+    table = Table(title=title, headers=list(headers))
+    total_due = total_paid = 0
+    for order in ordered:
+        point = order.pickup_point if order.pickup_point is not None else no_pickup_label
+        sums: list[Cell] = [
+            Money(order.due_kop),
+            Money(order.paid_kop),
+            Money(order.due_kop - order.paid_kop),
+        ]
+        total_due += order.due_kop
+        total_paid += order.paid_kop
+        lines = order.lines or (DistributionLine("", None, "", 0, 0),)
+        for index, line in enumerate(lines):
+            is_line = bool(line.quantity)
+            table.rows.append(
+                [
+                    point,
+                    order.buyer_name,
+                    order.order_number,
+                    line.item_name,
+                    line.article or "",
+                    line.size,
+                    line.quantity if is_line else None,
+                    Money(line.price_kop) if is_line else None,
+                    Money(line.price_kop * line.quantity) if is_line else None,
+                    *(sums if index == 0 else [None, None, None]),
+                ]
+            )
+    table.rows.append(
+        [
+            total_label,
+            *("", "", "", "", ""),
+            *(None, None, None),
+            *(Money(total_due), Money(total_paid), Money(total_due - total_paid)),
+        ]
+    )
+    return table
+
+
+# --- writers ----------------------------------------------------------------------------------
+
+
+def _safe_text(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv_value(cell: Cell, decimal_comma: bool) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, Money):
+        sign = "-" if cell.kop < 0 else ""
+        rubles, kopecks = divmod(abs(cell.kop), 100)
+        return f"{sign}{rubles}{',' if decimal_comma else '.'}{kopecks:02d}"
+    if isinstance(cell, int):
+        return str(cell)
+    return _safe_text(cell)
+
+
+def to_csv(table: Table, lang: str = "ru") -> bytes:
+    russian = not lang.lower().startswith("en")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if russian else ",", lineterminator="\r\n")
+    writer.writerow([_safe_text(header) for header in table.headers])
+    for row in table.rows:
+        writer.writerow([_csv_value(cell, russian) for cell in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One worksheet: bold frozen header, sized columns, money as numbers with two decimals.
+
+    Written directly as SpreadsheetML rather than through openpyxl's writer: without lxml
+    (not a dependency) openpyxl serializes cell by cell in pure Python and needs ~10 s for
+    the distribution sheet of a 10 000-order purchase, all inside the update's database
+    transaction. This writer needs a fraction of a second for the same sheet; the tests read
+    its files back with openpyxl. Strings are inline strings, so nothing is ever a formula.
+    """
+    widths = [len(header) for header in table.headers]
+    for row in table.rows[:200]:  # a sample is enough to size the columns
+        for index, cell in enumerate(row):
+            if isinstance(cell, str) and index < len(widths):
+                widths[index] = max(widths[index], len(cell))
+    letters = [get_column_letter(index) for index in range(1, max(len(widths), 1) + 1)]
+    parts = [_SHEET_HEAD]
+    if widths:  # an empty <cols> is invalid
+        parts.append("<cols>")
+        parts += [
+            f'<col min="{i}" max="{i}" width="{min(max(w + 2, 8), 50)}" customWidth="1"/>'
+            for i, w in enumerate(widths, start=1)
+        ]
+        parts.append("</cols>")
+    parts.append("<sheetData>")
+    parts.append(_xlsx_row(1, letters, table.headers, style=_BOLD))
+    for number, row in enumerate(table.rows, start=2):
+        parts.append(_xlsx_row(number, letters, row))
+    parts.append("</sheetData></worksheet>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr(
+            "xl/workbook.xml", _WORKBOOK.format(name=_xml_text(sheet_title(table.title)))
+        )
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", _STYLES)
+        archive.writestr("xl/worksheets/sheet1.xml", "".join(parts))
+    return buffer.getvalue()
+
+
+def _xlsx_row(number: int, letters: list[str], cells: Sequence[Cell], *, style: str = "") -> str:
+    out = [f'<row r="{number}">']
+    for index, value in enumerate(cells):
+        if value is None or value == "":
+            continue
+        if index >= len(letters):
+            letters.append(get_column_letter(index + 1))
+        ref = f"{letters[index]}{number}"
+        if isinstance(value, Money):
+            sign = "-" if value.kop < 0 else ""
+            rubles, kopecks = divmod(abs(value.kop), 100)
+            out.append(f'<c r="{ref}" s="{_MONEY}"><v>{sign}{rubles}.{kopecks:02d}</v></c>')
+        elif isinstance(value, int):
+            out.append(f'<c r="{ref}"{style}><v>{value}</v></c>')
+        else:
+            text = _xml_text(value)
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            out.append(f'<c r="{ref}" t="inlineStr"{style}><is><t{space}>{text}</t></is></c>')
+    out.append("</row>")
+    return "".join(out)
+
+
+def _xml_text(text: str) -> str:
+    return escape(_XML_ILLEGAL.sub("", text))
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BOLD = ' s="1"'
+_MONEY = "2"  # cellXfs index: built-in number format 4, "#,##0.00"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_CONTENT_TYPES = (
+    _XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    _XML_DECL + f'<Relationships xmlns="{_PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK = (
+    _XML_DECL + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    _XML_DECL + f'<Relationships xmlns="{_PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+_STYLES = (
+    _XML_DECL + f'<styleSheet xmlns="{_MAIN_NS}">'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_SHEET_HEAD = (
+    _XML_DECL + f'<worksheet xmlns="{_MAIN_NS}">'
+    '<sheetViews><sheetView workbookViewId="0">'
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    "</sheetView></sheetViews>"
+)
+
+
+def sheet_title(title: str) -> str:
+    cleaned = title.translate(_SHEET_TITLE_FORBIDDEN).strip().strip("'") or "Sheet"
+    return cleaned[:_SHEET_TITLE_MAX]
