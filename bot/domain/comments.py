@@ -1,0 +1,24 @@
+"""What a buyer's comment on an item may be."""
+
+from __future__ import annotations
+
+import unicodedata
+
+COMMENT_MAX_LENGTH = 1000
+
+
+def clean_comment(text: str) -> str | None:
+    """The comment trimmed, or None when it is empty, too long or carries control characters.
+
+    Line breaks are kept (people write lists of sizes); other control and format characters
+    are refused because they break layouts in messages and exports.
+    """
+    comment = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not 1 <= len(comment) <= COMMENT_MAX_LENGTH:
+        return None
+    for ch in comment:
+        if ch in "\n\t\u200d":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf"):
+            return None
+    return comment
