@@ -1,0 +1,190 @@
+"""Payment reports: spreading one report over orders, deciding a report, and payment times.
+
+Pure rules, no database: the handlers in handlers/payments.py and the repository in
+storage/repositories/payments.py call these. Amounts are int kopecks (see `money`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def _moscow() -> tzinfo:
+    # Moscow has kept UTC+3 all year since 2014; the fixed offset keeps the bot working on a
+    # system without time zone data (slim containers, Windows without the tzdata package).
+    try:
+        return ZoneInfo("Europe/Moscow")
+    except ZoneInfoNotFoundError:
+        return timezone(timedelta(hours=3), "MSK")
+
+
+# Organizers and buyers in joint purchases live by Moscow time: typed times mean it.
+MOSCOW = _moscow()
+
+# A receipt is shown to the organizer as a photo. Telegram accepts photos up to 10 MB
+# (sendPhoto) and VK more, so 10 MB is the common ceiling; a screenshot or a phone photo of a
+# receipt is far below it, so anything bigger is not a receipt picture worth storing.
+MAX_RECEIPT_BYTES = 10 * 1024 * 1024
+COMMENT_MAX_LENGTH = 500
+REASON_MIN_LENGTH, REASON_MAX_LENGTH = 3, 500
+# More than this many times what the chosen orders still owe is surely a typo ("15000" for
+# "1500"); a genuine small overpayment stays possible and shows as such.
+ABSURD_OVERPAYMENT_FACTOR = 3
+# Phones and servers disagree by a few minutes; "now" typed by hand must not look "future".
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# A report about a payment older than this is a typo in the year, not a real payment.
+MAX_PAYMENT_AGE = timedelta(days=366)
+
+
+# --- allocation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outstanding:
+    """An order a report may pay, and how much of it nothing covers yet.
+
+    `uncovered` is due - confirmed - pending reports' parts: money already reported and
+    awaiting the organizer is not asked for twice. It may be zero or negative.
+    """
+
+    order_id: int
+    created_at: datetime
+    uncovered: int
+
+
+def allocate(amount: int, orders: Sequence[Outstanding]) -> list[tuple[int, int]]:
+    """Spread `amount` over `orders`, oldest first: [(order_id, part), ...].
+
+    Each order gets at most what it still lacks; whatever remains goes to the newest one, so
+    an overpayment is visible on an order rather than lost. Parts are positive and add up to
+    `amount`; an order the money does not reach gets no part.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValueError(f"amount must be positive int kopecks, got {amount!r}")
+    if not orders:
+        raise ValueError("a payment must cover at least one order")
+    ordered = sorted(orders, key=lambda o: (o.created_at, o.order_id))
+    parts: list[tuple[int, int]] = []
+    left = amount
+    for index, order in enumerate(ordered):
+        last = index == len(ordered) - 1
+        part = left if last else min(left, max(order.uncovered, 0))
+        if part > 0:
+            parts.append((order.order_id, part))
+            left -= part
+    return parts
+
+
+def is_absurd_amount(amount: int, balance_total: int) -> bool:
+    """True when `amount` is far beyond what the chosen orders still owe (a typo)."""
+    return amount > ABSURD_OVERPAYMENT_FACTOR * max(balance_total, 0)
+
+
+# --- deciding a report ------------------------------------------------------------------------
+
+
+class ReportStatus(StrEnum):
+    """The same values as storage.models.PaymentReportStatus."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class AlreadyDecided(Exception):
+    """The report was decided before (a second press, another device)."""
+
+    def __init__(self, status: ReportStatus) -> None:
+        super().__init__(status.value)
+        self.status = status
+
+
+def decide(current: str, confirm: bool) -> ReportStatus:
+    """The report's next status; only a pending report can be decided, and only once."""
+    status = ReportStatus(current)
+    if status is not ReportStatus.PENDING:
+        raise AlreadyDecided(status)
+    return ReportStatus.CONFIRMED if confirm else ReportStatus.REJECTED
+
+
+def confirmed_after(confirmed: int, part: int) -> int:
+    """An order's confirmed payments after a confirmed report added `part` to it."""
+    if part <= 0 or confirmed < 0:
+        raise ValueError("confirmed sums and parts are non-negative")
+    return confirmed + part
+
+
+# --- payment times ----------------------------------------------------------------------------
+
+
+class PaidAtProblem(StrEnum):
+    FORMAT = "format"
+    NEED_TIME = "need_time"
+    BAD_DATE = "bad_date"
+    FUTURE = "future"
+    TOO_OLD = "too_old"
+
+
+class PaidAtError(ValueError):
+    def __init__(self, problem: PaidAtProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+_DATE = r"(?P<day>\d{1,2})[./](?P<month>\d{1,2})(?:[./](?P<year>\d{4}|\d{2}))?"
+_TIME = r"(?P<hour>\d{1,2})[:](?P<minute>\d{2})"
+_PAID_AT = re.compile(rf"(?:{_DATE})?[\s,]*(?:(?:в|at)\s+)?{_TIME}", re.IGNORECASE)
+_DATE_ONLY = re.compile(_DATE)
+# Without a year, a date this far in the future means last year (typed on 2 January about
+# 30 December); a nearer one is simply a future date and is refused.
+_YEAR_ROLLBACK = timedelta(days=180)
+
+
+def parse_paid_at(text: str, now: datetime, tz: tzinfo = MOSCOW) -> datetime:
+    """UTC time of a payment typed as "23.11 14:30", "23.11.2026 14:30" or "14:30" (today).
+
+    Times are read in `tz` (Moscow). Raises `PaidAtError` for other shapes, impossible
+    dates, the future and payments over a year old.
+    """
+    typed = " ".join(text.split())
+    match = _PAID_AT.fullmatch(typed)
+    if match is None:
+        problem = PaidAtProblem.NEED_TIME if _DATE_ONLY.fullmatch(typed) else PaidAtProblem.FORMAT
+        raise PaidAtError(problem)
+    local_now = now.astimezone(tz)
+    hour, minute = int(match["hour"]), int(match["minute"])
+    if match["day"] is None:
+        day, month, year = local_now.day, local_now.month, local_now.year
+    else:
+        day, month = int(match["day"]), int(match["month"])
+        year = _full_year(match["year"], local_now.year)
+    try:
+        moment = datetime(year, month, day, hour, minute, tzinfo=tz)
+    except ValueError:
+        raise PaidAtError(PaidAtProblem.BAD_DATE) from None
+    if match["day"] is not None and match["year"] is None and moment - now > _YEAR_ROLLBACK:
+        try:
+            moment = moment.replace(year=year - 1)
+        except ValueError:  # 29.02 of a leap year
+            raise PaidAtError(PaidAtProblem.BAD_DATE) from None
+    if moment > now + FUTURE_TOLERANCE:
+        raise PaidAtError(PaidAtProblem.FUTURE)
+    if now - moment > MAX_PAYMENT_AGE:
+        raise PaidAtError(PaidAtProblem.TOO_OLD)
+    return moment.astimezone(UTC)
+
+
+def _full_year(typed: str | None, current: int) -> int:
+    if typed is None:
+        return current
+    return 2000 + int(typed) if len(typed) == 2 else int(typed)
+
+
+def format_moscow(moment: datetime, tz: tzinfo = MOSCOW) -> str:
+    """ "23.11.2026 14:30" in Moscow time (the texts say "Moscow time" around it)."""
+    return moment.astimezone(tz).strftime("%d.%m.%Y %H:%M")

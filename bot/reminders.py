@@ -1,0 +1,117 @@
+"""Payment reminders: the day before the payment deadline and on the morning of the due day.
+
+`schedule_payment_reminders(uow, purchase)` records the two tasks in the caller's
+transaction (the move to the payment stage, or a changed deadline); the scheduler
+(bot/scheduler.py) runs each once, even across restarts. A run queues one REMINDER per buyer
+who still owes money and allowed notifications, while the purchase still takes payments.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+from bot.core.payloads import CommandPayload
+from bot.core.replies import Button, Reply
+from bot.domain.lifecycle import accepts_payments
+from bot.domain.money import format_amount
+from bot.domain.payments import MOSCOW, format_moscow
+from bot.domain.pricing import balance
+from bot.scheduler import TaskContext, task_handler
+from storage.models import OutboxKind, Purchase, ScheduledTask
+from storage.types import utcnow
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+PAY_REMINDER = "pay-reminder"
+DAY_BEFORE = "day-before"
+DUE_DAY = "due-day"
+# Morning of the due day in Moscow: early enough to pay that day, late enough not to wake.
+DUE_DAY_MORNING = time(10, 0)
+# A due-day reminder must leave some time to pay when the deadline itself is early.
+MIN_LEAD = timedelta(hours=1)
+
+
+def reminder_key(purchase_id: int, when: str) -> str:
+    return f"{PAY_REMINDER}:{purchase_id}:{when}"
+
+
+def reminder_times(deadline: datetime) -> dict[str, datetime]:
+    """When each reminder is due (UTC) for a payment deadline."""
+    local_deadline = deadline.astimezone(MOSCOW)
+    morning = datetime.combine(local_deadline.date(), DUE_DAY_MORNING, tzinfo=MOSCOW)
+    return {
+        DAY_BEFORE: deadline - timedelta(days=1),
+        DUE_DAY: min(morning, local_deadline - MIN_LEAD).astimezone(deadline.tzinfo),
+    }
+
+
+async def schedule_payment_reminders(
+    uow: UnitOfWork, purchase: Purchase, *, now: datetime | None = None
+) -> None:
+    """Record (or move) the purchase's two reminder tasks for its `payment_due_at`.
+
+    Idempotent by task key: calling it again with the same deadline changes nothing; with a
+    new deadline the pending tasks move; without a deadline they are cancelled. A reminder
+    whose moment has already passed is not scheduled, so a short deadline does not send
+    "tomorrow" and "today" at once. Call it in the same transaction as the change.
+    """
+    now = now or utcnow()
+    deadline = purchase.payment_due_at
+    for when in (DAY_BEFORE, DUE_DAY):
+        key = reminder_key(purchase.id, when)
+        if deadline is None:
+            await uow.tasks.cancel(key)
+            continue
+        due_at = reminder_times(deadline)[when]
+        if due_at <= now or due_at >= deadline:
+            await uow.tasks.cancel(key)
+            continue
+        created = await uow.tasks.schedule(
+            PAY_REMINDER, key, due_at, {"purchase_id": purchase.id, "when": when}
+        )
+        if created is None:
+            await uow.tasks.reschedule(key, due_at)
+
+
+@task_handler(PAY_REMINDER)
+async def send_payment_reminders(ctx: TaskContext, task: ScheduledTask) -> None:
+    """Queue the reminders; the dedup key per purchase, reminder and buyer makes a re-run
+    (a retried task, a second scheduler) queue nothing twice."""
+    purchase_id = int(task.data["purchase_id"])
+    when = str(task.data["when"])
+    purchase = await ctx.uow.session.get(Purchase, purchase_id, populate_existing=True)
+    if purchase is None or not accepts_payments(purchase.status):
+        return
+    deadline = purchase.payment_due_at
+    if deadline is None or ctx.now >= deadline:
+        return  # caught up after the deadline: a reminder now would only confuse
+    key = "payments-reminder-day-before" if when == DAY_BEFORE else "payments-reminder-due-day"
+    sent = 0
+    for target in await ctx.uow.payments.reminder_targets(purchase.id):
+        buyer = target.buyer
+        lang = buyer.language
+        orders = "\n".join(
+            ctx.texts.get(
+                lang,
+                "payments-reminder-order",
+                number=order.number or str(order.id),
+                balance=format_amount(balance(order.due_kop, order.confirmed_paid_kop), lang),
+            )
+            for order in target.orders
+        )
+        text = ctx.texts.get(
+            lang, key, title=purchase.title, deadline=format_moscow(deadline), orders=orders
+        )
+        first = target.orders[0]
+        pay = CommandPayload(name="pay", args=first.number or "").pack()
+        button = Button(ctx.texts.get(lang, "payments-button-pay"), pay)
+        queued = await ctx.uow.outbox.enqueue(
+            buyer,
+            Reply(text=text, buttons=[[button]]),
+            OutboxKind.REMINDER,
+            dedup_key=f"{PAY_REMINDER}:{purchase.id}:{when}:{buyer.id}",
+        )
+        sent += queued is not None
+    log.info("payment reminder %s for purchase %s: %d queued", when, purchase.id, sent)

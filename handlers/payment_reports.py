@@ -1,0 +1,357 @@
+"""The organizer's side of payment reports: each report as they see it, Confirm / Reject
+(with a reason) and /payments, the reports awaiting a decision.
+
+A decision locks the report row and acts only on a pending report, so a double tap, two
+devices or a retried update count once; the buyer hears every decision.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from bot.core.context import Context
+from bot.core.errors import UserError
+from bot.core.payloads import Payload
+from bot.core.replies import Button, Photo, Reply
+from bot.core.router import Role, Router
+from bot.domain.money import format_amount
+from bot.domain.payments import (
+    COMMENT_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    REASON_MIN_LENGTH,
+    AlreadyDecided,
+    ReportStatus,
+    confirmed_after,
+    decide,
+    format_moscow,
+)
+from bot.domain.pricing import balance, payment_state
+from bot.texts import Translator
+from storage.models import Media, Order, OutboxKind, PaymentReport, PaymentReportStatus, User
+
+router = Router("payment_reports")
+
+REJECT = "pay_reject"
+
+# Database ids in payloads: a bigger number is forged and must not reach a query
+# (PostgreSQL fails on an integer out of range instead of finding nothing).
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+PageNumber = Annotated[int, Field(ge=0, le=100_000)]
+
+REPORTS_PER_PAGE = 5
+# A page of reports is one message (Telegram cuts at 4096 characters): long comments are
+# shortened there; the notification of each report carries the whole comment.
+LIST_COMMENT_SHOWN = 200
+NAME_SHOWN = 64
+TITLE_SHOWN = 24
+
+
+class ReportConfirm(Payload, prefix="payok"):
+    report_id: DbId
+
+
+class ReportReject(Payload, prefix="payno"):
+    report_id: DbId
+
+
+class ReportsPage(Payload, prefix="paylist"):
+    page: PageNumber
+
+
+# --- small shared pieces --------------------------------------------------------------------
+
+
+def short(text: str, limit: int = TITLE_SHOWN) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def money(kopecks: int, lang: str) -> str:
+    return format_amount(kopecks, lang)
+
+
+def buyer_label(t: Translator, user: User | None) -> str:
+    """What the organizer sees of a buyer: the display name only, never contacts."""
+    if user is not None and user.name.strip():
+        return short(user.name.strip(), NAME_SHOWN)
+    return t("payments-buyer-unnamed", id=str(user.id if user else "?"))
+
+
+def state_text(t: Translator, due: int, confirmed: int) -> str:
+    state = payment_state(due, confirmed)
+    owed = balance(due, confirmed)
+    return t(
+        "payments-state",
+        state=state.value,
+        balance=money(max(owed, 0), t.lang),
+        over=money(max(-owed, 0), t.lang),
+    )
+
+
+def receipt_photo(media: Media | None, platform: str) -> Photo | None:
+    """A platform's file id means nothing to another platform: show it only where it lives."""
+    if media is None:
+        return None
+    if media.platform == platform and media.file_id:
+        return Photo(file_id=media.file_id, platform=media.platform)
+    if media.content:
+        return Photo(content=media.content)
+    return None
+
+
+def report_text(
+    t: Translator,
+    report: PaymentReport,
+    buyer: User | None,
+    orders: dict[int, Order],
+    *,
+    receipt_shown: bool,
+    comment_limit: int = COMMENT_MAX_LENGTH,
+) -> str:
+    """One report as the organizer sees it (the notification and /payments alike)."""
+    lang = t.lang
+    lines = [t("payments-report-head", id=str(report.id), buyer=buyer_label(t, buyer))]
+    for allocation in sorted(report.allocations, key=lambda a: a.id):
+        order = orders.get(allocation.order_id)
+        lines.append(
+            t(
+                "payments-report-order",
+                number=order.number if order and order.number else str(allocation.order_id),
+                title=short(order.purchase.title, 40) if order else "",
+                part=money(allocation.amount_kop, lang),
+                state=state_text(t, order.due_kop, order.confirmed_paid_kop) if order else "",
+            )
+        )
+    lines.append(t("payments-report-amount", amount=money(report.amount_kop, lang)))
+    lines.append(t("payments-report-time", time=format_moscow(report.paid_at)))
+    lines.append(t("payments-report-method", method=report.method.value))
+    if report.comment:
+        lines.append(t("payments-report-comment", comment=short(report.comment, comment_limit)))
+    if report.receipt_id is not None:
+        key = "payments-report-receipt" if receipt_shown else "payments-report-receipt-elsewhere"
+        lines.append(t(key))
+    return "\n".join(lines)
+
+
+def decision_buttons(t: Translator, report_id: int) -> list[list[Button]]:
+    return [
+        [
+            Button(t("payments-button-confirm"), ReportConfirm(report_id=report_id).pack()),
+            Button(t("payments-button-reject"), ReportReject(report_id=report_id).pack()),
+        ]
+    ]
+
+
+async def notify_organizer(
+    ctx: Context, report: PaymentReport, orders: dict[int, Order], media: Media | None
+) -> None:
+    """The organizer must act on every report, so it goes as an ANSWER: delivered whatever
+    their broadcast consent says (stopping broadcasts must not hide money owed to them)."""
+    organizer = await ctx.uow.payments.organizer(report.organizer_id)
+    assert organizer is not None
+    recipient = organizer.user
+    t = ctx.texts.translator(recipient.language)
+    await ctx.uow.session.refresh(report, ["allocations"])
+    photo = receipt_photo(media, recipient.platform)
+    text = (
+        t("payments-report-new")
+        + "\n"
+        + report_text(t, report, ctx.user, orders, receipt_shown=photo is not None)
+    )
+    # Not ctx.notify: the message carries the receipt photo next to its text and buttons.
+    reply = Reply(text=text, buttons=decision_buttons(t, report.id), photo=photo)
+    await ctx.uow.outbox.enqueue(
+        recipient, reply, OutboxKind.ANSWER, dedup_key=f"pay-report:{report.id}"
+    )
+
+
+# --- the organizer: decisions ---------------------------------------------------------------
+
+
+async def own_report(ctx: Context, report_id: int) -> PaymentReport:
+    """The report, locked, if it was sent to this organizer; another organizer's report is
+    answered exactly like a report that does not exist."""
+    assert ctx.organizer is not None
+    report = await ctx.uow.payments.lock_report(report_id)
+    if report is None or report.organizer_id != ctx.organizer.id:
+        raise UserError("payments-report-not-found")
+    return report
+
+
+def decided_key(status: ReportStatus) -> str:
+    if status is ReportStatus.CONFIRMED:
+        return "payments-already-confirmed"
+    return "payments-already-rejected"
+
+
+def already_decided(status: ReportStatus) -> UserError:
+    return UserError(decided_key(status))
+
+
+@router.button(ReportConfirm, role=Role.ORGANIZER)
+async def on_report_confirm(ctx: Context, data: ReportConfirm) -> None:
+    report = await own_report(ctx, data.report_id)
+    try:
+        decide(report.status, confirm=True)
+    except AlreadyDecided as exc:
+        raise already_decided(exc.status) from None
+    now = ctx.now()
+    orders = await ctx.uow.payments.lock_orders([a.order_id for a in report.allocations])
+    for allocation in report.allocations:
+        order = orders[allocation.order_id]
+        order.confirmed_paid_kop = confirmed_after(order.confirmed_paid_kop, allocation.amount_kop)
+        order.updated_at = now
+    report.status = PaymentReportStatus.CONFIRMED
+    report.decided_by_user_id = ctx.user.id
+    report.decided_at = now
+    if ctx.dialog.name == REJECT and ctx.dialog.data.get("report_id") == report.id:
+        await ctx.dialog.finish()
+    await tell_buyer(ctx, report, "payments-decision-confirmed")
+    ctx.answer(
+        ctx.t("payments-confirmed", id=str(report.id), amount=money(report.amount_kop, ctx.lang))
+        + "\n"
+        + await order_states(ctx, ctx.t, report)
+    )
+
+
+@router.button(ReportReject, role=Role.ORGANIZER)
+async def on_report_reject(ctx: Context, data: ReportReject) -> None:
+    report = await own_report(ctx, data.report_id)
+    if report.status is not PaymentReportStatus.PENDING:
+        raise already_decided(ReportStatus(report.status))
+    await ctx.dialog.start(REJECT, "reason", {"report_id": report.id})
+    ctx.say(
+        "payments-ask-reason",
+        id=str(report.id),
+        min=str(REASON_MIN_LENGTH),
+        max=str(REASON_MAX_LENGTH),
+    )
+
+
+@router.step(REJECT, "reason")
+async def on_reject_reason(ctx: Context) -> None:
+    if ctx.organizer is None:
+        await ctx.dialog.finish()
+        raise UserError("need-organizer")
+    reason = ctx.event.text.strip()
+    if not REASON_MIN_LENGTH <= len(reason) <= REASON_MAX_LENGTH:
+        raise UserError(
+            "payments-reason-length", min=str(REASON_MIN_LENGTH), max=str(REASON_MAX_LENGTH)
+        )
+    report = await own_report(ctx, int(ctx.dialog.data["report_id"]))
+    await ctx.dialog.finish()
+    try:
+        decide(report.status, confirm=False)
+    except AlreadyDecided as exc:
+        # Decided on another device meanwhile: the form ends, the decision stands.
+        ctx.say(decided_key(exc.status))
+        return
+    report.status = PaymentReportStatus.REJECTED
+    report.reject_reason = reason
+    report.decided_by_user_id = ctx.user.id
+    report.decided_at = ctx.now()
+    await tell_buyer(ctx, report, "payments-decision-rejected", reason=reason)
+    ctx.say("payments-rejected", id=str(report.id))
+
+
+async def order_states(ctx: Context, t: Translator, report: PaymentReport) -> str:
+    orders = await ctx.uow.payments.orders([a.order_id for a in report.allocations])
+    lines = []
+    for allocation in sorted(report.allocations, key=lambda a: a.id):
+        order = orders[allocation.order_id]
+        lines.append(
+            t(
+                "payments-order-state",
+                number=order.number or str(order.id),
+                title=order.purchase.title,
+                state=state_text(t, order.due_kop, order.confirmed_paid_kop),
+            )
+        )
+    return "\n".join(lines)
+
+
+async def tell_buyer(ctx: Context, report: PaymentReport, key: str, **args: Any) -> None:
+    """The decision answers the buyer's own report, so it is an ANSWER: always delivered."""
+    buyer = await ctx.uow.users.get(report.buyer_id)
+    if buyer is None:
+        return
+    t = ctx.texts.translator(buyer.language)
+    assert ctx.organizer is not None
+    await ctx.notify(
+        buyer,
+        key,
+        kind=OutboxKind.ANSWER,
+        dedup_key=f"pay-decision:{report.id}",
+        organizer=ctx.organizer.name,
+        amount=money(report.amount_kop, buyer.language),
+        time=format_moscow(report.paid_at),
+        orders=await order_states(ctx, t, report),
+        **args,
+    )
+
+
+# --- the organizer: /payments ---------------------------------------------------------------
+
+
+@router.command("payments", aliases=("оплаты", "платежи"), role=Role.ORGANIZER)
+async def payments(ctx: Context) -> None:
+    await show_reports(ctx, 0)
+
+
+@router.button(ReportsPage, role=Role.ORGANIZER)
+async def on_reports_page(ctx: Context, data: ReportsPage) -> None:
+    await show_reports(ctx, data.page)
+
+
+async def show_reports(ctx: Context, page: int) -> None:
+    """Reports awaiting a decision, oldest first: receipts as photos, then one list with
+    Confirm / Reject buttons per report (the list comes last, so its buttons are at hand)."""
+    assert ctx.organizer is not None
+    total = await ctx.uow.payments.count_pending(ctx.organizer.id)
+    if total == 0:
+        ctx.say("payments-none-pending")
+        return
+    pages = max(1, -(-total // REPORTS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    reports = await ctx.uow.payments.pending_reports(
+        ctx.organizer.id, offset=page * REPORTS_PER_PAGE, limit=REPORTS_PER_PAGE
+    )
+    buyers = await ctx.uow.payments.users([r.buyer_id for r in reports])
+    orders = await ctx.uow.payments.orders([a.order_id for r in reports for a in r.allocations])
+    blocks = [ctx.t("payments-list-title", total=total, page=str(page + 1), pages=str(pages))]
+    rows: list[list[Button]] = []
+    for report in reports:
+        photo = receipt_photo(await ctx.uow.payments.media(report.receipt_id), ctx.event.platform)
+        if photo is not None:
+            ctx.answer(ctx.t("payments-receipt-caption", id=str(report.id)), photo=photo)
+        blocks.append(
+            report_text(
+                ctx.t,
+                report,
+                buyers.get(report.buyer_id),
+                orders,
+                receipt_shown=photo is not None,
+                comment_limit=LIST_COMMENT_SHOWN,
+            )
+        )
+        rows.append(
+            [
+                Button(
+                    ctx.t("payments-button-confirm-n", id=str(report.id)),
+                    ReportConfirm(report_id=report.id).pack(),
+                ),
+                Button(
+                    ctx.t("payments-button-reject-n", id=str(report.id)),
+                    ReportReject(report_id=report.id).pack(),
+                ),
+            ]
+        )
+    nav = []
+    if page > 0:
+        nav.append(Button(ctx.t("payments-button-prev"), ReportsPage(page=page - 1).pack()))
+    if page < pages - 1:
+        nav.append(Button(ctx.t("payments-button-next"), ReportsPage(page=page + 1).pack()))
+    if nav:
+        rows.append(nav)
+    ctx.answer("\n\n".join(blocks), rows)
