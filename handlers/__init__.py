@@ -8,8 +8,38 @@ from bot.core.router import Router
 def build_router() -> Router:
     # Imported here so that importing `handlers` does not register payload prefixes twice
     # in tools that reload modules.
-    from handlers import common, organizer
+    from handlers import (
+        catalog,
+        comments,
+        common,
+        communities,
+        consent,
+        my_orders,
+        new_purchase,
+        orders,
+        organizer,
+        payment_reports,
+        payments,
+        purchase_items,
+        purchases_admin,
+        reconciliation,
+    )
 
     root = Router("root")
-    root.include(common.router, organizer.router)
+    root.include(
+        common.router,
+        organizer.router,
+        new_purchase.router,
+        purchases_admin.router,
+        purchase_items.router,
+        catalog.router,
+        orders.router,
+        my_orders.router,
+        comments.router,
+        payments.router,
+        payment_reports.router,
+        reconciliation.router,
+        communities.router,
+        consent.router,
+    )
     return root

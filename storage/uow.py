@@ -6,7 +6,12 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.communities import CommunityRepository
+from storage.repositories.orders import CommentRepository, OrderRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.payments import PaymentRepository
+from storage.repositories.profiles import ProfileRepository
+from storage.repositories.purchases import PurchaseRepository
 from storage.repositories.runtime import DialogRepository, ProcessedUpdateRepository
 from storage.repositories.tasks import LeaseRepository, TaskRepository
 from storage.repositories.users import UserRepository
@@ -39,3 +44,27 @@ class UnitOfWork:
     @cached_property
     def leases(self) -> LeaseRepository:
         return LeaseRepository(self.session)
+
+    @cached_property
+    def orders(self) -> OrderRepository:
+        return OrderRepository(self.session)
+
+    @cached_property
+    def comments(self) -> CommentRepository:
+        return CommentRepository(self.session)
+
+    @cached_property
+    def payments(self) -> PaymentRepository:
+        return PaymentRepository(self.session)
+
+    @cached_property
+    def purchases(self) -> PurchaseRepository:
+        return PurchaseRepository(self.session)
+
+    @cached_property
+    def profiles(self) -> ProfileRepository:
+        return ProfileRepository(self.session)
+
+    @cached_property
+    def communities(self) -> CommunityRepository:
+        return CommunityRepository(self.session)

@@ -1,0 +1,184 @@
+"""How fast the VK adapter turns updates into answers, next to a bare vk_api echo loop.
+
+    .venv/bin/python bench/vk_bench.py [--events 2000] [--users 200]
+
+The VK runs use the fake VK server (tests/fakes/vk_server.py, in its own thread and event loop,
+on loopback) and the real vk_api Bots Long Poll:
+
+1. the bot: every update goes through the adapter's long-poll thread, the dispatcher and the
+   handlers on a temporary SQLite database, and its replies back through messages.send
+   (callback presses are also answered with sendMessageEventAnswer). Each person sends
+   /help, /lang, a button press (help or language), /help, ... in turn (40/30/30 % with the
+   defaults), so first contacts (users.get, a new user row) are included;
+2. the same updates fed straight to the dispatcher (no VK at all), for what the handlers and
+   the database cost by themselves;
+3. the echo: one thread polls with VkBotLongPoll and answers every message_new with one
+   messages.send, the least any VK bot can do per update.
+
+VK's own limit of 20 calls per second per community is switched off, so the figures
+show our cost per update, not VK's pacing. Prints updates per second for each and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from vk_api.bot_longpoll import VkBotEventType, VkBotLongPoll  # noqa: E402
+
+from bot.adapters.vk import OrderedWork, VkAdapter, to_incoming  # noqa: E402
+from bot.adapters.vk_session import make_vk_api  # noqa: E402
+from bot.adapters.vk_transport import VkTransport  # noqa: E402
+from bot.app import create_app  # noqa: E402
+from bot.core.events import Incoming  # noqa: E402
+from bot.core.payloads import CommandPayload  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from handlers.common import LanguageChoice  # noqa: E402
+from tests.fakes.vk_server import FakeVkServer  # noqa: E402
+
+GROUP_ID = 1001
+TOKEN = "vk-bench-token"
+UNPACED = 1_000_000.0  # calls per second: VK's pacing off
+TIME_LIMIT = 600.0
+
+
+def push_mix(server: FakeVkServer, events: int, users: int) -> list[dict[str, Any]]:
+    """Queue the updates, in rounds of one per person; returns them."""
+    buttons = [
+        CommandPayload(name="help").pack(),
+        LanguageChoice(code="en").pack(),
+        LanguageChoice(code="ru").pack(),
+    ]
+    raws = []
+    for number in range(events):
+        user = 1 + number % users
+        turn = (number // users) % 3
+        if turn == 0:
+            raws.append(server.message_new(user, "/help"))
+        elif turn == 1:
+            raws.append(server.message_new(user, "/lang"))
+        else:
+            raws.append(server.message_event(user, {"p": buttons[number % len(buttons)]}))
+    return raws
+
+
+def mix_of(raws: list[dict[str, Any]]) -> dict[str, int]:
+    texts = [r["object"].get("message", {}).get("text") for r in raws]
+    return {
+        "help": texts.count("/help"),
+        "lang": texts.count("/lang"),
+        "button": sum(r["type"] == "message_event" for r in raws),
+    }
+
+
+async def bench_bot(events: int, users: int, workdir: Path) -> tuple[float, dict[str, int]]:
+    settings = load_settings(database_url=f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}")
+    app = await create_app(settings)
+    server = FakeVkServer(group_id=GROUP_ID, token=TOKEN).start_in_thread()
+    try:
+        kinds = mix_of(push_mix(server, events, users))
+        transport = await VkTransport.connect([TOKEN], server.base_url, rate_per_token=UNPACED)
+        adapter = VkAdapter(app.dispatcher, transport, wait=1)
+        started = time.perf_counter()
+        await adapter.start()
+        while adapter.handled < events:
+            if time.perf_counter() - started > TIME_LIMIT:
+                raise TimeoutError(f"only {adapter.handled} of {events} updates handled")
+            await asyncio.sleep(0.005)
+        elapsed = time.perf_counter() - started
+        adapter.request_stop()
+        await adapter.stop()
+        await transport.close()
+        calls = len(server.calls)
+        answers = len(server.event_answers)
+        sent = len(server.sent)
+    finally:
+        server.stop()
+        await app.close()
+    stats = {**kinds, "api_calls": calls, "event_answers": answers, "messages_sent": sent}
+    return elapsed, stats
+
+
+async def bench_dispatcher(events: int, users: int, workdir: Path) -> float:
+    """The same updates fed straight to the dispatcher: what the handlers cost without VK."""
+    settings = load_settings(database_url=f"sqlite+aiosqlite:///{workdir / 'alone.sqlite3'}")
+    app = await create_app(settings)
+    offline = FakeVkServer(group_id=GROUP_ID, token=TOKEN)  # not started: builds updates only
+    updates = [to_incoming(raw, GROUP_ID, name="Bench") for raw in push_mix(offline, events, users)]
+    work = OrderedWork()
+    slots = asyncio.Semaphore(8)  # the adapter's default concurrency
+
+    async def feed(incoming: Incoming) -> None:
+        async with slots:
+            await app.dispatcher.feed(incoming)
+
+    started = time.perf_counter()
+    for incoming in updates:
+        assert incoming is not None
+        work.submit(incoming.sender.external_id, partial(feed, incoming))
+    await work.join()
+    elapsed = time.perf_counter() - started
+    await app.close()
+    return elapsed
+
+
+def bench_echo(events: int, users: int) -> float:
+    with FakeVkServer(group_id=GROUP_ID, token=TOKEN) as server:
+        for number in range(events):
+            server.message_new(1 + number % users, f"echo {number}")
+        vk = make_vk_api(TOKEN, server.base_url, min_interval=0)
+        started = time.perf_counter()
+        longpoll = VkBotLongPoll(vk, GROUP_ID, wait=1)
+        answered = 0
+        while answered < events:
+            for event in longpoll.check():
+                if event.type is VkBotEventType.MESSAGE_NEW:
+                    message = event.message
+                    vk.method(
+                        "messages.send",
+                        {"peer_id": message.peer_id, "message": message.text, "random_id": 0},
+                    )
+                    answered += 1
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--users", type=int, default=200)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    with tempfile.TemporaryDirectory(prefix="vk-bench-") as tmp:
+        bot_seconds, stats = asyncio.run(bench_bot(args.events, args.users, Path(tmp)))
+        alone_seconds = asyncio.run(bench_dispatcher(args.events, args.users, Path(tmp)))
+    echo_seconds = bench_echo(args.events, args.users)
+
+    bot_rate = args.events / bot_seconds
+    echo_rate = args.events / echo_seconds
+    alone_rate = args.events / alone_seconds
+    print(f"updates: {args.events} from {args.users} people")
+    print(f"  mix: /help {stats['help']}, /lang {stats['lang']}, button presses {stats['button']}")
+    print(
+        f"  bot: {stats['api_calls']} API calls, {stats['messages_sent']} messages sent, "
+        f"{stats['event_answers']} presses answered"
+    )
+    print(f"bot (long poll + dispatcher + SQLite + replies): {bot_rate:8.1f} updates/s")
+    print(f"bare vk_api echo (long poll + messages.send):    {echo_rate:8.1f} updates/s")
+    print(f"dispatcher alone (same updates, no VK):         {alone_rate:8.1f} updates/s")
+    print(f"ratio bot / echo: {bot_rate / echo_rate:.2f}")
+    print(f"ratio bot / dispatcher alone: {bot_rate / alone_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()

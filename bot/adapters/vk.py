@@ -1,0 +1,513 @@
+"""The VK adapter: Bots Long Poll updates in, dispatcher replies out, one thread per community.
+
+* Each community token (settings.vk_tokens) is its own bot identity: `bot_key` is its group id.
+* vk_api is blocking. The long poll of each community runs in a daemon thread that hands the
+  raw updates to the event loop; API calls run in the community's executor (`VkClient`).
+* Updates of one person are handled in order; different people concurrently, with a bound
+  on how many are in the dispatcher at once and on how many wait (the thread then waits
+  too, so a burst cannot eat the memory).
+* Idempotency is the dispatcher's: update ids are VK's `event_id`, so a redelivered update
+  changes nothing twice. Callback presses are always answered (sendMessageEventAnswer), so
+  a button never keeps spinning, whatever happened.
+* Payloads come from the person's app and can be anything: whatever is not our own
+  `{"p": "<packed payload>"}` becomes a button the dispatcher calls outdated.
+* Every event carries a `VkPort` (bot.core.ports) for the communities handlers: admin
+  checks, posting, and vk.me start links.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from vk_api.bot_longpoll import VkBotLongPoll
+from vk_api.exceptions import ApiError
+
+from bot.adapters.vk_events import (
+    INVALID_PAYLOAD,
+    as_int,
+    button_payload,
+    sender_id_of,
+    to_incoming,
+    update_id_of,
+    vk_start_link,
+)
+from bot.adapters.vk_transport import (
+    CHAT_PEER_START,
+    PLATFORM,
+    VkClient,
+    VkTransport,
+    delivery_error,
+)
+from bot.core.dispatcher import Dispatcher
+from bot.core.events import EventKind, Incoming
+from bot.core.ports import PORT_KEY
+from bot.core.replies import Reply
+from bot.transport import (
+    DeliveryError,
+    PermanentFailure,
+    RecipientUnreachable,
+    RetryAfter,
+)
+from storage.models import OutboxKind
+from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+# Parsing lives in vk_events; these names are part of this module's public face too.
+__all__ = [
+    "INVALID_PAYLOAD",
+    "OrderedWork",
+    "VkAdapter",
+    "VkPort",
+    "attach_transport",
+    "button_payload",
+    "run_vk",
+    "sender_id_of",
+    "to_incoming",
+    "update_id_of",
+    "vk_start_link",
+]
+
+COMMUNITY_ADMIN_ROLES = frozenset({"creator", "administrator"})
+WALL_FORBIDDEN_CODES = frozenset({7, 15, 27, 214})
+
+
+# --- what communities need from VK -------------------------------------------------------
+
+
+class VkPort:
+    """`bot.core.ports.PlatformPort` for one community; put into every event's extra."""
+
+    platform = PLATFORM
+
+    def __init__(self, transport: VkTransport, client: VkClient) -> None:
+        self.transport = transport
+        self.client = client
+
+    async def is_chat_admin(self, chat_id: str, user_external_id: str) -> bool:
+        """Creator or administrator of this community, or admin of a conversation."""
+        peer, user = as_int(chat_id), as_int(user_external_id)
+        if peer is None or user is None:
+            return False
+        client = self.client
+        try:
+            if peer >= CHAT_PEER_START:
+                answer = await client.call("messages.getConversationMembers", peer_id=peer)
+                return any(
+                    as_int(item.get("member_id")) == user
+                    and bool(item.get("is_admin") or item.get("is_owner"))
+                    for item in answer.get("items", [])
+                )
+            if abs(peer) != client.group_id:
+                return False  # another community: this token cannot tell
+            answer = await client.call(
+                "groups.getMembers", group_id=client.group_id, filter="managers"
+            )
+        except Exception as exc:
+            raise delivery_error(exc) from exc
+        return any(
+            as_int(item.get("id")) == user and item.get("role") in COMMUNITY_ADMIN_ROLES
+            for item in answer.get("items", [])
+            if isinstance(item, dict)
+        )
+
+    async def post(self, chat_id: str, reply: Reply) -> str:
+        """A message in a conversation, or a post on this community's wall."""
+        peer = as_int(chat_id)
+        if peer is not None and peer >= CHAT_PEER_START:
+            message_id = await self.transport.send(chat_id, reply, bot_key=self.client.bot_key)
+            return message_id or ""
+        if peer is None or abs(peer) != self.client.group_id:
+            raise PermanentFailure(f"VK community {chat_id} is not run by this token")
+        # Wall posts have no buttons: links go into the text.
+        links = [f"{b.text}: {b.url}" for row in reply.buttons for b in row if b.url]
+        text = "\n\n".join([reply.text, *links]) if links else reply.text
+        photo = reply.photo
+        attachment = photo.file_id if photo and (photo.file_id or "").startswith("photo") else None
+        try:
+            answer = await self.client.call(
+                "wall.post",
+                owner_id=-self.client.group_id,
+                from_group=1,
+                message=text,
+                attachments=attachment,
+            )
+        except ApiError as exc:
+            if exc.code in WALL_FORBIDDEN_CODES:
+                # VK serves wall.post to user tokens only; a community token gets 27.
+                raise RecipientUnreachable(f"VK error {exc.code}: wall posting refused") from exc
+            raise delivery_error(exc) from exc
+        except Exception as exc:
+            raise delivery_error(exc) from exc
+        return str(answer["post_id"])
+
+    def start_link(self, payload: str) -> str:
+        return vk_start_link(self.client.group_id, payload)
+
+
+# --- ordering ---------------------------------------------------------------------------------
+
+
+class OrderedWork:
+    """Runs jobs one at a time per key (a person), different keys concurrently."""
+
+    def __init__(self) -> None:
+        self._queues: dict[str, deque[Callable[[], Awaitable[None]]]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def submit(self, key: str, job: Callable[[], Awaitable[None]]) -> None:
+        queue = self._queues.get(key)
+        if queue is not None:
+            queue.append(job)
+            return
+        self._queues[key] = deque([job])
+        task = asyncio.create_task(self._drain(key), name=f"vk-peer-{key}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _drain(self, key: str) -> None:
+        queue = self._queues[key]
+        try:
+            while queue:
+                job = queue.popleft()
+                try:
+                    await job()
+                except Exception:
+                    log.exception("VK: handling an update failed")
+        finally:
+            del self._queues[key]
+
+    @property
+    def busy(self) -> int:
+        return len(self._tasks)
+
+    async def join(self, timeout: float | None = None) -> None:
+        """Wait for the queued jobs; cancel what is left after `timeout`."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+class RawBotLongPoll(VkBotLongPoll):
+    """vk_api's Bots Long Poll (it handles `failed` 1, 2 and 3) returning raw update dicts.
+
+    vk_api parses updates after it has moved `ts` on, so one odd update it cannot parse
+    would lose the whole batch; raw dicts are parsed by `to_incoming`, one at a time.
+    """
+
+    def _parse_event(self, raw_event: Any) -> Any:
+        return raw_event
+
+
+# --- the adapter ------------------------------------------------------------------------------
+
+
+class VkAdapter:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        transport: VkTransport,
+        *,
+        wait: int = 25,
+        backoff: tuple[float, float] = (1.0, 30.0),
+        max_concurrency: int = 8,
+        max_pending: int = 1000,
+        reply_attempts: int = 3,
+        max_retry_sleep: float = 5.0,
+        remembered_names: int = 50_000,
+    ) -> None:
+        if not 1 <= wait <= 90:
+            raise ValueError("VK long poll wait is 1..90 seconds")
+        self.dispatcher = dispatcher
+        self.transport = transport
+        self.wait = wait
+        self.backoff_initial, self.backoff_max = backoff
+        self.reply_attempts = reply_attempts
+        self.max_retry_sleep = max_retry_sleep
+        self._max_pending = max_pending
+        self._max_concurrency = max_concurrency
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._work = OrderedWork()
+        self._names: OrderedDict[int, str] = OrderedDict()
+        self._ports: dict[str, VkPort] = {}
+        self._remembered_names = remembered_names
+        # Updates fully handled (replies delivered): progress for tests and the benchmark.
+        self.handled = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: asyncio.Semaphore | None = None
+        self._feeding: asyncio.Semaphore | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._pending = asyncio.Semaphore(self._max_pending)
+        self._feeding = asyncio.Semaphore(self._max_concurrency)
+        self._stopping.clear()
+        for client in self.transport.clients.values():
+            thread = threading.Thread(
+                target=self._poll_forever,
+                args=(client,),
+                name=f"vk-longpoll-{client.group_id}",
+                daemon=True,
+            )
+            self._threads.append(thread)
+            thread.start()
+            log.info("VK: listening to community %s (%s)", client.group_id, client.name)
+
+    def request_stop(self) -> None:
+        """Ask the long-poll threads to stop after their current check (at most `wait` s)."""
+        self._stopping.set()
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        """Stop polling, then finish the updates already taken from VK."""
+        self.request_stop()
+        for thread in self._threads:
+            await asyncio.to_thread(thread.join, self.wait + 15)
+            if thread.is_alive():
+                log.warning("VK: %s did not stop in time", thread.name)
+        self._threads.clear()
+        await self._work.join(timeout)
+
+    async def run(self) -> None:
+        """Poll until cancelled."""
+        await self.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await self.stop()
+
+    # --- the long-poll thread -----------------------------------------------------------------
+
+    def _poll_forever(self, client: VkClient) -> None:
+        longpoll: RawBotLongPoll | None = None
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                if longpoll is None:
+                    longpoll = RawBotLongPoll(client.vk, client.group_id, wait=self.wait)
+                elif failures >= 2:
+                    # The server may have lost our key; keep ts so no update is skipped.
+                    longpoll.update_longpoll_server(update_ts=False)
+                updates = longpoll.check()
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
+                log.warning(
+                    "VK %s: long poll failed (%s: %s), retrying in %.1f s",
+                    client.group_id,
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                )
+                self._stopping.wait(delay)
+                continue
+            if updates and not self._hand_over(client, updates):
+                return
+
+    def _hand_over(self, client: VkClient, updates: list[Any]) -> bool:
+        """Queue the updates on the event loop; waits while too many are pending."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return False
+        try:
+            future = asyncio.run_coroutine_threadsafe(self._accept(client, updates), loop)
+        except RuntimeError:  # the loop is shutting down
+            return False
+        while True:
+            try:
+                future.result(timeout=0.5)
+                return True
+            except concurrent.futures.TimeoutError:
+                if loop.is_closed() or not loop.is_running():
+                    return False
+            except Exception:
+                log.exception("VK %s: updates could not be queued", client.group_id)
+                return True
+
+    # --- on the event loop --------------------------------------------------------------------
+
+    async def _accept(self, client: VkClient, updates: list[Any]) -> None:
+        assert self._pending is not None
+        for raw in updates:
+            if not isinstance(raw, dict):
+                continue
+            sender = sender_id_of(raw)
+            if sender is None:
+                log.debug("VK %s: %s ignored", client.group_id, raw.get("type"))
+                continue
+            await self._pending.acquire()
+            self._work.submit(str(sender), partial(self._handle, client, raw))
+
+    async def _handle(self, client: VkClient, raw: dict[str, Any]) -> None:
+        assert self._pending is not None
+        try:
+            await self.handle_update(client, raw)
+        finally:
+            self.handled += 1
+            self._pending.release()
+
+    async def handle_update(self, client: VkClient, raw: dict[str, Any]) -> None:
+        """One raw update, start to finish: feed the dispatcher, answer, deliver the replies."""
+        assert self._feeding is not None
+        incoming: Incoming | None = None
+        replies: list[Reply] = []
+        try:
+            user = sender_id_of(raw)
+            name = await self._name(client, user) if user is not None else ""
+            incoming = to_incoming(raw, client.group_id, name=name)
+            if incoming is not None:
+                incoming.extra[PORT_KEY] = self.port_for(client)
+            if incoming is not None and raw.get("type") == "message_new":
+                self.transport.remember_client(
+                    int(incoming.chat.external_id), raw["object"].get("client_info")
+                )
+            if incoming is not None:
+                async with self._feeding:
+                    replies = await self.dispatcher.feed(incoming)
+        except Exception:
+            log.exception("VK %s: update %s failed", client.group_id, raw.get("event_id"))
+        finally:
+            if raw.get("type") == "message_event":
+                await self._answer_event(client, raw)
+        if incoming is not None and replies:
+            await self._deliver(client, incoming, replies)
+
+    def port_for(self, client: VkClient) -> VkPort:
+        port = self._ports.get(client.bot_key)
+        if port is None:
+            port = self._ports[client.bot_key] = VkPort(self.transport, client)
+        return port
+
+    async def _name(self, client: VkClient, user_id: int) -> str:
+        cached = self._names.get(user_id)
+        if cached is not None:
+            self._names.move_to_end(user_id)
+            return cached
+        try:
+            [profile] = await client.call("users.get", user_ids=user_id)
+        except Exception as exc:
+            # The name is a nicety; the update goes on without it.
+            log.info("VK: users.get %s failed: %s", user_id, exc)
+            return ""
+        name = " ".join(
+            str(profile.get(part) or "").strip() for part in ("first_name", "last_name")
+        ).strip()[:255]
+        self._names[user_id] = name
+        if len(self._names) > self._remembered_names:
+            self._names.popitem(last=False)
+        return name
+
+    async def _answer_event(self, client: VkClient, raw: dict[str, Any]) -> None:
+        obj = raw.get("object") if isinstance(raw.get("object"), dict) else {}
+        try:
+            await client.call(
+                "messages.sendMessageEventAnswer",
+                event_id=obj.get("event_id"),
+                user_id=obj.get("user_id"),
+                peer_id=obj.get("peer_id"),
+            )
+        except Exception as exc:
+            log.info("VK %s: event answer failed: %s", client.group_id, exc)
+
+    async def _deliver(self, client: VkClient, incoming: Incoming, replies: list[Reply]) -> None:
+        chat_id = incoming.chat.external_id
+        pressed = incoming.extra.get("conversation_message_id")
+        can_edit = incoming.kind is EventKind.BUTTON and isinstance(pressed, int) and pressed > 0
+        for index, reply in enumerate(replies):
+            if reply.edit and can_edit:
+                can_edit = False  # one pressed message, one edit
+                assert isinstance(pressed, int)
+                if await self.transport.edit(chat_id, pressed, reply, bot_key=client.bot_key):
+                    continue
+            await self._send(client, incoming, index, reply)
+
+    async def _send(self, client: VkClient, incoming: Incoming, index: int, reply: Reply) -> None:
+        chat_id = incoming.chat.external_id
+        key = f"reply:{incoming.update_id}:{index}"
+        error: DeliveryError | None = None
+        for attempt in range(self.reply_attempts):
+            try:
+                await self.transport.send(chat_id, reply, bot_key=client.bot_key, message_key=key)
+                return
+            except (RecipientUnreachable, PermanentFailure) as exc:
+                log.warning("VK %s: reply to %s not delivered: %s", client.bot_key, chat_id, exc)
+                return
+            except DeliveryError as exc:
+                error = exc
+                pause = exc.seconds if isinstance(exc, RetryAfter) else 0.5 * 2**attempt
+                await asyncio.sleep(min(pause, self.max_retry_sleep))
+        log.warning("VK %s: reply to %s queued after: %s", client.bot_key, chat_id, error)
+        await self._queue_reply(client, incoming, index, reply)
+
+    async def _queue_reply(
+        self, client: VkClient, incoming: Incoming, index: int, reply: Reply
+    ) -> None:
+        """Leave a reply VK keeps refusing for now to the outbox sender's retries."""
+        if reply.document is not None:
+            return  # documents are made on request and not kept
+        try:
+            async with self.dispatcher.session_factory() as session, session.begin():
+                await UnitOfWork(session).outbox.enqueue_to_chat(
+                    platform=PLATFORM,
+                    bot_key=client.bot_key,
+                    chat_id=incoming.chat.external_id,
+                    recipient_id=None,
+                    reply=reply,
+                    kind=OutboxKind.ANSWER,
+                    dedup_key=f"vk-reply:{client.bot_key}:{incoming.update_id}:{index}",
+                )
+        except Exception:
+            log.exception("VK %s: reply could not be queued either", client.bot_key)
+
+
+# --- wiring -----------------------------------------------------------------------------------
+
+
+def attach_transport(app: App, transport: VkTransport) -> None:
+    """Offer the transport to the outbox sender through the app.
+
+    bot/app.py had no transport registry when this adapter was written; this looks for
+    `app.register_transport(transport)` or an `app.transports` dict (platform -> transport).
+    """
+    register = getattr(app, "register_transport", None)
+    if callable(register):
+        register(transport)
+        return
+    transports = getattr(app, "transports", None)
+    if isinstance(transports, dict):
+        transports[transport.platform] = transport
+        return
+    log.warning("VK: the app has no transport registry; queued messages wait for one")
+
+
+async def run_vk(app: App, *, wait: int = 25) -> None:
+    """Run every configured VK community until cancelled (used by bot/app.py run_platforms)."""
+    settings = app.settings
+    transport = await VkTransport.connect(
+        [token.get_secret_value() for token in settings.vk_tokens],
+        settings.vk_api_url,
+        rate_per_token=settings.vk_rate_per_token,
+    )
+    attach_transport(app, transport)
+    adapter = VkAdapter(app.dispatcher, transport, wait=wait)
+    try:
+        await adapter.run()
+    finally:
+        await transport.close()

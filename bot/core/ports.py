@@ -1,0 +1,50 @@
+"""What a platform can do for a handler beyond replying: the community port.
+
+Handlers are platform-neutral, yet linking a community needs the platform to say whether a
+person is an admin there, and posting a purchase needs a message id back to tie comments to
+the post. Adapters that support communities put an object implementing `PlatformPort` into
+every event's `extra` under `PORT_KEY`; handlers get it with `port_of(ctx.event)`. No port
+(the console) means communities are not available on that platform.
+
+A port is a live object of the running adapter, so it never reaches the database or the
+outbox; `Incoming.extra` only carries it through one update.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from bot.core.events import Incoming
+from bot.core.replies import Reply
+
+PORT_KEY = "port"
+
+
+@runtime_checkable
+class PlatformPort(Protocol):
+    platform: str
+
+    async def is_chat_admin(self, chat_id: str, user_external_id: str) -> bool:
+        """Whether the person administers the community (owner or admin).
+
+        False when they are not, or when the platform says the chat or person is unknown to
+        the bot; raises `bot.transport.DeliveryError` when the platform could not be asked.
+        """
+        ...
+
+    async def post(self, chat_id: str, reply: Reply) -> str:
+        """Publish a message in the community now; returns the platform's message id.
+
+        Raises `bot.transport.DeliveryError` (e.g. `RecipientUnreachable` once the bot was
+        removed or may not post there).
+        """
+        ...
+
+    def start_link(self, payload: str) -> str:
+        """A link that opens the private chat with the bot and sends `/start <payload>`."""
+        ...
+
+
+def port_of(event: Incoming) -> PlatformPort | None:
+    port = event.extra.get(PORT_KEY)
+    return port if isinstance(port, PlatformPort) else None

@@ -1,0 +1,410 @@
+"""Communities: the bot added to a group or channel, linked to an organizer, purchases posted
+there, and comments under those posts.
+
+Platform-neutral: whatever a community needs from the platform (is this person an admin
+there? publish a post now, a link into the private chat) goes through the adapter's
+`bot.core.ports.PlatformPort`. Events the adapter produces:
+
+* `EventKind.MEMBERSHIP` from the community's chat, sent by the person who changed the bot's
+  membership, with extra {"status", "old_status", "chat_kind", "title"}; the status is the
+  bot's new one (member, administrator, creator, restricted, left, kicked), or "migrated" with
+  {"new_chat_id"} when a Telegram group became a supergroup.
+* `EventKind.COMMENT` from the commenter, with extra {"community_id": the platform id of the
+  community the post lives in, "post_id": the post's platform id, "comment_id": a platform id
+  unique per comment, optionally "discussion_chat_id"}; the text is the comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from bot.core.context import Context
+from bot.core.errors import UserError
+from bot.core.events import ChatKind, EventKind
+from bot.core.payloads import Payload
+from bot.core.ports import PlatformPort, port_of
+from bot.core.replies import Button
+from bot.core.router import Role, Router
+from bot.domain.comments import COMMENT_MAX_LENGTH, clean_comment
+from bot.domain.lifecycle import PurchaseStatus
+from bot.transport import DeliveryError, RecipientUnreachable
+from handlers.catalog import media_photo, purchase_card
+from storage.models import (
+    Comment,
+    CommentSource,
+    Community,
+    Organizer,
+    OutboxKind,
+    Purchase,
+    PurchasePost,
+)
+
+router = Router("communities")
+
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+# The bot's membership statuses that mean "in the community" and "gone from it".
+PRESENT = frozenset({"member", "administrator", "creator", "restricted"})
+GONE = frozenset({"left", "kicked"})
+MIGRATED = "migrated"
+COMMENT_SOURCES = {"telegram": CommentSource.TELEGRAM_DISCUSSION, "vk": CommentSource.VK_WALL}
+# How many open purchases /post offers as buttons (newest first).
+PURCHASES_OFFERED = 10
+TITLE_SHOWN = 40
+
+
+class LinkCommunity(Payload, prefix="cml"):
+    community_id: DbId
+
+
+class UnlinkCommunity(Payload, prefix="cmu"):
+    community_id: DbId
+
+
+class PostPurchase(Payload, prefix="cmq"):
+    """ "Post to a community" for one purchase: asks where to post it."""
+
+    purchase_id: DbId
+
+
+class PostTo(Payload, prefix="cmo"):
+    purchase_id: DbId
+    community_id: DbId
+
+
+def post_button(ctx: Context, purchase_id: int) -> Button:
+    """The button other screens (an organizer's purchase card) offer to post a purchase."""
+    return Button(ctx.t("communities-button-post"), PostPurchase(purchase_id=purchase_id).pack())
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TITLE_SHOWN else text[: TITLE_SHOWN - 1] + "…"
+
+
+def _title(community: Community) -> str:
+    return community.title or community.external_id
+
+
+def _require_port(ctx: Context) -> PlatformPort:
+    port = port_of(ctx.event)
+    if port is None:
+        raise UserError("communities-unsupported")
+    return port
+
+
+# --- the bot joins and leaves -----------------------------------------------------------------
+
+
+@router.event(EventKind.MEMBERSHIP)
+async def on_membership(ctx: Context) -> None:
+    event = ctx.event
+    extra = event.extra
+    status = str(extra.get("status") or "")
+    communities = ctx.uow.communities
+    if status == MIGRATED:
+        new_id = str(extra.get("new_chat_id") or "")
+        if new_id:
+            await communities.moved(event.platform, event.chat.external_id, new_id)
+        return
+    if status in GONE:
+        community = await communities.left(event.platform, event.chat.external_id)
+        if community is not None and community.organizer_id is not None:
+            await _tell_organizer(
+                ctx, community.organizer_id, "communities-removed", title=_title(community)
+            )
+        return
+    if status not in PRESENT or event.chat.kind is ChatKind.PRIVATE:
+        return
+    title = str(extra.get("title") or event.chat.title or "")[:255]
+    kind = str(extra.get("chat_kind") or event.chat.kind.value)[:16]
+    community, newly_added = await communities.joined(
+        event.platform,
+        event.chat.external_id,
+        kind=kind,
+        title=title,
+        added_by_user_id=ctx.user.id,
+        now=ctx.now(),
+    )
+    if not newly_added:
+        return
+    await ctx.uow.session.flush()
+    if event.chat.kind is ChatKind.GROUP:
+        # A channel post would reach every subscriber, so only groups get a greeting; channels
+        # are linked from the private chat (/link).
+        link = LinkCommunity(community_id=community.id).pack()
+        ctx.say("communities-welcome-group", [[Button(ctx.t("communities-button-link"), link)]])
+    if ctx.organizer is not None:
+        # Organizers have a private chat with the bot (they registered there); others may
+        # never have started it, and Telegram refuses to write to them.
+        await ctx.notify(
+            ctx.user,
+            "communities-added-notice",
+            kind=OutboxKind.ANSWER,
+            dedup_key=f"community-added:{community.id}:{event.update_id}",
+            title=_title(community),
+        )
+
+
+async def _tell_organizer(ctx: Context, organizer_id: int, key: str, **args: str) -> None:
+    organizer = await ctx.uow.session.get(Organizer, organizer_id)
+    if organizer is None:
+        return
+    user = await ctx.uow.users.get(organizer.user_id)
+    if user is not None:
+        await ctx.notify(
+            user, key, kind=OutboxKind.ANSWER, dedup_key=f"{key}:{ctx.event.update_id}", **args
+        )
+
+
+# --- linking ----------------------------------------------------------------------------------
+
+
+@router.command("link", aliases=("привязать",), role=Role.ORGANIZER, in_groups=True)
+async def link_command(ctx: Context) -> None:
+    organizer = _organizer(ctx)
+    event = ctx.event
+    if event.chat.kind is not ChatKind.PRIVATE:
+        # Typed in the group itself: link this very group.
+        _require_port(ctx)
+        community, _ = await ctx.uow.communities.joined(
+            event.platform,
+            event.chat.external_id,
+            kind=event.chat.kind.value,
+            title=(event.chat.title or "")[:255],
+            added_by_user_id=None,
+            now=ctx.now(),
+        )
+        await ctx.uow.session.flush()
+        await _link(ctx, organizer, community)
+        return
+    await show_communities(ctx, organizer)
+
+
+async def show_communities(ctx: Context, organizer: Organizer, *, edit: bool = False) -> None:
+    _require_port(ctx)
+    found = await ctx.uow.communities.linkable(ctx.event.platform, ctx.user.id, organizer.id)
+    if not found:
+        ctx.answer(ctx.t("communities-none"), edit=edit)
+        return
+    lines = [ctx.t("communities-title")]
+    rows: list[list[Button]] = []
+    for number, community in enumerate(found, start=1):
+        mine = community.organizer_id == organizer.id
+        key = "communities-entry-linked" if mine else "communities-entry-not-linked"
+        lines.append(ctx.t(key, number=str(number), title=_title(community), kind=community.kind))
+        if mine:
+            label = ctx.t("communities-button-unlink", title=_short(_title(community)))
+            payload = UnlinkCommunity(community_id=community.id).pack()
+        else:
+            label = ctx.t("communities-button-link-to", title=_short(_title(community)))
+            payload = LinkCommunity(community_id=community.id).pack()
+        rows.append([Button(label, payload)])
+    lines += ["", ctx.t("communities-hint")]
+    ctx.answer("\n".join(lines), rows, edit=edit)
+
+
+@router.button(LinkCommunity, role=Role.ORGANIZER)
+async def on_link(ctx: Context, data: LinkCommunity) -> None:
+    organizer = _organizer(ctx)
+    community = await ctx.uow.communities.get(data.community_id)
+    if community is None or community.platform != ctx.event.platform or not community.active:
+        raise UserError("communities-not-found")
+    await _link(ctx, organizer, community)
+
+
+async def _link(ctx: Context, organizer: Organizer, community: Community) -> None:
+    port = _require_port(ctx)
+    try:
+        is_admin = await port.is_chat_admin(community.external_id, ctx.user.external_id)
+    except DeliveryError:
+        raise UserError("communities-check-failed") from None
+    if not is_admin:
+        raise UserError("communities-not-admin", title=_title(community))
+    if community.organizer_id == organizer.id:
+        ctx.say("communities-already-linked", title=_title(community))
+        return
+    previous = community.organizer_id
+    community.organizer_id = organizer.id
+    community.linked_at = ctx.now()
+    if previous is not None:
+        # An admin of the community decides who posts there; the organizer it was linked to
+        # learns about it instead of silently losing it.
+        await _tell_organizer(ctx, previous, "communities-taken-over", title=_title(community))
+    ctx.answer(
+        ctx.t("communities-linked", title=_title(community), organizer=organizer.name),
+        edit=ctx.event.kind is EventKind.BUTTON,
+    )
+
+
+@router.button(UnlinkCommunity, role=Role.ORGANIZER)
+async def on_unlink(ctx: Context, data: UnlinkCommunity) -> None:
+    organizer = _organizer(ctx)
+    community = await ctx.uow.communities.get(data.community_id)
+    if community is None or community.organizer_id != organizer.id:
+        raise UserError("communities-not-found")
+    community.organizer_id = None
+    community.linked_at = None
+    ctx.say("communities-unlinked", title=_title(community))
+    await show_communities(ctx, organizer)
+
+
+# --- posting a purchase -----------------------------------------------------------------------
+
+
+@router.command("post", aliases=("опубликовать",), role=Role.ORGANIZER)
+async def post_command(ctx: Context) -> None:
+    organizer = _organizer(ctx)
+    wanted = ctx.args.strip().lstrip("#")
+    if wanted:
+        if not wanted.isdigit() or not 1 <= int(wanted) <= 2**31 - 1:
+            raise UserError("communities-purchase-not-found")
+        await choose_community(ctx, organizer, int(wanted))
+        return
+    recent = await ctx.uow.purchases.own_purchases(organizer.id, offset=0, limit=50)
+    open_ones = [p for p in recent if p.status is PurchaseStatus.OPEN][:PURCHASES_OFFERED]
+    if not open_ones:
+        raise UserError("communities-no-open-purchases")
+    rows = [
+        [Button(f"#{p.id} {_short(p.title)}", PostPurchase(purchase_id=p.id).pack())]
+        for p in open_ones
+    ]
+    ctx.say("communities-choose-purchase", rows)
+
+
+@router.button(PostPurchase, role=Role.ORGANIZER)
+async def on_post_purchase(ctx: Context, data: PostPurchase) -> None:
+    await choose_community(ctx, _organizer(ctx), data.purchase_id)
+
+
+async def choose_community(ctx: Context, organizer: Organizer, purchase_id: int) -> None:
+    purchase = await _open_purchase(ctx, organizer, purchase_id)
+    _require_port(ctx)
+    linked = await ctx.uow.communities.linked_to(organizer.id, platform=ctx.event.platform)
+    if not linked:
+        raise UserError("communities-none-linked")
+    rows = [
+        [
+            Button(
+                _short(_title(community)),
+                PostTo(purchase_id=purchase.id, community_id=community.id).pack(),
+            )
+        ]
+        for community in linked
+    ]
+    ctx.say("communities-choose-community", rows, title=purchase.title)
+
+
+@router.button(PostTo, role=Role.ORGANIZER)
+async def on_post_to(ctx: Context, data: PostTo) -> None:
+    organizer = _organizer(ctx)
+    purchase = await _open_purchase(ctx, organizer, data.purchase_id)
+    community = await ctx.uow.communities.get(data.community_id)
+    if (
+        community is None
+        or community.organizer_id != organizer.id
+        or community.platform != ctx.event.platform
+        or not community.active
+    ):
+        raise UserError("communities-not-found")
+    port = _require_port(ctx)
+    # The card as buyers see it, without the in-bot buttons: a post's button opens the private
+    # chat on the purchase instead (`/start p_<id>`).
+    card_purchase = await ctx.uow.orders.visible_purchase(purchase.id, viewer_id=ctx.user.id)
+    assert card_purchase is not None
+    media = await ctx.uow.orders.media(card_purchase.photo_id)
+    card = purchase_card(
+        ctx.t, card_purchase, buttons=False, photo=media_photo(media, ctx.event.platform)
+    )
+    order_url = port.start_link(f"p_{purchase.id}")
+    card.buttons = [[Button(ctx.t("communities-button-order"), url=order_url)]]
+    try:
+        message_id = await port.post(community.external_id, card)
+    except RecipientUnreachable:
+        raise UserError("communities-post-forbidden", title=_title(community)) from None
+    except DeliveryError:
+        raise UserError("communities-post-failed") from None
+    await ctx.uow.communities.add_post(
+        purchase_id=purchase.id,
+        community_id=community.id,
+        external_post_id=message_id,
+        now=ctx.now(),
+    )
+    ctx.answer(
+        ctx.t("communities-posted", title=purchase.title, community=_title(community)), edit=True
+    )
+
+
+async def _open_purchase(ctx: Context, organizer: Organizer, purchase_id: int) -> Purchase:
+    purchase = await ctx.uow.purchases.own_purchase(purchase_id, organizer.id)
+    if purchase is None:
+        raise UserError("communities-purchase-not-found")
+    if purchase.status is not PurchaseStatus.OPEN:
+        raise UserError("communities-purchase-not-open", title=purchase.title)
+    return purchase
+
+
+def _organizer(ctx: Context) -> Organizer:
+    # Button handlers are role-checked by the dispatcher; this also narrows the type.
+    if ctx.organizer is None:
+        raise UserError("need-organizer")
+    return ctx.organizer
+
+
+# --- comments under posts ---------------------------------------------------------------------
+
+
+# Other areas react to a recorded comment here (e.g. VK: "2 шт, размер 44" becoming an order
+# draft): the dispatcher allows one handler per event kind, so they register a hook instead.
+CommentHook = Callable[[Context, Comment, PurchasePost], Awaitable[None]]
+comment_hooks: list[CommentHook] = []
+
+
+@router.event(EventKind.COMMENT)
+async def on_comment(ctx: Context) -> None:
+    event = ctx.event
+    extra = event.extra
+    source = COMMENT_SOURCES.get(event.platform)
+    community_id, post_id, comment_id = _comment_ids(extra)
+    if source is None or not community_id or not post_id:
+        return
+    found = await ctx.uow.communities.find_post(event.platform, community_id, post_id)
+    if found is None:
+        return  # a reply to something that is not one of our purchase posts
+    post, community = found
+    # People write long comments; keep the beginning rather than lose the comment.
+    text = clean_comment(event.text[:COMMENT_MAX_LENGTH])
+    if text is None:
+        return  # a sticker, an empty or unprintable comment: nothing to show in /comments
+    discussion = extra.get("discussion_chat_id")
+    if discussion and community.discussion_chat_id != str(discussion):
+        community.discussion_chat_id = str(discussion)[:64]
+    comment = await ctx.uow.comments.add_comment(
+        ctx.user.id,
+        post.purchase_id,
+        post.item_id,
+        text,
+        source,
+        external_id=comment_id,
+        created_at=ctx.now(),
+    )
+    for hook in comment_hooks:
+        await hook(ctx, comment, post)
+
+
+def _comment_ids(extra: dict[str, Any]) -> tuple[str, str, str | None]:
+    """(community id, post id, comment id) as the platforms' ids, from the event's extra.
+
+    VK names the wall's owner (a community is the negative of its id) instead of the
+    community, and numbers comments per wall.
+    """
+    community_id = str(extra.get("community_id") or "")
+    owner_id = extra.get("owner_id")
+    comment_id = str(extra.get("comment_id") or "")
+    if not community_id and isinstance(owner_id, int) and owner_id:
+        community_id = str(abs(owner_id))
+        comment_id = f"{owner_id}:{comment_id}" if comment_id else ""
+    post_id = str(extra.get("post_id") or "")
+    return community_id, post_id, comment_id[:64] or None
