@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.dispatcher import Dispatcher
+from bot.outbox import Sender
 from bot.settings import Settings
 from bot.texts import Texts
+from bot.transport import Transport
 from handlers import build_router
 from storage import migrate
 from storage.db import create_engine, create_session_factory
@@ -27,9 +29,59 @@ class App:
     session_factory: async_sessionmaker[AsyncSession]
     texts: Texts
     dispatcher: Dispatcher
+    # The outbox senders, one per platform (see `start_sender`).
+    senders: dict[str, Sender] = field(default_factory=dict)
+    _sender_tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict, repr=False)
+
+    def start_sender(self, transport: Transport, **options: Any) -> Sender:
+        """Deliver the outbox of `transport.platform` through `transport`, from now until
+        `close()`. For adapter authors: call it once, inside the running event loop, when
+        your transport can send (e.g. `app.start_sender(adapter.transport)` in run_telegram).
+
+        One sender per platform: a second call for the same platform returns the running
+        sender. `options` go to `bot.outbox.Sender` (tests use small back-offs).
+        """
+        running = self.senders.get(transport.platform)
+        if running is not None:
+            if running.transport is not transport:
+                log.warning(
+                    "outbox %s: a second transport offered; keeping the first", transport.platform
+                )
+            return running
+        sender = Sender.for_settings(
+            transport, self.session_factory, self.settings, self.texts, **options
+        )
+        self.senders[transport.platform] = sender
+        self._sender_tasks[transport.platform] = asyncio.create_task(
+            _keep_running(sender), name=f"outbox-{transport.platform}"
+        )
+        return sender
+
+    # The name bot/adapters/vk.py (attach_transport) looks for.
+    register_transport = start_sender
+
+    async def stop_senders(self) -> None:
+        """Stop delivering: claimed messages not yet sent are given back, the lease freed."""
+        tasks = list(self._sender_tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._sender_tasks.clear()
+        self.senders.clear()
 
     async def close(self) -> None:
+        await self.stop_senders()
         await self.engine.dispose()
+
+
+async def _keep_running(sender: Sender) -> None:
+    # A bug in one round must not end delivery for the rest of the process' life.
+    while True:
+        try:
+            await sender.run()
+        except Exception:
+            log.exception("outbox %s: sender crashed; restarting in 5s", sender.platform)
+            await asyncio.sleep(5)
 
 
 async def create_app(settings: Settings, *, run_migrations: bool = True) -> App:
@@ -73,7 +125,11 @@ async def run_console(
 
 
 async def run_platforms(settings: Settings) -> None:
-    """Telegram and/or VK in one process, as the tokens in the settings say."""
+    """Telegram and/or VK in one process, as the tokens in the settings say.
+
+    Each adapter offers its transport with `app.start_sender`, which starts that platform's
+    outbox sender; `app.close()` stops them.
+    """
     app = await create_app(settings)
     runners = []
     try:

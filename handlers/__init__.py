@@ -9,6 +9,7 @@ def build_router() -> Router:
     # Imported here so that importing `handlers` does not register payload prefixes twice
     # in tools that reload modules.
     from handlers import (
+        broadcast,
         catalog,
         comments,
         common,
@@ -16,6 +17,7 @@ def build_router() -> Router:
         consent,
         my_orders,
         new_purchase,
+        notify,
         orders,
         organizer,
         payment_reports,
@@ -41,5 +43,7 @@ def build_router() -> Router:
         reconciliation.router,
         communities.router,
         consent.router,
+        notify.router,
+        broadcast.router,
     )
     return root

@@ -6,9 +6,10 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.orders import CommentRepository, OrderRepository
-from storage.repositories.outbox import OutboxRepository
+from storage.repositories.outbox import OutboxReader, OutboxRepository
 from storage.repositories.payments import PaymentRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.purchases import PurchaseRepository
@@ -36,6 +37,15 @@ class UnitOfWork:
     @cached_property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.session)
+
+    @cached_property
+    def delivery(self) -> OutboxReader:
+        """The outbox's delivery side (bot/outbox.py): claiming and recording outcomes."""
+        return OutboxReader(self.session)
+
+    @cached_property
+    def broadcasts(self) -> BroadcastRepository:
+        return BroadcastRepository(self.session)
 
     @cached_property
     def tasks(self) -> TaskRepository:

@@ -21,9 +21,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.adapters.console_transport import ConsoleTransport
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import (
     Attachment,
@@ -35,9 +35,7 @@ from bot.core.events import (
     parse_command,
 )
 from bot.core.replies import Button, Reply
-from storage.models import OutboxKind, OutboxMessage, OutboxStatus, User
-from storage.repositories.outbox import OutboxReader
-from storage.types import utcnow
+from bot.outbox import Sender as OutboxSender
 
 PLATFORM = "console"
 DEFAULT_USER = "buyer"
@@ -63,6 +61,16 @@ class ConsoleAdapter:
         # Buttons of the last message each simulated user got, for "#N".
         self._buttons: dict[str, list[Button]] = {}
         self.running = True
+        # Queued messages (notifications, broadcasts) go through the outbox sender like on
+        # the real platforms; one at a time, so they print in the order they were queued.
+        self.sender = OutboxSender(
+            ConsoleTransport(self._print_delivered),
+            session_factory,
+            dispatcher.texts,
+            max_attempts=dispatcher.settings.delivery_max_attempts,
+            holder="console",
+            concurrency=1,
+        )
 
     # --- input ------------------------------------------------------------------------------
 
@@ -144,31 +152,18 @@ class ConsoleAdapter:
     # --- output -----------------------------------------------------------------------------
 
     async def deliver_outbox(self, now: datetime | None = None) -> int:
-        """Print queued messages for console users, as a platform sender would deliver them."""
-        delivered = 0
-        async with self.session_factory() as session, session.begin():
-            reader = OutboxReader(session)
-            for message in await reader.due(PLATFORM, now or utcnow()):
-                await self._deliver(session, message)
-                delivered += 1
-        return delivered
+        """Print queued messages for console users, as a platform sender delivers them."""
+        if now is None:
+            return await self.sender.drain()
+        clock = self.sender.clock
+        self.sender.clock = lambda: now
+        try:
+            return await self.sender.drain()
+        finally:
+            self.sender.clock = clock
 
-    async def _deliver(self, session: AsyncSession, message: OutboxMessage) -> None:
-        recipient = message.chat_id
-        if message.recipient_id is not None:
-            user = await session.scalar(select(User).where(User.id == message.recipient_id))
-            if user is not None and not self._allowed(user, message):
-                message.status = OutboxStatus.SKIPPED
-                message.last_error = "notifications not allowed"
-                return
-        self._show(recipient, [Reply.from_json(message.body)], prefix=f"📨 to {recipient}")
-        message.status = OutboxStatus.SENT
-        message.sent_at = utcnow()
-        message.attempts += 1
-
-    @staticmethod
-    def _allowed(user: User, message: OutboxMessage) -> bool:
-        return message.kind is OutboxKind.ANSWER or user.notifications_allowed
+    def _print_delivered(self, recipient: str, reply: Reply) -> None:
+        self._show(recipient, [reply], prefix=f"📨 to {recipient}")
 
     def _show(self, user: str, replies: Iterable[Reply], *, prefix: str) -> None:
         for reply in replies:

@@ -1,15 +1,48 @@
-"""Writing to the transactional outbox. Delivery lives in bot/outbox.py."""
+"""The transactional outbox: writing messages (`OutboxRepository`, in the caller's
+transaction) and the delivery side (`OutboxReader`, used by the sender in bot/outbox.py).
+
+How a row moves (see bot/outbox.py for the why):
+
+    pending --claim--> pending, attempts+1, next_attempt_at = claim deadline ("in flight")
+            --sent-------------> sent
+            --temporary error--> pending, next_attempt_at = now + back-off (or failed at the
+                                 last attempt)
+            --flood control----> pending, next_attempt_at = now + retry_after, attempt undone
+            --permanent error--> failed
+            --no consent, unreachable--> skipped
+
+`last_error` says why a message is not sent (yet). Skipped messages start with one of the
+`SKIP_*` prefixes, so reports can tell "not allowed" from "blocked".
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.replies import Reply
 from storage.models import OutboxKind, OutboxMessage, OutboxStatus, User
+from storage.types import utcnow
+
+SKIP_NOT_ALLOWED = "not allowed"
+SKIP_UNREACHABLE = "unreachable"
+# Rows per statement: stays under every driver's limit on bound parameters.
+_CHUNK = 1000
+_REASON_LENGTH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One addressee of a bulk enqueue: the user, the body in their language, a dedup key."""
+
+    user: User
+    reply: Reply
+    dedup_key: str | None = None
 
 
 class OutboxRepository:
@@ -76,9 +109,79 @@ class OutboxRepository:
             return None
         return message
 
+    async def enqueue_many(
+        self,
+        recipients: Sequence[Recipient],
+        kind: OutboxKind,
+        *,
+        broadcast_id: int | None = None,
+    ) -> int:
+        """Queue one message per recipient in a few statements; returns how many were queued.
+
+        Dedup keys already in the outbox (or twice in the list) are skipped, as `enqueue` does.
+        Ten thousand rows one by one would hold the database for seconds.
+        """
+        keys = [r.dedup_key for r in recipients if r.dedup_key is not None]
+        existing: set[str] = set()
+        for start in range(0, len(keys), _CHUNK):
+            found = await self.session.scalars(
+                select(OutboxMessage.dedup_key).where(
+                    OutboxMessage.dedup_key.in_(keys[start : start + _CHUNK])
+                )
+            )
+            existing.update(key for key in found if key is not None)
+        now = utcnow()
+        rows = []
+        for recipient in recipients:
+            if recipient.dedup_key is not None:
+                if recipient.dedup_key in existing:
+                    continue
+                existing.add(recipient.dedup_key)
+            rows.append(
+                {
+                    "platform": recipient.user.platform,
+                    "bot_key": recipient.user.bot_key,
+                    "chat_id": recipient.user.external_id,
+                    "recipient_id": recipient.user.id,
+                    "kind": kind,
+                    "body": recipient.reply.to_json(),
+                    "dedup_key": recipient.dedup_key,
+                    "broadcast_id": broadcast_id,
+                    "status": OutboxStatus.PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+            )
+        try:
+            # A savepoint: a concurrent twin that queued the same keys first makes this
+            # call queue nothing (0) instead of aborting the caller's transaction.
+            async with self.session.begin_nested():
+                for start in range(0, len(rows), _CHUNK):
+                    await self.session.execute(insert(OutboxMessage), rows[start : start + _CHUNK])
+        except IntegrityError:
+            return 0
+        return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCounts:
+    """Where the messages of one broadcast are."""
+
+    total: int = 0
+    pending: int = 0
+    sent: int = 0
+    not_allowed: int = 0
+    blocked: int = 0
+    failed: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.total - self.pending
+
 
 class OutboxReader:
-    """The delivery side: what is due, and recording outcomes."""
+    """The delivery side: what is due, claiming it, and recording outcomes."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -95,3 +198,194 @@ class OutboxReader:
             .limit(limit)
         )
         return list(await self.session.scalars(stmt))
+
+    async def heads(
+        self,
+        platform: str,
+        now: datetime,
+        *,
+        limit: int,
+        busy_chats: Collection[tuple[str, str]] = (),
+        max_scan: int = 20_000,
+    ) -> list[OutboxMessage]:
+        """The oldest pending message of each chat, where it is due: what may go out now.
+
+        A chat's later messages wait while an earlier one is pending (claimed, backing off),
+        which keeps every chat's messages in order. Pending rows are read in id order, so a
+        chat's earlier row is always seen before its later ones; `max_scan` bounds the work
+        when many chats are backing off. `busy_chats` are (bot_key, chat_id) the caller is
+        still delivering to.
+        """
+        seen: set[tuple[str, str]] = set(busy_chats)
+        picked: list[int] = []
+        after = 0
+        scanned = 0
+        page = min(_CHUNK, max_scan)
+        while len(picked) < limit and scanned < max_scan:
+            rows = (
+                await self.session.execute(
+                    select(
+                        OutboxMessage.id,
+                        OutboxMessage.bot_key,
+                        OutboxMessage.chat_id,
+                        OutboxMessage.next_attempt_at,
+                    )
+                    .where(
+                        OutboxMessage.platform == platform,
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                        OutboxMessage.id > after,
+                    )
+                    .order_by(OutboxMessage.id)
+                    .limit(page)
+                )
+            ).all()
+            if not rows:
+                break
+            scanned += len(rows)
+            after = rows[-1].id
+            for row in rows:
+                chat = (row.bot_key, row.chat_id)
+                if chat in seen:
+                    continue
+                seen.add(chat)
+                if row.next_attempt_at <= now:
+                    picked.append(row.id)
+                    if len(picked) >= limit:
+                        break
+        if not picked:
+            return []
+        messages: list[OutboxMessage] = []
+        for start in range(0, len(picked), _CHUNK):
+            messages += await self.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_(picked[start : start + _CHUNK]))
+            )
+        return sorted(messages, key=lambda m: m.id)
+
+    async def claim(self, ids: Sequence[int], now: datetime, until: datetime) -> dict[int, int]:
+        """Mark due pending messages as being sent until `until`, counting the attempt.
+
+        Returns {id: attempts} of the rows this call claimed: a row claimed meanwhile by
+        someone else (its next_attempt_at moved) is left out, so it is never sent twice.
+        """
+        claimed: dict[int, int] = {}
+        for start in range(0, len(ids), _CHUNK):
+            result = await self.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(ids[start : start + _CHUNK]),
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= now,
+                )
+                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until)
+                .returning(OutboxMessage.id, OutboxMessage.attempts)
+                .execution_options(synchronize_session=False)
+            )
+            claimed.update({row.id: row.attempts for row in result})
+        return claimed
+
+    async def release(self, ids: Sequence[int], now: datetime) -> None:
+        """Give claimed messages back untouched (their sender stopped before sending them)."""
+        for start in range(0, len(ids), _CHUNK):
+            await self.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(ids[start : start + _CHUNK]),
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
+                .values(
+                    attempts=case(
+                        (OutboxMessage.attempts > 0, OutboxMessage.attempts - 1), else_=0
+                    ),
+                    next_attempt_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    async def mark_sent(self, ids: Sequence[int], now: datetime) -> None:
+        """Record delivered messages (one statement per thousand: the common case)."""
+        for start in range(0, len(ids), _CHUNK):
+            await self.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(ids[start : start + _CHUNK]),
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
+                .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def mark_failed(self, message_id: int, reason: str) -> None:
+        await self._finish(message_id, status=OutboxStatus.FAILED, last_error=_cut(reason))
+
+    async def mark_skipped(self, message_id: int, reason: str) -> None:
+        await self._finish(message_id, status=OutboxStatus.SKIPPED, last_error=_cut(reason))
+
+    async def retry_at(
+        self, message_id: int, at: datetime, reason: str, *, count_attempt: bool = True
+    ) -> None:
+        """Back to pending until `at`. Flood control does not count as an attempt."""
+        values: dict[str, object] = {"next_attempt_at": at, "last_error": _cut(reason)}
+        if not count_attempt:
+            values["attempts"] = OutboxMessage.attempts - 1
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _finish(self, message_id: int, **values: object) -> None:
+        # Only a pending row changes: an outcome recorded twice (a sender that lost its lease)
+        # never overwrites the first.
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def mark_unreachable(self, user_id: int, reason: str) -> None:
+        await self.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(reachable=False, unreachable_reason=reason[:255])
+            .execution_options(synchronize_session=False)
+        )
+
+    async def users(self, ids: Collection[int]) -> dict[int, User]:
+        found: dict[int, User] = {}
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), _CHUNK):
+            for user in await self.session.scalars(
+                select(User).where(User.id.in_(wanted[start : start + _CHUNK]))
+            ):
+                found[user.id] = user
+        return found
+
+    async def broadcast_counts(self, broadcast_id: int) -> DeliveryCounts:
+        blocked = OutboxMessage.last_error.startswith(SKIP_UNREACHABLE)
+        rows = (
+            await self.session.execute(
+                select(OutboxMessage.status, blocked, func.count())
+                .where(OutboxMessage.broadcast_id == broadcast_id)
+                .group_by(OutboxMessage.status, blocked)
+            )
+        ).all()
+        counts = dict.fromkeys(("total", "pending", "sent", "not_allowed", "blocked", "failed"), 0)
+        for status, is_blocked, number in rows:
+            counts["total"] += number
+            if status == OutboxStatus.PENDING:
+                counts["pending"] += number
+            elif status == OutboxStatus.SENT:
+                counts["sent"] += number
+            elif status == OutboxStatus.FAILED:
+                counts["failed"] += number
+            elif is_blocked:
+                counts["blocked"] += number
+            else:
+                counts["not_allowed"] += number
+        return DeliveryCounts(**counts)
+
+
+def _cut(reason: str) -> str:
+    return reason[:_REASON_LENGTH]

@@ -1,0 +1,348 @@
+"""Delivering neutral replies through the Telegram Bot API (aiogram 3's `Bot`).
+
+`TelegramTransport` implements `bot.transport.Transport`: the outbox sender and the Telegram
+adapter's direct replies both send through it.
+
+* Texts go out without a parse mode. Every text is ours (Fluent files) with people's words
+  (titles, names, comments, broadcasts) inside, and none of our texts uses markup, so plain
+  text is both simpler and safe: nothing a person types can break or inject formatting.
+* Telegram counts lengths in UTF-16 code units: a text over 4096 is cut at line breaks (then
+  spaces, then anywhere) into several messages, the buttons on the last one; a caption over
+  1024 goes as a photo without caption followed by the text.
+* Buttons become an inline keyboard: a payload is callback_data, a url a link button.
+* aiogram's errors become the delivery errors of bot/transport.py (see `delivery_error`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+)
+
+from bot.core.replies import Button, Photo, Reply
+from bot.transport import (
+    DeliveryError,
+    PermanentFailure,
+    RecipientUnreachable,
+    RetryAfter,
+    TemporaryFailure,
+)
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+TEXT_LIMIT = 4096  # UTF-16 code units, as Telegram counts them
+CAPTION_LIMIT = 1024
+
+# Bad requests that mean the chat is gone for us rather than that the request was wrong.
+_UNREACHABLE_MARKERS = (
+    "chat not found",
+    "user not found",
+    "user is deactivated",
+    "peer_id_invalid",
+    "bot can't initiate conversation",
+    "bot was blocked",
+    "have no rights to send",
+    "not enough rights to send",
+    "need administrator rights",
+    "bot is not a member",
+    "bot was kicked",
+)
+
+T = TypeVar("T")
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def delivery_error(exc: BaseException) -> DeliveryError:
+    """The delivery error an aiogram (or network) exception means."""
+    if isinstance(exc, DeliveryError):
+        return exc
+    reason = _reason(exc)
+    if isinstance(exc, TelegramRetryAfter):
+        return RetryAfter(float(exc.retry_after), reason)
+    if isinstance(exc, TelegramForbiddenError):
+        # Blocked by the user, deactivated account, kicked from the group or channel.
+        return RecipientUnreachable(reason)
+    if isinstance(exc, TelegramMigrateToChat):
+        # The group became a supergroup: this chat id is dead; the new one is in the reason.
+        return RecipientUnreachable(reason)
+    if isinstance(exc, TelegramBadRequest):
+        lowered = reason.lower()
+        if any(marker in lowered for marker in _UNREACHABLE_MARKERS):
+            return RecipientUnreachable(reason)
+        return PermanentFailure(reason)
+    if isinstance(exc, TelegramEntityTooLarge):
+        return PermanentFailure(reason)
+    if isinstance(exc, TelegramServerError | TelegramNetworkError):
+        return TemporaryFailure(reason)
+    if isinstance(exc, TelegramUnauthorizedError | TelegramConflictError | TelegramNotFound):
+        # A revoked token or a misconfigured API URL: not the message's fault, and the
+        # operator may fix it; back-off keeps the messages until then.
+        return TemporaryFailure(reason)
+    if isinstance(exc, TimeoutError | OSError):
+        return TemporaryFailure(f"network: {type(exc).__name__}: {exc}".rstrip(": "))
+    if isinstance(exc, TelegramAPIError):
+        return TemporaryFailure(reason)
+    return TemporaryFailure(f"{type(exc).__name__}: {exc}")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TelegramRetryAfter):
+        return f"too many requests: retry after {exc.retry_after}s"
+    message = getattr(exc, "message", None)
+    return str(message if message else exc) or type(exc).__name__
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut a text into messages of at most `limit` UTF-16 units, at line breaks if possible,
+    else at spaces, else anywhere (never inside a character). Blank pieces are dropped."""
+    if utf16_len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        for chunk in _fit_line(line, limit):
+            candidate = chunk if current is None else f"{current}\n{chunk}"
+            if utf16_len(candidate) <= limit:
+                current = candidate
+            else:
+                if current is not None:
+                    pieces.append(current)
+                current = chunk
+    if current is not None:
+        pieces.append(current)
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _fit_line(line: str, limit: int) -> list[str]:
+    if utf16_len(line) <= limit:
+        return [line]
+    chunks: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if utf16_len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        current = ""
+        while utf16_len(word) > limit:
+            head = _prefix_within(word, limit)
+            chunks.append(head)
+            word = word[len(head) :]
+        current = word
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _prefix_within(text: str, limit: int) -> str:
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return text[:index]
+    return text
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=button.text, url=button.url)
+                if button.url
+                else InlineKeyboardButton(text=button.text, callback_data=button.payload)
+                for button in row
+            ]
+            for row in rows
+            if row
+        ]
+    )
+
+
+def photo_input(photo: Photo) -> str | InputFile | None:
+    """What sendPhoto accepts: our file_id, or the bytes; None when neither is usable here
+    (a file_id of another platform means nothing to Telegram)."""
+    if photo.file_id and photo.platform in (None, PLATFORM):
+        return photo.file_id
+    if photo.content:
+        return BufferedInputFile(photo.content, filename="photo.jpg")
+    return None
+
+
+# --- the transport ----------------------------------------------------------------------------
+
+
+class TelegramTransport:
+    """`bot.transport.Transport` over one aiogram `Bot` (Telegram has one bot: `bot_key` is
+    always empty and ignored)."""
+
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot, *, timeout: float | None = None) -> None:
+        """`timeout`: seconds for one API call before it counts as a temporary failure
+        (None: the aiogram session's own time-out)."""
+        self.bot = bot
+        self.timeout = timeout
+
+    async def send(self, chat_id: str, reply: Reply, *, bot_key: str = "") -> str | None:
+        """Deliver one reply (several messages if long); returns the first message's id."""
+        target = _chat(chat_id)
+        markup = keyboard(reply.buttons)
+        first: Message | None = None
+        text = reply.text
+        if reply.photo is not None:
+            media = photo_input(reply.photo)
+            if media is None:
+                log.info("photo from %s not sendable on Telegram: text only", reply.photo.platform)
+            else:
+                fits = utf16_len(text) <= CAPTION_LIMIT
+                first = await self._call(
+                    lambda: self.bot.send_photo(
+                        target,
+                        media,
+                        caption=text if fits and text else None,
+                        parse_mode=None,
+                        reply_markup=markup if fits else None,
+                    )
+                )
+                if fits:
+                    text = ""
+        if reply.document is not None:
+            document = BufferedInputFile(reply.document.content, filename=reply.document.file_name)
+            fits = utf16_len(text) <= CAPTION_LIMIT
+            sent = await self._call(
+                lambda: self.bot.send_document(
+                    target,
+                    document,
+                    caption=text if fits and text else None,
+                    parse_mode=None,
+                    reply_markup=markup if fits else None,
+                )
+            )
+            first = first or sent
+            if fits:
+                text = ""
+        if text or first is None:
+            parts = split_text(text) or [text]
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                sent = await self._call(
+                    lambda part=part, last=last: self.bot.send_message(
+                        target,
+                        part,
+                        parse_mode=None,
+                        reply_markup=markup if last else None,
+                    )
+                )
+                first = first or sent
+        return None if first is None else str(first.message_id)
+
+    async def send_many(
+        self, chat_ids: list[str], reply: Reply, *, bot_key: str = ""
+    ) -> dict[str, DeliveryError | None]:
+        """Telegram has no multi-recipient send: one call per chat, in order.
+
+        Flood control or an outage before anything went out is raised for the whole call;
+        after that, the chats not yet served get that error as their result.
+        """
+        results: dict[str, DeliveryError | None] = {}
+        for position, chat_id in enumerate(chat_ids):
+            try:
+                await self.send(chat_id, reply, bot_key=bot_key)
+            except (RetryAfter, TemporaryFailure) as exc:
+                if not results:
+                    raise
+                for rest in chat_ids[position:]:
+                    results[rest] = exc
+                break
+            except DeliveryError as exc:
+                results[chat_id] = exc
+            else:
+                results[chat_id] = None
+        return results
+
+    async def edit(self, chat_id: str, message_id: str, reply: Reply) -> str:
+        """Replace a message's text and buttons; raises a `DeliveryError` when Telegram cannot
+        (a photo message, a message too old, a text too long), so the caller sends anew."""
+        if reply.photo is not None or reply.document is not None:
+            raise PermanentFailure("a reply with media cannot replace a text message")
+        if not reply.text or utf16_len(reply.text) > TEXT_LIMIT:
+            raise PermanentFailure("the text does not fit one message")
+        target = _chat(chat_id)
+        try:
+            number = int(message_id)
+        except ValueError:
+            raise PermanentFailure(f"{message_id!r} is not a message id") from None
+        try:
+            await self._call(
+                lambda: self.bot.edit_message_text(
+                    text=reply.text,
+                    chat_id=target,
+                    message_id=number,
+                    parse_mode=None,
+                    reply_markup=keyboard(reply.buttons),
+                )
+            )
+        except PermanentFailure as exc:
+            # Pressing the same button twice: the message already says this.
+            if "message is not modified" not in exc.reason.lower():
+                raise
+        return str(message_id)
+
+    async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
+        try:
+            if self.timeout is None:
+                return await request()
+            async with asyncio.timeout(self.timeout):
+                return await request()
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            raise delivery_error(exc) from exc
+
+
+def _chat(chat_id: str) -> int | str:
+    """Telegram chat ids are integers; "@channelname" is the only other form it accepts."""
+    text = str(chat_id).strip()
+    if text.startswith("@"):
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise PermanentFailure(f"{chat_id!r} is not a Telegram chat id") from None
