@@ -25,6 +25,8 @@ def build_router() -> Router:
         purchase_items,
         purchases_admin,
         reconciliation,
+        referrals,
+        rounds_admin,
     )
 
     root = Router("root")
@@ -41,6 +43,8 @@ def build_router() -> Router:
         payments.router,
         payment_reports.router,
         reconciliation.router,
+        referrals.router,
+        rounds_admin.router,
         communities.router,
         consent.router,
         notify.router,

@@ -13,6 +13,7 @@ from storage.repositories.outbox import OutboxReader, OutboxRepository
 from storage.repositories.payments import PaymentRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.purchases import PurchaseRepository
+from storage.repositories.referrals import ReferralRepository
 from storage.repositories.runtime import DialogRepository, ProcessedUpdateRepository
 from storage.repositories.tasks import LeaseRepository, TaskRepository
 from storage.repositories.users import UserRepository
@@ -78,3 +79,7 @@ class UnitOfWork:
     @cached_property
     def communities(self) -> CommunityRepository:
         return CommunityRepository(self.session)
+
+    @cached_property
+    def referrals(self) -> ReferralRepository:
+        return ReferralRepository(self.session)
