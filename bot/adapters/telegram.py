@@ -1,0 +1,710 @@
+"""Telegram through aiogram 3: updates in, neutral events to the dispatcher, replies out.
+
+* Inbound: `to_incoming` turns an aiogram `Update` into `bot.core.events.Incoming` (messages,
+  commands with @botname, photos and documents, button presses, the bot's own membership in
+  groups and channels, comments in a channel's discussion group). Everything else (edited
+  messages, channel posts, polls, join requests...) maps to None and is ignored.
+* Outbound: the dispatcher's replies go through `TelegramTransport` (the same sender the
+  outbox uses); `Reply.edit` edits the message whose button was pressed, falling back to a new
+  message. Button presses are always answered (answerCallbackQuery), so buttons never spin.
+* Ordering: updates of one chat are handled one after another, different chats concurrently.
+  aiogram hands every update to `_schedule` (an outer middleware) in arrival order; it chains
+  the update after the previous one of the same chat and returns at once, so the polling loop
+  keeps reading while a slow chat is busy. At most `MAX_ACTIVE` updates are in the dispatcher
+  at a time on PostgreSQL (the connection pool is small), one on SQLite (it has one writer:
+  more would only wait in SQLite's busy loop, which sleeps, instead of in a fair queue); replies
+  are sent outside that limit. At most `MAX_BACKLOG` updates wait, which slows down reading
+  instead of piling up memory.
+* Long polling by default; with TELEGRAM_WEBHOOK_URL an aiohttp webhook server that refuses
+  requests without the secret token (403) and answers Telegram only once the update is
+  handled, so an update lost in a crash is delivered again (the processed-update ids make the
+  second delivery harmless).
+* Platform events: the bot added to or removed from a group or channel is a MEMBERSHIP event
+  (a group becoming a supergroup too, status "migrated"); a person blocking or unblocking the
+  bot in private is a CONSENT event {"allowed": bool}; a reply in a group to the bot's post, or
+  in a channel's discussion group to the channel's automatic copy of a post, is a COMMENT
+  event (see handlers/communities.py for their extras).
+* Communities: `TelegramPort` implements `bot.core.ports.PlatformPort` (admin check with
+  getChatMember, posting, deep links) and rides along in every event's extra.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    ChatMemberUpdated,
+    Message,
+    MessageOriginChannel,
+    TelegramObject,
+    Update,
+    User,
+)
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from bot.adapters.telegram_transport import TelegramTransport
+from bot.app import App
+from bot.core.events import (
+    Attachment,
+    AttachmentKind,
+    Chat,
+    ChatKind,
+    EventKind,
+    Incoming,
+    Sender,
+    parse_command,
+)
+from bot.core.ports import PORT_KEY
+from bot.core.replies import Reply
+from bot.core.router import Role, Router
+from bot.settings import Settings
+from bot.texts import LANGUAGES, Texts
+from bot.transport import (
+    DeliveryError,
+    PermanentFailure,
+    RecipientUnreachable,
+    RetryAfter,
+    TemporaryFailure,
+)
+from storage.models import Organizer
+from storage.models import User as UserRow
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+# What the bot asks Telegram for; anything else is never delivered (and ignored if it is).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+MAX_ACTIVE = 16
+MAX_BACKLOG = 2000
+POLLING_TIMEOUT = 25
+# Waiting longer than this for one reply (Telegram's retry_after) would hold the chat up;
+# the message is dropped with a log line instead.
+MAX_RETRY_WAIT = 30.0
+SEND_ATTEMPTS = 3
+STARTUP_RETRY_MAX = 60.0
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Keyword the webhook passes through aiogram to `_schedule`: wait for the update to be handled
+# before answering Telegram, so an update lost in a crash is redelivered.
+WAIT_KEY = "telegram_wait_for_processing"
+CALLBACK_TOAST_LIMIT = 200
+MENU_LIMIT = 100  # commands per scope
+COMMAND_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+_CHAT_KINDS = {
+    "private": ChatKind.PRIVATE,
+    "group": ChatKind.GROUP,
+    "supergroup": ChatKind.GROUP,
+    "channel": ChatKind.CHANNEL,
+}
+_ADMIN_STATUSES = frozenset({"creator", "administrator"})
+_ABSENT_STATUSES = frozenset({"left", "kicked"})
+
+
+# --- updates -> neutral events ------------------------------------------------------------------
+
+
+def to_incoming(
+    update: Update,
+    *,
+    bot_id: int | None,
+    bot_username: str | None,
+    extra: dict[str, Any] | None = None,
+) -> Incoming | None:
+    """The neutral event for an update, or None for updates the bot does not handle."""
+    common = {"update_id": str(update.update_id), "extra": dict(extra or {})}
+    if update.message is not None:
+        return _from_message(update.message, bot_id=bot_id, bot_username=bot_username, **common)
+    if update.callback_query is not None:
+        return _from_callback(update.callback_query, **common)
+    if update.my_chat_member is not None:
+        return _from_membership(update.my_chat_member, **common)
+    return None
+
+
+def _sender(user: User) -> Sender:
+    return Sender(
+        external_id=str(user.id),
+        name=user.full_name[:255],
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+def _chat(chat: Any) -> Chat | None:
+    kind = _CHAT_KINDS.get(chat.type)
+    if kind is None:
+        return None
+    return Chat(external_id=str(chat.id), kind=kind, title=chat.title)
+
+
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    found: list[Attachment] = []
+    if message.photo:
+        largest = message.photo[-1]
+        found.append(
+            Attachment(AttachmentKind.PHOTO, largest.file_id, largest.file_size, "image/jpeg")
+        )
+    if message.document is not None:
+        doc = message.document
+        found.append(
+            Attachment(
+                AttachmentKind.DOCUMENT, doc.file_id, doc.file_size, doc.mime_type, doc.file_name
+            )
+        )
+    for other in (
+        message.video,
+        message.audio,
+        message.voice,
+        message.video_note,
+        message.sticker,
+        message.animation if message.document is None else None,
+    ):
+        if other is not None:
+            found.append(Attachment(AttachmentKind.OTHER, other.file_id, other.file_size))
+    return tuple(found)
+
+
+def _from_message(
+    message: Message,
+    *,
+    update_id: str,
+    extra: dict[str, Any],
+    bot_id: int | None,
+    bot_username: str | None,
+) -> Incoming | None:
+    chat = _chat(message.chat)
+    user = message.from_user
+    # Channel posts, messages sent on behalf of a chat (anonymous admins, the channel's own
+    # copies in its discussion group) and other bots are not people talking to us.
+    if chat is None or chat.kind is ChatKind.CHANNEL or user is None or user.is_bot:
+        return None
+    if message.sender_chat is not None:
+        return None
+    if message.migrate_to_chat_id is not None:
+        extra.update(status="migrated", new_chat_id=str(message.migrate_to_chat_id))
+        return Incoming(
+            platform=PLATFORM,
+            update_id=update_id,
+            sender=_sender(user),
+            chat=chat,
+            kind=EventKind.MEMBERSHIP,
+            message_id=str(message.message_id),
+            extra=extra,
+        )
+    text = message.text if message.text is not None else message.caption or ""
+    command, args, addressed = parse_command(text, bot_username=bot_username)
+    kind = EventKind.MESSAGE
+    if chat.kind is ChatKind.GROUP and command is None:
+        target = _commented_post(message, bot_id)
+        if target is not None:
+            kind = EventKind.COMMENT
+            community_id, post_id = target
+            extra.update(
+                community_id=community_id,
+                post_id=post_id,
+                comment_id=f"{message.chat.id}:{message.message_id}",
+                discussion_chat_id=str(message.chat.id) if community_id != chat.external_id else "",
+            )
+    return Incoming(
+        platform=PLATFORM,
+        update_id=update_id,
+        sender=_sender(user),
+        chat=chat,
+        kind=kind,
+        text=text,
+        command=command,
+        args=args if command else "",
+        attachments=_attachments(message),
+        message_id=str(message.message_id),
+        addressed=addressed,
+        extra=extra,
+    )
+
+
+def _commented_post(message: Message, bot_id: int | None) -> tuple[str, str] | None:
+    """(community id, post id) when a group message replies to a post: the automatic copy of a
+    channel post in the channel's discussion group, or the bot's own message in a group."""
+    original = message.reply_to_message
+    if original is None:
+        return None
+    origin = original.forward_origin
+    if original.is_automatic_forward and isinstance(origin, MessageOriginChannel):
+        return str(origin.chat.id), str(origin.message_id)
+    legacy_chat = getattr(original, "forward_from_chat", None)
+    legacy_id = getattr(original, "forward_from_message_id", None)
+    if original.is_automatic_forward and legacy_chat is not None and legacy_id is not None:
+        return str(legacy_chat.id), str(legacy_id)
+    author = original.from_user
+    if bot_id is not None and author is not None and author.id == bot_id:
+        return str(message.chat.id), str(original.message_id)
+    return None
+
+
+def _from_callback(query: CallbackQuery, *, update_id: str, extra: dict[str, Any]) -> Incoming:
+    message = query.message
+    chat = _chat(message.chat) if message is not None else None
+    if chat is None:
+        # An inline-mode message has no chat: answer in the presser's private chat.
+        chat = Chat(external_id=str(query.from_user.id))
+    return Incoming(
+        platform=PLATFORM,
+        update_id=update_id,
+        sender=_sender(query.from_user),
+        chat=chat,
+        kind=EventKind.BUTTON,
+        payload=query.data or "",
+        message_id=str(message.message_id) if message is not None else None,
+        extra=extra,
+    )
+
+
+def _from_membership(
+    change: ChatMemberUpdated, *, update_id: str, extra: dict[str, Any]
+) -> Incoming | None:
+    chat = _chat(change.chat)
+    if chat is None:
+        return None
+    status = str(change.new_chat_member.status)
+    old_status = str(change.old_chat_member.status)
+    if chat.kind is ChatKind.PRIVATE:
+        # The person blocked (kicked) or unblocked the bot in their private chat.
+        extra.update(allowed=status not in _ABSENT_STATUSES, status=status)
+        kind = EventKind.CONSENT
+    else:
+        extra.update(
+            status=status, old_status=old_status, chat_kind=chat.kind.value, title=chat.title or ""
+        )
+        kind = EventKind.MEMBERSHIP
+    return Incoming(
+        platform=PLATFORM,
+        update_id=update_id,
+        sender=_sender(change.from_user),
+        chat=chat,
+        kind=kind,
+        extra=extra,
+    )
+
+
+def chat_key(update: Update) -> int | None:
+    """The chat whose updates must be handled in order; None when order does not matter."""
+    if update.message is not None:
+        return update.message.chat.id
+    if update.callback_query is not None:
+        query = update.callback_query
+        return query.message.chat.id if query.message is not None else query.from_user.id
+    if update.my_chat_member is not None:
+        return update.my_chat_member.chat.id
+    return None
+
+
+# --- the community port -------------------------------------------------------------------------
+
+
+class TelegramPort:
+    """`bot.core.ports.PlatformPort` for Telegram."""
+
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot, transport: TelegramTransport, username: str) -> None:
+        self.bot = bot
+        self.transport = transport
+        self.username = username
+
+    async def is_chat_admin(self, chat_id: str, user_external_id: str) -> bool:
+        try:
+            member = await self.bot.get_chat_member(int(chat_id), int(user_external_id))
+        except (TelegramBadRequest, TelegramForbiddenError):
+            # Chat or user unknown to the bot, or the bot is no longer there.
+            return False
+        except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+            raise TemporaryFailure(str(exc)) from exc
+        except ValueError:
+            return False
+        return str(member.status) in _ADMIN_STATUSES
+
+    async def post(self, chat_id: str, reply: Reply) -> str:
+        message_id = await self.transport.send(chat_id, reply)
+        if message_id is None:
+            raise PermanentFailure("the post has no message id")
+        return message_id
+
+    def start_link(self, payload: str) -> str:
+        return f"https://t.me/{self.username}?start={payload}"
+
+
+# --- the adapter --------------------------------------------------------------------------------
+
+
+def make_bot(token: str, api_url: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    return Bot(token, session=session)
+
+
+class TelegramAdapter:
+    def __init__(
+        self,
+        app: App,
+        bot: Bot | None = None,
+        *,
+        transport: TelegramTransport | None = None,
+        settings: Settings | None = None,
+        max_active: int | None = None,
+        max_backlog: int = MAX_BACKLOG,
+        polling_timeout: int = POLLING_TIMEOUT,
+    ) -> None:
+        settings = settings or app.settings
+        if bot is None:
+            if settings.telegram_token is None:
+                raise ValueError("TELEGRAM_TOKEN is not set")
+            bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
+        self.app = app
+        self.settings = settings
+        self.bot = bot
+        self.transport = transport or TelegramTransport(bot)
+        self.polling_timeout = polling_timeout
+        self.username: str | None = None
+        self.bot_id: int | None = None
+        self.port: TelegramPort | None = None
+        self.dp = Dispatcher()
+        self.dp.update.outer_middleware(self._schedule)
+        if max_active is None:
+            max_active = 1 if settings.database_url.startswith("sqlite") else MAX_ACTIVE
+        self._feeding = asyncio.Semaphore(max_active)
+        self._backlog = asyncio.Semaphore(max_backlog)
+        self._tails: dict[int, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._stop = asyncio.Event()
+        # Set once updates are being received (polling started or webhook registered).
+        self.ready = asyncio.Event()
+        self.webhook_port: int | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def prepare(self) -> None:
+        """Who the bot is (for @mentions and deep links), and its command menus."""
+        delay = 1.0
+        while True:
+            try:
+                me = await self.bot.get_me()
+                break
+            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+                # Telegram unreachable at start-up (a wrong token fails at once instead).
+                log.warning("Telegram getMe failed (%s); retrying in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, STARTUP_RETRY_MAX)
+        self.username, self.bot_id = me.username or "", me.id
+        self.port = TelegramPort(self.bot, self.transport, self.username)
+        try:
+            await self.set_public_commands()
+        except Exception as exc:  # the menu is a convenience: never a reason not to start
+            log.warning("Telegram command menu not set: %s", exc)
+        task = asyncio.create_task(self.set_personal_commands())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def run(self) -> None:
+        """Receive updates until `stop()` (or cancellation), then finish what was received."""
+        try:
+            await self.prepare()
+            if self.settings.telegram_webhook_url:
+                await self._run_webhook()
+            else:
+                await self._run_polling()
+        finally:
+            await self._drain()
+            for task in list(self._background):
+                task.cancel()
+            await self.bot.session.close()
+
+    async def stop(self) -> None:
+        self._stop.set()
+
+    async def _run_polling(self) -> None:
+        # getUpdates fails while a webhook is set (e.g. left over from webhook mode).
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        polling = asyncio.create_task(
+            self.dp.start_polling(
+                self.bot,
+                polling_timeout=self.polling_timeout,
+                handle_as_tasks=False,
+                allowed_updates=ALLOWED_UPDATES,
+                handle_signals=False,
+                close_bot_session=False,
+            )
+        )
+        self.ready.set()
+        stopping = asyncio.create_task(self._stop.wait())
+        try:
+            await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            if not polling.done():
+                # stop_polling, not cancel: aiogram then also ends its inner polling task.
+                with contextlib.suppress(RuntimeError):
+                    await self.dp.stop_polling()
+            await asyncio.gather(polling, return_exceptions=True)
+
+    async def _run_webhook(self) -> None:
+        settings = self.settings
+        if settings.telegram_webhook_secret is not None:
+            secret = settings.telegram_webhook_secret.get_secret_value()
+        else:
+            # Without a secret anyone who finds the URL could post fake updates; a random one
+            # per start is safe for a single process (several processes need a shared one).
+            secret = secrets.token_urlsafe(32)
+            log.warning("TELEGRAM_WEBHOOK_SECRET is not set: using a random secret for this run")
+        web_app = web.Application()
+        handler = WebhookHandler(
+            dispatcher=self.dp,
+            bot=self.bot,
+            secret_token=secret,
+            handle_in_background=False,
+            **{WAIT_KEY: True},
+        )
+        handler.register(web_app, path=settings.telegram_webhook_path)
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(
+                runner, settings.telegram_webhook_host, settings.telegram_webhook_port
+            )
+            await site.start()
+            self.webhook_port = runner.addresses[0][1]
+            await self.bot.set_webhook(
+                webhook_url(settings.telegram_webhook_url or "", settings.telegram_webhook_path),
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            self.ready.set()
+            log.info("Telegram webhook listening on port %s", self.webhook_port)
+            await self._stop.wait()
+        finally:
+            await runner.cleanup()
+
+    async def _drain(self, timeout: float = 30.0) -> None:
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
+    # --- scheduling ---------------------------------------------------------------------------
+
+    async def _schedule(
+        self,
+        _handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        update: TelegramObject,
+        data: dict[str, Any],
+    ) -> None:
+        """aiogram's outer middleware: queue the update behind its chat's previous one."""
+        assert isinstance(update, Update)
+        await self._backlog.acquire()
+        key = chat_key(update)
+        previous = self._tails.get(key) if key is not None else None
+        task = asyncio.create_task(self._run_after(previous, update))
+        self._tasks.add(task)
+        if key is not None:
+            self._tails[key] = task
+        task.add_done_callback(partial(self._finished, key))
+        if data.get(WAIT_KEY):
+            await asyncio.shield(task)
+
+    def _finished(self, key: int | None, task: asyncio.Task[None]) -> None:
+        self._backlog.release()
+        self._tasks.discard(task)
+        if key is not None and self._tails.get(key) is task:
+            del self._tails[key]
+
+    async def _run_after(self, previous: asyncio.Task[None] | None, update: Update) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        try:
+            await self.handle(update)
+        except Exception:
+            log.exception("Telegram update %s failed", update.update_id)
+
+    # --- one update ---------------------------------------------------------------------------
+
+    async def handle(self, update: Update) -> None:
+        """Turn one update into an event, dispatch it and deliver the replies."""
+        extra: dict[str, Any] = {PORT_KEY: self.port} if self.port is not None else {}
+        event = to_incoming(update, bot_id=self.bot_id, bot_username=self.username, extra=extra)
+        query = update.callback_query
+        if event is None:
+            log.debug("Telegram update %s ignored", update.update_id)
+            return
+        replies: list[Reply] = []
+        try:
+            async with self._feeding:
+                replies = await self.app.dispatcher.feed(event)
+        finally:
+            if query is not None:
+                await self._answer_callback(query, event, replies)
+        if event.chat.kind is ChatKind.CHANNEL:
+            return  # never write into a channel in answer to a button (see _answer_callback)
+        await self.deliver(event, replies)
+
+    async def _answer_callback(
+        self, query: CallbackQuery, event: Incoming, replies: list[Reply]
+    ) -> None:
+        text = None
+        if event.chat.kind is ChatKind.CHANNEL and replies:
+            # Every subscriber would see an answer posted in the channel: a toast instead.
+            text = replies[0].text[:CALLBACK_TOAST_LIMIT]
+        try:
+            await self.bot.answer_callback_query(query.id, text=text, show_alert=bool(text))
+        except Exception as exc:  # a too old query must not cost the replies
+            log.info("callback %s not answered: %s", query.id, exc)
+
+    async def deliver(self, event: Incoming, replies: Iterable[Reply]) -> None:
+        chat_id = event.chat.external_id
+        editable = event.kind is EventKind.BUTTON and event.message_id is not None
+        for reply in replies:
+            if reply.edit and editable and reply.photo is None and reply.document is None:
+                editable = False  # one message to edit: later replies are new messages
+                if await self._edit(chat_id, event.message_id or "", reply):
+                    continue
+            if not await self._send(chat_id, reply):
+                break
+
+    async def _edit(self, chat_id: str, message_id: str, reply: Reply) -> bool:
+        try:
+            await self.transport.edit(chat_id, message_id, reply)
+        except DeliveryError as exc:
+            # A photo message has no text to edit, the message may be too old...: send anew.
+            log.info("edit of %s/%s failed (%s): sending a new message", chat_id, message_id, exc)
+            return False
+        return True
+
+    async def _send(self, chat_id: str, reply: Reply) -> bool:
+        """Send one reply, waiting out short rate limits; False when the chat is unreachable."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await self.transport.send(chat_id, reply)
+                return True
+            except RetryAfter as exc:
+                if exc.seconds > MAX_RETRY_WAIT or attempt == SEND_ATTEMPTS:
+                    log.warning("reply to %s dropped: rate limited for %ss", chat_id, exc.seconds)
+                    return True
+                await asyncio.sleep(exc.seconds)
+            except TemporaryFailure as exc:
+                if attempt == SEND_ATTEMPTS:
+                    log.warning("reply to %s dropped: %s", chat_id, exc)
+                    return True
+                await asyncio.sleep(attempt)
+            except RecipientUnreachable as exc:
+                log.info("chat %s unreachable: %s", chat_id, exc)
+                return False
+            except DeliveryError as exc:
+                log.error("reply to %s refused by Telegram: %s", chat_id, exc)
+                return True
+        return True
+
+    # --- command menus ------------------------------------------------------------------------
+
+    async def set_public_commands(self) -> None:
+        """The menu everyone sees, per language (and the default language without a code)."""
+        router = self.app.dispatcher.router
+        texts = self.app.texts
+        for lang in LANGUAGES:
+            menu = command_menu(router, texts, lang, {Role.ANYONE})
+            await self.bot.set_my_commands(menu, language_code=lang)
+        default = command_menu(router, texts, texts.default_language, {Role.ANYONE})
+        await self.bot.set_my_commands(default)
+
+    async def set_personal_commands(self) -> None:
+        """Organizers and service admins see their commands too, in their private chats."""
+        router = self.app.dispatcher.router
+        texts = self.app.texts
+        admins = {
+            entry.partition(":")[2]
+            for entry in self.settings.admin_ids
+            if entry.startswith(f"{PLATFORM}:")
+        }
+        async with self.app.session_factory() as session:
+            rows = await session.execute(
+                select(UserRow.external_id, UserRow.language)
+                .join(Organizer, Organizer.user_id == UserRow.id)
+                .where(UserRow.platform == PLATFORM)
+            )
+            people = {external_id: language for external_id, language in rows.all()}
+        for admin in admins:
+            people.setdefault(admin, texts.default_language)
+        for external_id, language in people.items():
+            roles = {Role.ANYONE, Role.ORGANIZER}
+            if external_id in admins:
+                roles.add(Role.ADMIN)
+            try:
+                await self.bot.set_my_commands(
+                    command_menu(router, texts, language, roles),
+                    scope=BotCommandScopeChat(chat_id=int(external_id)),
+                )
+            except Exception as exc:  # a person who never started the bot, or blocked it
+                log.info("commands for %s not set: %s", external_id, exc)
+
+
+def command_menu(router: Router, texts: Texts, lang: str, roles: set[Role]) -> list[BotCommand]:
+    commands = []
+    for name, route in router.commands.items():
+        key = f"cmd-{name}"
+        # A command without a description would show its raw text key in the menu.
+        described = texts.has(key, lang) or texts.has(key, texts.default_language)
+        if route.menu and route.role in roles and described and set(name) <= COMMAND_NAME_CHARS:
+            commands.append(BotCommand(command=name, description=texts.get(lang, key)[:256]))
+    return commands[:MENU_LIMIT]
+
+
+def webhook_url(public_url: str, path: str) -> str:
+    """TELEGRAM_WEBHOOK_URL as given when it names a path (a reverse proxy may map it), else
+    the public host with the path the server listens on."""
+    if urlsplit(public_url).path.strip("/"):
+        return public_url
+    return public_url.rstrip("/") + path
+
+
+class WebhookHandler(SimpleRequestHandler):
+    """aiogram's handler, stricter: a wrong secret is 403, a malformed body 400, and the bot's
+    session is the adapter's to close."""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if not self.verify_secret(request.headers.get(SECRET_HEADER, ""), self.bot):
+            return web.Response(status=403, text="Forbidden")
+        try:
+            raw = await request.json()
+            update = Update.model_validate(raw, context={"bot": self.bot})
+        except (ValueError, ValidationError):
+            return web.Response(status=400, text="Bad Request")
+        await self.dispatcher.feed_webhook_update(self.bot, update, **self.data)
+        return web.json_response({})
+
+    async def close(self) -> None:
+        return None
+
+
+async def run_telegram(app: App) -> None:
+    """Run the Telegram bot of the settings until cancelled: updates in, and the outbox
+    delivered through the same transport (`App.start_sender`; `App.close` stops it)."""
+    adapter = TelegramAdapter(app)
+    app.start_sender(adapter.transport)
+    await adapter.run()
