@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.dispatcher import Dispatcher
 from bot.outbox import Sender
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.texts import Texts
 from bot.transport import Transport
@@ -32,6 +33,7 @@ class App:
     # The outbox senders, one per platform (see `start_sender`).
     senders: dict[str, Sender] = field(default_factory=dict)
     _sender_tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict, repr=False)
+    scheduler: Scheduler | None = None
 
     def start_sender(self, transport: Transport, **options: Any) -> Sender:
         """Deliver the outbox of `transport.platform` through `transport`, from now until
@@ -69,7 +71,25 @@ class App:
         self._sender_tasks.clear()
         self.senders.clear()
 
+    async def start_scheduler(self) -> Scheduler:
+        """Run time-driven work (rounds, reminders, deadlines) from this process.
+
+        Every process may call it: the database lease lets one of them run tasks at a time
+        and another take over when it dies, so several workers never double the work.
+        """
+        if self.scheduler is None:
+            # The areas register their task kinds when imported; import them here so a
+            # process that schedules knows every kind even if no handler imported it yet.
+            from bot import referral_tasks, reminders  # noqa: F401
+
+            self.scheduler = Scheduler(self.session_factory, self.texts)
+            await self.scheduler.start()
+        return self.scheduler
+
     async def close(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+            self.scheduler = None
         await self.stop_senders()
         await self.engine.dispose()
 
@@ -117,8 +137,10 @@ async def run_console(
             app.dispatcher, app.session_factory, user=user, files_dir=files_dir
         )
         if script is not None:
+            # Scripts (and the tests built on them) drive time themselves.
             await console.run_script(script)
         else:
+            await app.start_scheduler()
             await console.run_interactive()
     finally:
         await app.close()
@@ -133,6 +155,7 @@ async def run_platforms(settings: Settings) -> None:
     app = await create_app(settings)
     runners = []
     try:
+        await app.start_scheduler()
         if settings.telegram_token is not None:
             from bot.adapters.telegram import run_telegram
 

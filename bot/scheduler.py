@@ -119,11 +119,16 @@ class Scheduler:
                 task = await uow.tasks.lock_pending(task_id)
                 if task is None:
                     return 0  # done meanwhile by a timer, a sweep or another process
+                now = self.clock()
+                if task.due_at > now:
+                    # Moved later since this timer was planned (an edited round or deadline):
+                    # wait for the new time instead of running early.
+                    self.plan(task.id, task.due_at)
+                    return 0
                 handler = self.handlers.get(task.kind)
                 if handler is None:
                     log.error("no handler for task %s (%s); left pending", task.key, task.kind)
                     return 0
-                now = self.clock()
                 await handler(TaskContext(uow, now, self.texts, self), task)
                 task.status = TaskStatus.DONE
                 task.done_at = now

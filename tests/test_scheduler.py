@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.scheduler import Scheduler, TaskContext
-from storage.models import OutboxMessage, ScheduledTask, TaskStatus, User
+from storage.models import Lease, OutboxMessage, ScheduledTask, TaskStatus, User
 from storage.uow import UnitOfWork
 from tests.conftest import Clock
 
@@ -146,3 +146,46 @@ async def test_old_processed_update_ids_are_pruned(app: App, clock: Clock) -> No
     await scheduler.run_due()
     [reply] = await app.dispatcher.feed(message("/help", update_id="old"))
     assert "Что я умею" in reply.text
+
+
+async def test_a_timer_for_a_task_moved_later_does_not_run_it_early(app: App, clock: Clock) -> None:
+    ran: list[str] = []
+
+    async def handler(ctx: TaskContext, task: ScheduledTask) -> None:
+        ran.append(task.key)
+
+    await schedule(app, "moved", timedelta(minutes=5), clock)
+    async with app.session_factory() as session:
+        task_id = await session.scalar(select(ScheduledTask.id).where(ScheduledTask.key == "moved"))
+    async with app.session_factory() as session, session.begin():
+        assert await UnitOfWork(session).tasks.reschedule("moved", clock() + timedelta(hours=2))
+    scheduler = make_scheduler(app, clock, {"t": handler})
+    clock.advance(minutes=5)
+    # The timer planned for the old time fires: the task is not due any more.
+    assert await scheduler.run_task(task_id) == 0
+    clock.advance(hours=2)
+    assert await scheduler.run_task(task_id) == 1
+    assert ran == ["moved"]
+
+
+async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
+    app: App, clock: Clock
+) -> None:
+    from bot.referral_tasks import ROUND_CLOSE, ROUND_OPEN
+    from bot.reminders import PAY_REMINDER
+    from bot.scheduler import TASK_HANDLERS
+
+    # Started by the app, the scheduler knows the kinds every area registers.
+    scheduler = await app.start_scheduler()
+    try:
+        assert await app.start_scheduler() is scheduler
+        assert {PAY_REMINDER, ROUND_OPEN, ROUND_CLOSE} <= set(TASK_HANDLERS)
+        async with app.session_factory() as session:
+            lease = await session.scalar(select(Lease).where(Lease.name == "scheduler"))
+        assert lease is not None and lease.holder == scheduler.holder
+    finally:
+        await app.close()
+    assert app.scheduler is None
+    async with app.session_factory() as session:
+        lease = await session.scalar(select(Lease).where(Lease.name == "scheduler"))
+    assert lease is None or lease.holder != scheduler.holder

@@ -71,6 +71,9 @@ class ConsoleAdapter:
             holder="console",
             concurrency=1,
         )
+        # The typed line's drain and the background one (scheduled reminders, round
+        # announcements) must not interleave their printing.
+        self._delivering = asyncio.Lock()
 
     # --- input ------------------------------------------------------------------------------
 
@@ -153,14 +156,24 @@ class ConsoleAdapter:
 
     async def deliver_outbox(self, now: datetime | None = None) -> int:
         """Print queued messages for console users, as a platform sender delivers them."""
-        if now is None:
-            return await self.sender.drain()
-        clock = self.sender.clock
-        self.sender.clock = lambda: now
-        try:
-            return await self.sender.drain()
-        finally:
-            self.sender.clock = clock
+        async with self._delivering:
+            if now is None:
+                return await self.sender.drain()
+            clock = self.sender.clock
+            self.sender.clock = lambda: now
+            try:
+                return await self.sender.drain()
+            finally:
+                self.sender.clock = clock
+
+    async def _deliver_in_background(self, every: float = 2.0) -> None:
+        # What the scheduler queues while the person is thinking shows up without a keypress.
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.deliver_outbox()
+            except Exception as exc:  # never let a delivery problem end the console
+                self._print(f"(console delivery error: {exc})")
 
     def _print_delivered(self, recipient: str, reply: Reply) -> None:
         self._show(recipient, [reply], prefix=f"📨 to {recipient}")
@@ -217,13 +230,18 @@ class ConsoleAdapter:
             "Console bot. Type /start, or :help for console commands. "
             f"You are {self.user}; try :as organizer."
         )
-        while self.running:
-            self.out.write(f"{self.user}> ")
-            self.out.flush()
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
-                break
-            try:
-                await self.handle_line(line)
-            except Exception as exc:  # the console must survive anything a person types
-                self._print(f"(console error: {exc})")
+        background = asyncio.create_task(self._deliver_in_background())
+        try:
+            while self.running:
+                self.out.write(f"{self.user}> ")
+                self.out.flush()
+                line = await asyncio.to_thread(stdin.readline)
+                if not line:
+                    break
+                try:
+                    await self.handle_line(line)
+                except Exception as exc:  # the console must survive anything a person types
+                    self._print(f"(console error: {exc})")
+        finally:
+            background.cancel()
+            await asyncio.gather(background, return_exceptions=True)
