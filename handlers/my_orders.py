@@ -16,6 +16,7 @@ from bot.core.replies import Button
 from bot.core.router import Router
 from bot.domain.lifecycle import OrderStatus, orders_editable
 from bot.domain.periods import months_before
+from bot.referrals import refresh_promo_discount
 from handlers.catalog import (
     DbId,
     PageNumber,
@@ -203,6 +204,7 @@ async def on_order_action(ctx: Context, data: OrderAction) -> None:
             raise UserError("orders-not-found")
         _ensure_changeable(order)
         await ctx.uow.orders.cancel_order(order, ctx.now())
+        await refresh_promo_discount(ctx.uow, order, ctx.now())  # frees its referral code
         if ctx.dialog.name == ORDER and ctx.dialog.data.get("purchase_id") == purchase.id:
             await ctx.dialog.finish()  # its cart was a draft of the order just cancelled
         await notify_organizer(

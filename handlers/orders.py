@@ -40,6 +40,7 @@ from bot.domain.money import format_amount, format_percent
 from bot.domain.periods import format_day
 from bot.domain.pricing import payment_state
 from bot.domain.text_rules import clean_line
+from bot.referrals import on_qualifying_action, refresh_promo_discount
 from bot.texts import Translator
 from handlers.catalog import (
     DbId,
@@ -793,6 +794,11 @@ async def _place(
         pickup_point_id=point_id,
         now=ctx.now(),
     )
+    if not created:
+        # New lines, new sum: a referral code's percent follows it, or lets go below its minimum.
+        await refresh_promo_discount(ctx.uow, order, ctx.now())
+    # A friend invited to the bot may count for their inviter once they place an order.
+    await on_qualifying_action(ctx.uow, ctx.user, "first_order", ctx.now(), texts=ctx.texts)
     await ctx.dialog.finish()
     number = order.number or ""
     if created:

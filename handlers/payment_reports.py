@@ -28,6 +28,7 @@ from bot.domain.payments import (
     format_moscow,
 )
 from bot.domain.pricing import balance, payment_state
+from bot.referrals import on_qualifying_action
 from bot.texts import Translator
 from storage.models import Media, Order, OutboxKind, PaymentReport, PaymentReportStatus, User
 
@@ -208,6 +209,10 @@ async def on_report_confirm(ctx: Context, data: ReportConfirm) -> None:
     if ctx.dialog.name == REJECT and ctx.dialog.data.get("report_id") == report.id:
         await ctx.dialog.finish()
     await tell_buyer(ctx, report, "payments-decision-confirmed")
+    buyer = await ctx.uow.users.get(report.buyer_id)
+    if buyer is not None:
+        # A friend invited to the bot may count for their inviter once they have paid.
+        await on_qualifying_action(ctx.uow, buyer, "first_payment", now, texts=ctx.texts)
     ctx.answer(
         ctx.t("payments-confirmed", id=str(report.id), amount=money(report.amount_kop, ctx.lang))
         + "\n"
