@@ -30,7 +30,7 @@ from bot.domain.purchase_form import FormError, format_deadline
 from bot.reminders import schedule_payment_reminders
 from handlers.organizer import DbId, require_organizer
 from storage.models import OutboxKind, Purchase, PurchaseItem
-from storage.repositories.purchases import Notification
+from storage.repositories.outbox import Recipient
 
 router = Router("purchases_admin")
 
@@ -375,7 +375,7 @@ async def notify_buyers(ctx: Context, purchase: Purchase, status: PurchaseStatus
     """Tell every buyer with an active order, once each, in their language.
 
     Through the transactional outbox like `ctx.notify`, but queued in bulk
-    (`queue_notifications`): a purchase may have thousands of buyers.
+    (`enqueue_many`): a purchase may have thousands of buyers.
     """
     targets = await ctx.uow.purchases.buyers_to_notify(purchase.id)
     if not targets:
@@ -413,13 +413,13 @@ async def notify_buyers(ctx: Context, purchase: Purchase, status: PurchaseStatus
             args["pickup"] = pickup or "-"
             args["pickup_known"] = "yes" if pickup else "no"
         notifications.append(
-            Notification(
-                recipient=buyer,
+            Recipient(
+                user=buyer,
                 reply=Reply(ctx.texts.get(buyer.language, key, **args)),
                 dedup_key=f"purchase-status:{purchase.id}:{status.value}:{buyer.id}",
             )
         )
-    await ctx.uow.purchases.queue_notifications(notifications, OutboxKind.NOTIFICATION)
+    await ctx.uow.outbox.enqueue_many(notifications, OutboxKind.NOTIFICATION)
     return len(targets)
 
 

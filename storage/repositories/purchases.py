@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.replies import Reply
 from bot.domain.exports import DistributionLine, DistributionOrder, SupplierLine
 from bot.domain.items import ItemDraft
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus
@@ -23,8 +22,6 @@ from bot.domain.purchase_form import PurchaseDraft
 from storage.models import (
     Order,
     OrderLine,
-    OutboxKind,
-    OutboxMessage,
     PickupPoint,
     Purchase,
     PurchaseItem,
@@ -65,13 +62,6 @@ class BuyerOrders:
     pickup_point_ids: list[int] = field(default_factory=list)
     due_kop: int = 0
     paid_kop: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Notification:
-    recipient: User
-    reply: Reply
-    dedup_key: str
 
 
 _ACTIVE = Order.status == OrderStatus.ACTIVE
@@ -414,42 +404,3 @@ class PurchaseRepository:
                 )
             )
         return orders
-
-    # --- notifications --------------------------------------------------------------------
-
-    async def queue_notifications(
-        self, notifications: Sequence[Notification], kind: OutboxKind
-    ) -> int:
-        """Queue many messages in the transactional outbox at once; returns how many.
-
-        The same rows `OutboxRepository.enqueue` writes (one per recipient, in the caller's
-        transaction, dedup keys already queued are skipped), but in a few statements: a status
-        change of a 10 000-order purchase queued one by one held the database for ~25 s.
-        """
-        existing: set[str] = set()
-        keys = [n.dedup_key for n in notifications]
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            found = await self.session.scalars(
-                select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(chunk))
-            )
-            existing.update(key for key in found if key is not None)
-        rows = []
-        for note in notifications:
-            if note.dedup_key in existing:
-                continue
-            existing.add(note.dedup_key)
-            rows.append(
-                {
-                    "platform": note.recipient.platform,
-                    "bot_key": note.recipient.bot_key,
-                    "chat_id": note.recipient.external_id,
-                    "recipient_id": note.recipient.id,
-                    "kind": kind,
-                    "body": note.reply.to_json(),
-                    "dedup_key": note.dedup_key,
-                }
-            )
-        for start in range(0, len(rows), _CHUNK):
-            await self.session.execute(insert(OutboxMessage), rows[start : start + _CHUNK])
-        return len(rows)
