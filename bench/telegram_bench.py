@@ -1,10 +1,14 @@
 """How fast the Telegram adapter turns updates into answers, next to a bare aiogram echo bot.
 
     .venv/bin/python bench/telegram_bench.py [N] [--users 100] [--profile] [--database-url URL]
+                                             [--server-in-thread]
 
-Both runs use the fake Bot API server (tests/fakes/telegram_server.py) on loopback, in its own
-thread and event loop, and the real aiogram long-polling loop; N updates are queued at once,
-in rounds of one per person:
+Both runs use the fake Bot API server (tests/fakes/telegram_server.py) on loopback, in a
+process of its own, as Telegram is another machine (with --server-in-thread: in a thread of
+this process, as before; its Python then competes for the GIL with the bot's event loop and
+its SQLite thread), and the real aiogram long-polling loop with the same polling parameters.
+Timing starts once the server has seen the first getUpdates, then N updates are queued at
+once, in rounds of one per person:
 
 1. the bot: every update goes through the adapter (per-chat ordering), the dispatcher and
    the handlers on a temporary SQLite database, replies through TelegramTransport, button
@@ -17,8 +21,9 @@ in rounds of one per person:
    button with answerCallbackQuery and one sendMessage (handle_as_tasks, as aiogram's
    default), the floor set by the framework and HTTP.
 
-Prints updates per second for each and the ratio (target: the bot at least half the echo).
-With --profile the bot's run is profiled with cProfile and the top functions are printed.
+Prints updates per second for each and the ratio (target: the bot at least half the echo),
+and the SQL statements and transactions per update of the dispatcher-only run. With --profile
+the bot's run is profiled with cProfile and the top functions are printed.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ import asyncio
 import cProfile
 import io
 import logging
+import multiprocessing
 import pstats
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from aiogram import Bot, Dispatcher  # noqa: E402
 from aiogram.types import CallbackQuery, Message, Update  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 
 from bot.adapters.telegram import TelegramAdapter, make_bot, to_incoming  # noqa: E402
 from bot.app import create_app  # noqa: E402
@@ -85,18 +92,19 @@ def push_mix(server: FakeTelegramServer, updates: int, users: int) -> list[dict[
 
 
 class ServerThread:
-    """The fake Bot API in its own thread and event loop, as Telegram is another machine:
-    its CPU time does not count against the bot's event loop."""
+    """The fake Bot API in a thread of this process, with its own event loop."""
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server = FakeTelegramServer(token=TOKEN)
+        self.base_url = ""
 
-    def __enter__(self) -> FakeTelegramServer:
+    def __enter__(self) -> ServerThread:
         self.thread.start()
         self.call(self.server.start)
-        return self.server
+        self.base_url = self.server.base_url
+        return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.call(self.server.stop)
@@ -113,8 +121,78 @@ class ServerThread:
 
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result()
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 30.0) -> None:
-        await asyncio.to_thread(self.call, self.server.wait_for, predicate, timeout)
+    async def push(self, updates: int, users: int) -> None:
+        await asyncio.to_thread(self.call, push_mix, self.server, updates, users)
+
+    async def wait_polling(self) -> None:
+        await asyncio.to_thread(
+            self.call, self.server.wait_for, lambda: self.server.calls("getUpdates"), 30.0
+        )
+
+    async def sent_count(self) -> int:
+        return self.server.sent_count
+
+
+class ServerProcess:
+    """The fake Bot API in a process of its own, driven over a pipe: like Telegram, it takes
+    no CPU time and no GIL from the bot's process."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True)
+        self.base_url = ""
+
+    def __enter__(self) -> ServerProcess:
+        self.process.start()
+        self.base_url = self.conn.recv()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._ask("stop")
+        self.process.join(10)
+
+    def _ask(self, *command: Any) -> Any:
+        self.conn.send(command)
+        return self.conn.recv()
+
+    async def push(self, updates: int, users: int) -> None:
+        await asyncio.to_thread(self._ask, "push", updates, users)
+
+    async def wait_polling(self) -> None:
+        await asyncio.to_thread(self._ask, "wait_polling")
+
+    async def sent_count(self) -> int:
+        return int(await asyncio.to_thread(self._ask, "sent_count"))
+
+
+def _serve(conn: Connection) -> None:
+    """The server process: answers the Bot API and the commands of `ServerProcess`."""
+    asyncio.run(_serve_commands(conn))
+
+
+async def _serve_commands(conn: Connection) -> None:
+    server = FakeTelegramServer(token=TOKEN)
+    await server.start()
+    conn.send(server.base_url)
+    while True:
+        command, *args = await asyncio.to_thread(conn.recv)
+        if command == "push":
+            push_mix(server, *args)
+            conn.send(None)
+        elif command == "wait_polling":
+            await server.wait_for(lambda: server.calls("getUpdates"), 30.0)
+            conn.send(None)
+        elif command == "sent_count":
+            conn.send(server.sent_count)
+        elif command == "stop":
+            await server.stop()
+            conn.send(None)
+            return
+
+
+def fake_api(in_thread: bool) -> ServerThread | ServerProcess:
+    return ServerThread() if in_thread else ServerProcess()
 
 
 class CountingAdapter(TelegramAdapter):
@@ -147,10 +225,9 @@ async def fresh_database(url: str | None, folder: Path, name: str) -> str:
 
 
 async def run_bot(
-    updates: int, users: int, folder: Path, url: str | None = None
+    updates: int, users: int, folder: Path, url: str | None = None, in_thread: bool = False
 ) -> tuple[float, int]:
-    host = ServerThread()
-    with host as server:
+    with fake_api(in_thread) as server:
         settings = load_settings(
             database_url=await fresh_database(url, folder, "bench.sqlite3"),
             telegram_token=TOKEN,
@@ -163,22 +240,25 @@ async def run_bot(
         runner = asyncio.create_task(adapter.run())
         try:
             await asyncio.wait_for(adapter.ready.wait(), 30)
+            # Polling is running when Telegram has seen it, as for the echo bot below.
+            await server.wait_polling()
             started = time.perf_counter()
-            await asyncio.to_thread(host.call, push_mix, server, updates, users)
+            await server.push(updates, users)
             await asyncio.wait_for(adapter.done.wait(), TIME_LIMIT)
             elapsed = time.perf_counter() - started
         finally:
             await adapter.stop()
             await runner
             await app.close()
-        return elapsed, server.sent_count
+        return elapsed, await server.sent_count()
 
 
 async def run_dispatcher_only(
     updates: int, users: int, folder: Path, url: str | None = None
-) -> float:
+) -> tuple[float, float, float]:
     """The same updates straight into the dispatcher, one after another: what the handlers
-    and the database cost without Telegram, HTTP or aiogram."""
+    and the database cost without Telegram, HTTP or aiogram. Returns the seconds, and the
+    SQL statements and transactions per update."""
     raw = push_mix(FakeTelegramServer(token=TOKEN), updates, users)
     events = [
         to_incoming(Update.model_validate(update), bot_id=123456, bot_username="sp_test_bot")
@@ -186,19 +266,32 @@ async def run_dispatcher_only(
     ]
     settings = load_settings(database_url=await fresh_database(url, folder, "direct.sqlite3"))
     app = await create_app(settings)
+    statements = transactions = 0
+
+    def statement(*_args: Any) -> None:
+        nonlocal statements
+        statements += 1
+
+    def transaction(*_args: Any) -> None:
+        nonlocal transactions
+        transactions += 1
+
+    # Statements SQLAlchemy runs (BEGIN and COMMIT are counted as transactions instead).
+    event.listen(app.engine.sync_engine, "before_cursor_execute", statement)
+    event.listen(app.engine.sync_engine, "begin", transaction)
     try:
         started = time.perf_counter()
-        for event in events:
-            assert event is not None
-            await app.dispatcher.feed(event)
-        return time.perf_counter() - started
+        for incoming in events:
+            assert incoming is not None
+            await app.dispatcher.feed(incoming)
+        elapsed = time.perf_counter() - started
+        return elapsed, statements / updates, transactions / updates
     finally:
         await app.close()
 
 
-async def run_echo(updates: int, users: int) -> tuple[float, int]:
-    host = ServerThread()
-    with host as server:
+async def run_echo(updates: int, users: int, in_thread: bool = False) -> tuple[float, int]:
+    with fake_api(in_thread) as server:
         bot = make_bot(TOKEN, server.base_url)
         dp = Dispatcher()
         answered = 0
@@ -225,15 +318,15 @@ async def run_echo(updates: int, users: int) -> tuple[float, int]:
             dp.start_polling(bot, handle_signals=False, polling_timeout=1, close_bot_session=True)
         )
         try:
-            await host.wait_for(lambda: server.calls("getUpdates"))
+            await server.wait_polling()
             started = time.perf_counter()
-            await asyncio.to_thread(host.call, push_mix, server, updates, users)
+            await server.push(updates, users)
             await asyncio.wait_for(done.wait(), TIME_LIMIT)
             elapsed = time.perf_counter() - started
         finally:
             await dp.stop_polling()
             await polling
-        return elapsed, server.sent_count
+        return elapsed, await server.sent_count()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -245,33 +338,45 @@ def main(argv: list[str] | None = None) -> None:
         "--database-url",
         help="a PostgreSQL database to use instead of SQLite; it is WIPED before each run",
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--server-in-thread",
+        action="store_true",
+        help="run the fake Bot API in a thread of this process instead of its own process",
+    )
+    # No arguments when run by `python -m bench` (its argv names the benchmarks).
+    args = parser.parse_args(argv or [])
     logging.basicConfig(level=logging.WARNING)
     updates, users = args.updates, max(1, min(args.users, args.updates))
+    in_thread = args.server_in_thread
 
-    echo_seconds, echo_sent = asyncio.run(run_echo(updates, users))
+    echo_seconds, echo_sent = asyncio.run(run_echo(updates, users, in_thread))
     with tempfile.TemporaryDirectory() as folder:
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:
             profiler.enable()
         bot_seconds, bot_sent = asyncio.run(
-            run_bot(updates, users, Path(folder), args.database_url)
+            run_bot(updates, users, Path(folder), args.database_url, in_thread)
         )
         if profiler is not None:
             profiler.disable()
-        direct_seconds = asyncio.run(
+        direct_seconds, statements, transactions = asyncio.run(
             run_dispatcher_only(updates, users, Path(folder), args.database_url)
         )
 
     echo_rate, bot_rate = updates / echo_seconds, updates / bot_seconds
     direct_rate = updates / direct_seconds
     database = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"updates: {updates} from {users} people ({database}, fake Bot API on loopback)")
+    where = "in a thread" if in_thread else "in its own process"
+    print(f"updates: {updates} from {users} people ({database}, fake Bot API {where})")
     print(f"aiogram echo bot: {echo_rate:8.1f} updates/s ({echo_seconds:.2f} s, {echo_sent} sent)")
     print(f"our bot:          {bot_rate:8.1f} updates/s ({bot_seconds:.2f} s, {bot_sent} sent)")
     print(f"dispatcher only:  {direct_rate:8.1f} updates/s ({direct_seconds:.2f} s, no Telegram)")
     print(f"ratio bot/echo:   {bot_rate / echo_rate:8.2f}  (target >= 0.5)")
     print(f"ratio bot/dispatcher only: {bot_rate / direct_rate:.2f}")
+    print(
+        f"SQL per update: {statements:.2f} statements in {transactions:.2f} transactions"
+        " (+ BEGIN and COMMIT each)"
+    )
     if profiler is not None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(40)
@@ -279,4 +384,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

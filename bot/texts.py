@@ -32,6 +32,8 @@ class Texts:
     def __init__(self, default_language: str = "ru") -> None:
         self.default_language = default_language
         self._bundles = {lang: _load_bundle(lang) for lang in LANGUAGES}
+        # Texts without arguments, formatted once: the bundles never change after loading.
+        self._plain: dict[tuple[str, str], str] = {}
 
     def supports(self, lang: str | None) -> bool:
         return lang in self._bundles
@@ -48,6 +50,10 @@ class Texts:
         return set(self._bundles[lang]._messages)
 
     def get(self, lang: str, key: str, **args: Any) -> str:
+        if not args:
+            plain = self._plain.get((lang, key))
+            if plain is not None:
+                return plain
         for candidate in (lang, self.default_language):
             bundle = self._bundles.get(candidate)
             if bundle is not None and bundle.has_message(key):
@@ -57,6 +63,8 @@ class Texts:
                 text, errors = bundle.format_pattern(message.value, args)
                 if errors:
                     log.error("text %s/%s: %s", candidate, key, errors)
+                elif not args:
+                    self._plain[lang, key] = text
                 return text
         log.error("missing text %s/%s", lang, key)
         return key

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 from bot.core.context import Context
 from bot.core.events import ChatKind
@@ -48,7 +49,21 @@ async def show_help(ctx: Context) -> None:
     ctx.answer(help_text(ctx))
 
 
+# The help text depends only on the language, the person's roles and the router's commands,
+# none of which change while the bot runs: built once per combination, not on every /help.
+_help_texts: WeakKeyDictionary[Router, dict[tuple[Any, ...], str]] = WeakKeyDictionary()
+
+
 def help_text(ctx: Context) -> str:
+    key = (ctx.texts, ctx.lang, ctx.organizer is not None, ctx.is_admin, len(ctx.router.commands))
+    known = _help_texts.setdefault(ctx.router, {})
+    text = known.get(key)
+    if text is None:
+        text = known[key] = _build_help_text(ctx)
+    return text
+
+
+def _build_help_text(ctx: Context) -> str:
     sections = [(Role.ANYONE, "help-section-buyer")]
     if ctx.organizer is not None or ctx.is_admin:
         sections.append((Role.ORGANIZER, "help-section-organizer"))

@@ -94,10 +94,14 @@ async def show_orders(
 ) -> None:
     since = months_before(ctx.now(), RECENT_MONTHS) if scope == "recent" else None
     repo = ctx.uow.orders
-    total = await repo.count_buyer_orders(ctx.user.id, since=since)
+    if since is None:
+        total = everything = await repo.count_buyer_orders(ctx.user.id)
+    else:
+        # Both counts in one query: "none recently" needs to know whether there are older ones.
+        total, everything = await repo.count_buyer_orders_since(ctx.user.id, since)
     all_button = Button(ctx.t("orders-button-all"), OrdersPage(scope="all", page=0).pack())
     if total == 0:
-        if since is not None and await repo.count_buyer_orders(ctx.user.id):
+        if everything:
             ctx.say("orders-none-recent", [[all_button]])
         else:
             ctx.say("orders-none")

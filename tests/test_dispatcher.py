@@ -1,6 +1,7 @@
 """The neutral dispatcher: idempotency, groups, roles, bad payloads, failures."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from bot.core.errors import UserError
 from bot.core.events import Chat, ChatKind, EventKind, Incoming, Sender, parse_command
 from bot.core.payloads import CommandPayload
 from bot.core.router import Role
-from storage.models import Organizer, ProcessedUpdate, User
+from storage.models import DialogState, Organizer, ProcessedUpdate, User
 
 
 def message(text: str, *, user: str = "42", update_id: str | None = None, **kw) -> Incoming:
@@ -107,6 +108,84 @@ async def test_a_failing_handler_is_rolled_back_and_answered_politely(app: App) 
     # ...so a redelivered failing update is not retried in a loop.
     assert await app.dispatcher.feed(message("/t_boom", update_id="b1")) == []
     assert calls == [1]
+
+
+async def user_row(app: App, external_id: str = "42") -> User:
+    async with app.session_factory() as session:
+        user = await session.scalar(select(User).where(User.external_id == external_id))
+    assert user is not None
+    return user
+
+
+async def mark_unreachable(app: App, external_id: str = "42") -> None:
+    async with app.session_factory() as session, session.begin():
+        user = await session.scalar(select(User).where(User.external_id == external_id))
+        assert user is not None
+        user.reachable, user.unreachable_reason = False, "Forbidden: bot was blocked by the user"
+
+
+async def test_a_person_writing_again_is_reachable_again(app: App) -> None:
+    await app.dispatcher.feed(message("/start"))
+    await mark_unreachable(app)
+    # Blocking the bot (Telegram's my_chat_member "kicked") proves nothing of the kind...
+    blocked = message("", kind=EventKind.CONSENT, extra={"allowed": False, "status": "kicked"})
+    await app.dispatcher.feed(blocked)
+    assert not (await user_row(app)).reachable
+    # ...a message does: they unblocked the bot and wrote to it.
+    await app.dispatcher.feed(message("/help"))
+    user = await user_row(app)
+    assert user.reachable and user.unreachable_reason is None
+
+    await mark_unreachable(app)
+    pressed = message("", kind=EventKind.BUTTON, payload=CommandPayload(name="help").pack())
+    await app.dispatcher.feed(pressed)
+    assert (await user_row(app)).reachable
+
+
+async def test_reachable_again_even_when_the_handler_refuses(app: App) -> None:
+    await app.dispatcher.feed(message("/start"))
+    await mark_unreachable(app)
+    [reply] = await app.dispatcher.feed(message("/nosuchcommand"))
+    assert "nosuchcommand" in reply.text
+    assert (await user_row(app)).reachable
+
+
+async def test_a_command_in_a_group_does_not_make_anyone_reachable(app: App) -> None:
+    await app.dispatcher.feed(message("/start"))
+    await mark_unreachable(app)
+    group = Chat(external_id="-100", kind=ChatKind.GROUP, title="СП группа")
+    await app.dispatcher.feed(message("/help", chat=group))
+    assert not (await user_row(app)).reachable
+
+
+async def test_the_last_seen_time_is_written_on_every_update(app: App, clock) -> None:
+    await app.dispatcher.feed(message("/start"))
+    first = (await user_row(app)).last_seen_at
+    clock.advance(minutes=5)
+    await app.dispatcher.feed(message("/help"))
+    assert (await user_row(app)).last_seen_at == first + timedelta(minutes=5)
+
+
+async def test_an_outdated_form_is_cleared_not_stuck(app: App) -> None:
+    await app.dispatcher.feed(message("/start"))
+    user = await user_row(app)
+    async with app.session_factory() as session, session.begin():
+        session.add(DialogState(user_id=user.id, dialog="gone_form", step="gone_step", data={}))
+    [reply] = await app.dispatcher.feed(message("some answer"))
+    assert "устарела" in reply.text
+    # The form is gone, so the next message is ordinary text again.
+    assert await count(app, DialogState) == 0
+    [reply] = await app.dispatcher.feed(message("some answer"))
+    assert "устарела" not in reply.text
+
+
+async def test_a_form_survives_between_updates_and_ends(app: App) -> None:
+    [reply] = await app.dispatcher.feed(message("/organizer"))
+    assert await count(app, DialogState) == 1
+    [reply] = await app.dispatcher.feed(message("Форма Орг"))
+    assert "Форма Орг" in reply.text
+    assert await count(app, DialogState) == 0
+    assert await count(app, Organizer) == 1
 
 
 async def test_roles_are_enforced(app: App) -> None:

@@ -12,24 +12,41 @@ from bot.core.replies import Button, Document, Photo, Reply
 from bot.core.router import Router
 from bot.settings import Settings
 from bot.texts import Texts, Translator
-from storage.models import Organizer, OutboxKind, User
+from storage.models import DialogState, Organizer, OutboxKind, User
 from storage.uow import UnitOfWork
 
 
 class Dialog:
     """The user's current multi-step form, persisted with the update's transaction."""
 
-    def __init__(self, uow: UnitOfWork, user_id: int) -> None:
+    def __init__(self, uow: UnitOfWork, user_id: int, state: DialogState | None = None) -> None:
         self._uow = uow
         self._user_id = user_id
+        # The row behind the form once loaded (None: known not to exist), so saving does not
+        # look it up again; `_loaded` False means nothing is known yet.
+        self._state = state
+        self._loaded = state is not None
         self.name: str | None = None
         self.step: str | None = None
         self.data: dict[str, Any] = {}
+        if state is not None:
+            self._take(state)
+
+    @classmethod
+    def loaded(cls, uow: UnitOfWork, user_id: int, state: DialogState | None) -> Dialog:
+        """The dialog as read along with the user (`UserRepository.arrive`): no query."""
+        dialog = cls(uow, user_id, state)
+        dialog._loaded = True
+        return dialog
 
     async def load(self) -> None:
-        state = await self._uow.dialogs.get(self._user_id)
-        if state is not None:
-            self.name, self.step, self.data = state.dialog, state.step, dict(state.data)
+        self._state = await self._uow.dialogs.get(self._user_id)
+        self._loaded = True
+        if self._state is not None:
+            self._take(self._state)
+
+    def _take(self, state: DialogState) -> None:
+        self.name, self.step, self.data = state.dialog, state.step, dict(state.data)
 
     @property
     def active(self) -> bool:
@@ -54,10 +71,19 @@ class Dialog:
     async def finish(self) -> None:
         self.name, self.step, self.data = None, None, {}
         await self._uow.dialogs.clear(self._user_id)
+        self._state, self._loaded = None, True
 
     async def _save(self) -> None:
         assert self.name is not None and self.step is not None
-        await self._uow.dialogs.save(self._user_id, self.name, self.step, self.data)
+        self._state = await self._uow.dialogs.save(
+            self._user_id,
+            self.name,
+            self.step,
+            self.data,
+            state=self._state,
+            known_absent=self._loaded and self._state is None,
+        )
+        self._loaded = True
 
 
 @dataclass

@@ -1,11 +1,16 @@
 """The platform-neutral dispatcher: one update in, replies out, exactly once.
 
 For every update it opens one transaction that
-1. claims the update id (a redelivered update is acknowledged and ignored),
-2. loads or creates the user and their roles, language and dialog,
-3. routes to a handler inside a savepoint, so a polite refusal (`UserError`) or a bug undoes
-   the handler's changes but still records the update and the user,
+1. claims the update id (one INSERT ... ON CONFLICT DO NOTHING: a redelivered update is
+   acknowledged and ignored),
+2. loads or creates the user with their organizer profile and dialog (one query),
+3. routes to a handler,
 and commits. Replies are returned to the adapter only after the commit succeeded.
+
+A polite refusal (`UserError`), an outdated button or a bug must undo the handler's changes
+but still record the update and the user. Rather than pay a savepoint on every update for the
+rare failure, the whole transaction is rolled back and a second, short one records the update
+and the user before the error is answered.
 """
 
 from __future__ import annotations
@@ -34,6 +39,16 @@ log = logging.getLogger(__name__)
 MAX_TEXT_LENGTH = 4096
 # The console has no accounts; whoever runs it owns the instance, so this user is its admin.
 CONSOLE_ADMIN = "admin"
+# Updates by which a person shows they are there: writing, pressing a button.
+_ACTIVE_KINDS = frozenset({EventKind.MESSAGE, EventKind.BUTTON})
+
+
+class _Refused(Exception):
+    """The handler failed: roll its transaction back, then answer with `reply`."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.text)
+        self.reply = reply
 
 
 class Dispatcher:
@@ -56,28 +71,14 @@ class Dispatcher:
             return []
         lang = self.texts.pick_language(event.sender.language_code)
         try:
-            async with self.session_factory() as session, session.begin():
-                uow = UnitOfWork(session)
-                claimed = await uow.processed.claim(
-                    event.platform, event.bot_key, event.update_id, self.clock()
-                )
-                if not claimed:
-                    log.info("update %s/%s seen before: ignored", event.platform, event.update_id)
+            try:
+                return await self._handle(event)
+            except _Refused as refused:
+                # Everything the handler did is rolled back; record the update and the user
+                # alone, so a redelivered failing update is not retried in a loop.
+                if not await self._record(event):
                     return []
-                ctx = await self._context(uow, event)
-                lang = ctx.user.language
-                try:
-                    async with session.begin_nested():
-                        await self._route(ctx)
-                except UserError as exc:
-                    ctx.replies = [Reply(self.texts.get(lang, exc.key, **exc.args_))]
-                except PayloadError as exc:
-                    log.warning("bad payload %r from %s: %s", event.payload, event.sender, exc)
-                    ctx.replies = [Reply(self.texts.get(lang, "error-button-outdated"))]
-                except Exception:
-                    log.exception("handler failed on update %s", event.update_id)
-                    ctx.replies = [Reply(self.texts.get(lang, "error-internal"))]
-            return ctx.replies
+                return [refused.reply]
         except Exception:
             # The database itself failed (or the commit did): nothing was recorded, so a
             # redelivery may try again; the person still gets an answer instead of silence.
@@ -85,6 +86,49 @@ class Dispatcher:
             if event.chat.kind is ChatKind.PRIVATE:
                 return [Reply(self.texts.get(lang, "error-internal"))]
             return []
+
+    async def _handle(self, event: Incoming) -> list[Reply]:
+        """The update in one transaction; raises `_Refused` (after the rollback) when the
+        handler failed."""
+        async with self.session_factory() as session, session.begin():
+            uow = UnitOfWork(session)
+            if not await self._claim(uow, event):
+                return []
+            ctx = await self._context(uow, event)
+            # The language the person had before the handler: a failure undoes any change.
+            lang = ctx.user.language
+            try:
+                await self._route(ctx)
+                # Write the handler's changes now, so that a constraint they break is the
+                # handler's failure, not the commit's.
+                await session.flush()
+            except UserError as exc:
+                raise _Refused(Reply(self.texts.get(lang, exc.key, **exc.args_))) from exc
+            except PayloadError as exc:
+                log.warning("bad payload %r from %s: %s", event.payload, event.sender, exc)
+                raise _Refused(Reply(self.texts.get(lang, "error-button-outdated"))) from exc
+            except Exception as exc:
+                log.exception("handler failed on update %s", event.update_id)
+                raise _Refused(Reply(self.texts.get(lang, "error-internal"))) from exc
+        return ctx.replies
+
+    async def _record(self, event: Incoming) -> bool:
+        """Record the update and the user without running the handler; False if the update
+        was processed meanwhile (a concurrent redelivery)."""
+        async with self.session_factory() as session, session.begin():
+            uow = UnitOfWork(session)
+            if not await self._claim(uow, event):
+                return False
+            await self._context(uow, event)
+        return True
+
+    async def _claim(self, uow: UnitOfWork, event: Incoming) -> bool:
+        claimed = await uow.processed.claim(
+            event.platform, event.bot_key, event.update_id, self.clock()
+        )
+        if not claimed:
+            log.info("update %s/%s seen before: ignored", event.platform, event.update_id)
+        return claimed
 
     def _ignored(self, event: Incoming) -> bool:
         # In groups and channels only commands addressed to the bot and platform events count.
@@ -94,7 +138,7 @@ class Dispatcher:
 
     async def _context(self, uow: UnitOfWork, event: Incoming) -> Context:
         now = self.clock()
-        user, created = await uow.users.get_or_create(
+        arrival = await uow.users.arrive(
             event.platform,
             event.sender.external_id,
             name=event.sender.name,
@@ -103,24 +147,32 @@ class Dispatcher:
             bot_key=event.bot_key,
             now=now,
         )
-        organizer = await uow.users.organizer_of(user)
+        user = arrival.user
+        if (
+            not user.reachable
+            and event.chat.kind is ChatKind.PRIVATE
+            and event.kind in _ACTIVE_KINDS
+        ):
+            # Marked unreachable after a refused delivery (they had blocked the bot), but
+            # someone writing to the bot can be written to again. A CONSENT event is not
+            # enough: it may be the block itself.
+            user.reachable = True
+            user.unreachable_reason = None
         is_admin = self.settings.is_admin(event.platform, event.sender.external_id) or (
             event.platform == "console" and event.sender.external_id == CONSOLE_ADMIN
         )
-        dialog = Dialog(uow, user.id)
-        await dialog.load()
         return Context(
             event=event,
             uow=uow,
             user=user,
-            organizer=organizer,
+            organizer=arrival.organizer,
             is_admin=is_admin,
             texts=self.texts,
             settings=self.settings,
-            dialog=dialog,
+            dialog=Dialog.loaded(uow, user.id, arrival.dialog),
             clock=self.clock,
             router=self.router,
-            first_contact=created,
+            first_contact=arrival.created,
             args=event.args,
         )
 
@@ -147,9 +199,11 @@ class Dispatcher:
         if ctx.dialog.active:
             step = self.router.steps.get((ctx.dialog.name or "", ctx.dialog.step or ""))
             if step is None:
-                # The form changed in a new release; start over rather than guess.
+                # The form changed in a new release; start over rather than guess. Said, not
+                # raised: a refusal would roll back the finish and leave the person stuck.
                 await ctx.dialog.finish()
-                raise UserError("dialog-expired")
+                ctx.say("dialog-expired")
+                return
             await step(ctx)
             return
         if self.router.fallback is not None:

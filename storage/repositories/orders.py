@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -33,6 +33,12 @@ from storage.models import (
 
 # Closed and cancelled purchases are history: pickup points no longer matter there.
 PICKUP_FINAL_STATUSES = (PurchaseStatus.CLOSED, PurchaseStatus.CANCELLED)
+
+# The buyer's orders since a moment and in all, in one query (/orders asks on every call).
+_COUNT_RECENT_AND_ALL = select(
+    func.count().filter(Order.created_at >= bindparam("since", type_=Order.created_at.type)),
+    func.count(),
+).where(Order.buyer_id == bindparam("buyer_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +220,15 @@ class OrderRepository:
         if since is not None:
             stmt = stmt.where(Order.created_at >= since)
         return await self.session.scalar(stmt) or 0
+
+    async def count_buyer_orders_since(self, buyer_id: int, since: datetime) -> tuple[int, int]:
+        """(orders since `since`, all orders) of the buyer."""
+        row = (
+            await self.session.execute(
+                _COUNT_RECENT_AND_ALL, {"buyer_id": buyer_id, "since": since}
+            )
+        ).one()
+        return int(row[0]), int(row[1])
 
     async def buyer_orders(
         self, buyer_id: int, *, since: datetime | None = None, offset: int, limit: int

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import DialogState, ProcessedUpdate
 from storage.types import utcnow
 
@@ -20,13 +20,27 @@ class DialogRepository:
     async def get(self, user_id: int) -> DialogState | None:
         return await self.session.get(DialogState, user_id)
 
-    async def save(self, user_id: int, dialog: str, step: str, data: dict[str, Any]) -> None:
-        state = await self.get(user_id)
+    async def save(
+        self,
+        user_id: int,
+        dialog: str,
+        step: str,
+        data: dict[str, Any],
+        *,
+        state: DialogState | None = None,
+        known_absent: bool = False,
+    ) -> DialogState:
+        """Create or update the user's dialog row. `state` (the row already loaded in this
+        session) or `known_absent` (the caller looked and found none) save the look-up."""
+        if state is None and not known_absent:
+            state = await self.get(user_id)
         if state is None:
-            self.session.add(DialogState(user_id=user_id, dialog=dialog, step=step, data=data))
+            state = DialogState(user_id=user_id, dialog=dialog, step=step, data=dict(data))
+            self.session.add(state)
         else:
             state.dialog, state.step, state.data = dialog, step, dict(data)
             state.updated_at = utcnow()
+        return state
 
     async def clear(self, user_id: int) -> None:
         await self.session.execute(delete(DialogState).where(DialogState.user_id == user_id))
@@ -39,23 +53,20 @@ class ProcessedUpdateRepository:
     async def claim(
         self, platform: str, bot_key: str, update_id: str, now: datetime | None = None
     ) -> bool:
-        """Record the update as processed; False if it was processed before."""
-        key = (platform, bot_key, update_id)
-        if await self.session.get(ProcessedUpdate, key) is not None:
-            return False
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    ProcessedUpdate(
-                        platform=platform,
-                        bot_key=bot_key,
-                        update_id=update_id,
-                        processed_at=now or utcnow(),
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        """Record the update as processed; False if it was processed before.
+
+        One INSERT ... ON CONFLICT DO NOTHING: a redelivery (even a concurrent one, which
+        waits on the row lock until the first transaction ends) inserts nothing, and no
+        savepoint is needed because nothing fails."""
+        stmt = _claim_statement(self.session)
+        params = {
+            "platform": platform,
+            "bot_key": bot_key,
+            "update_id": update_id,
+            "processed_at": now or utcnow(),
+        }
+        result = await self.session.execute(stmt, params)
+        return bool(result.rowcount)
 
     async def forget_before(self, moment: datetime) -> int:
         """Prune old ids: platforms never redeliver updates older than a day."""
@@ -63,3 +74,24 @@ class ProcessedUpdateRepository:
             delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < moment)
         )
         return result.rowcount or 0
+
+
+# Built once per backend: every update runs it, and building a statement costs more than
+# running one already built (SQLAlchemy caches the compiled SQL either way).
+_CLAIM_VALUES = {
+    name: bindparam(name) for name in ("platform", "bot_key", "update_id", "processed_at")
+}
+_claim_statements: dict[str, Any] = {}
+
+
+def _claim_statement(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    stmt = _claim_statements.get(dialect)
+    if stmt is None:
+        stmt = (
+            insert_for(session, ProcessedUpdate.__table__)
+            .values(_CLAIM_VALUES)
+            .on_conflict_do_nothing(index_elements=["platform", "bot_key", "update_id"])
+        )
+        _claim_statements[dialect] = stmt
+    return stmt
