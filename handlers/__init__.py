@@ -11,6 +11,7 @@ def build_router() -> Router:
     from handlers import (
         broadcast,
         catalog,
+        comment_orders,
         comments,
         common,
         communities,
@@ -46,6 +47,7 @@ def build_router() -> Router:
         referrals.router,
         rounds_admin.router,
         communities.router,
+        comment_orders.router,
         consent.router,
         notify.router,
         broadcast.router,

@@ -403,8 +403,8 @@ def _comment_ids(extra: dict[str, Any]) -> tuple[str, str, str | None]:
     community_id = str(extra.get("community_id") or "")
     owner_id = extra.get("owner_id")
     comment_id = str(extra.get("comment_id") or "")
-    if not community_id and isinstance(owner_id, int) and owner_id:
-        community_id = str(abs(owner_id))
+    if isinstance(owner_id, int) and owner_id:
+        community_id = community_id or str(abs(owner_id))
         comment_id = f"{owner_id}:{comment_id}" if comment_id else ""
     post_id = str(extra.get("post_id") or "")
     return community_id, post_id, comment_id[:64] or None

@@ -243,6 +243,38 @@ async def edit_order(ctx: Context, purchase: Purchase, order: Order) -> None:
     show_cart(ctx, purchase)
 
 
+async def order_line(ctx: Context, purchase: Purchase, line: CartLine, *, cart_header: str) -> None:
+    """Order one line made outside the cart (a draft from a comment under a community post)
+    as the cart's Confirm does: it joins the buyer's order in `purchase`, if there is one.
+
+    An open cart of this purchase holds changes not confirmed yet: the line joins it and the
+    cart is shown under `cart_header`, to be confirmed with the rest rather than behind the
+    buyer's back."""
+    same_cart = ctx.dialog.name == ORDER and ctx.dialog.data.get("purchase_id") == purchase.id
+    if not same_cart:
+        dropped = ctx.dialog.name == ORDER and bool(_cart_lines(ctx))
+        previous = ctx.dialog.data.get("purchase_id") if dropped else None
+        order = await ctx.uow.orders.active_order(ctx.user.id, purchase.id)
+        await _start_cart(ctx, purchase, order, announce=False)
+        if previous is not None:
+            old = await ctx.uow.orders.visible_purchase(int(previous), viewer_id=ctx.user.id)
+            ctx.say("orders-previous-cart-dropped", title=old.title if old else "")
+    item = next((i for i in purchase.items if i.id == line.item_id), None)
+    try:
+        lines = add_line(_cart_lines(ctx), line)
+    except CartError as exc:
+        if exc.reason == LINE_TOO_LARGE:
+            raise UserError(
+                "orders-line-too-large", name=item.name if item else "?", max=MAX_QUANTITY
+            ) from None
+        raise UserError("orders-too-many-lines", max=MAX_LINES) from None
+    await ctx.dialog.goto("cart", lines=dump_lines(lines), pending=None)
+    if same_cart:
+        show_cart(ctx, purchase, header=cart_header)
+    else:
+        await confirm(ctx, purchase)
+
+
 async def _start_cart(
     ctx: Context, purchase: Purchase, order: Order | None, *, announce: bool = True
 ) -> None:

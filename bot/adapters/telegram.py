@@ -25,7 +25,8 @@
   in a channel's discussion group to the channel's automatic copy of a post, is a COMMENT
   event (see handlers/communities.py for their extras).
 * Communities: `TelegramPort` implements `bot.core.ports.PlatformPort` (admin check with
-  getChatMember, posting, deep links) and rides along in every event's extra.
+  getChatMember, posting, deep links) and `CommentPort` (may the bot write to a commenter,
+  a reply in the comment's thread) and rides along in every event's extra.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from aiogram.types import (
     ChatMemberUpdated,
     Message,
     MessageOriginChannel,
+    ReplyParameters,
     TelegramObject,
     Update,
     User,
@@ -65,7 +67,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from bot.adapters.telegram_transport import TelegramTransport
+from bot.adapters.telegram_transport import TelegramTransport, delivery_error, keyboard
 from bot.app import App
 from bot.core.events import (
     Attachment,
@@ -353,6 +355,41 @@ class TelegramPort:
 
     def start_link(self, payload: str) -> str:
         return f"https://t.me/{self.username}?start={payload}"
+
+    async def may_message(self, user_external_id: str) -> bool:
+        """Telegram cannot be asked whether a person started the bot; a chat action is the
+        lightest thing to try, and is refused for those who never did or blocked it."""
+        try:
+            await self.bot.send_chat_action(int(user_external_id), "typing")
+        except ValueError:
+            return False
+        except Exception as exc:
+            error = delivery_error(exc)
+            if isinstance(error, RecipientUnreachable):
+                return False
+            raise error from exc
+        return True
+
+    async def reply_to_comment(self, post_id: str, comment_id: str, reply: Reply) -> str:
+        """A reply to the comment in the discussion group, so it shows in the post's thread."""
+        chat_text, _, message_text = comment_id.rpartition(":")
+        try:
+            chat, message = int(chat_text), int(message_text)
+        except ValueError:
+            raise PermanentFailure(f"{comment_id!r} is no Telegram message") from None
+        try:
+            sent = await self.bot.send_message(
+                chat,
+                reply.text,
+                parse_mode=None,
+                reply_markup=keyboard(reply.buttons),
+                reply_parameters=ReplyParameters(
+                    message_id=message, allow_sending_without_reply=True
+                ),
+            )
+        except Exception as exc:
+            raise delivery_error(exc) from exc
+        return str(sent.message_id)
 
 
 # --- the adapter --------------------------------------------------------------------------------

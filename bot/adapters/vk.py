@@ -12,7 +12,8 @@
 * Payloads come from the person's app and can be anything: whatever is not our own
   `{"p": "<packed payload>"}` becomes a button the dispatcher calls outdated.
 * Every event carries a `VkPort` (bot.core.ports) for the communities handlers: admin
-  checks, posting, and vk.me start links.
+  checks, posting, vk.me start links, and for comments under wall posts whether the
+  community may write to the person and a reply under the comment.
 """
 
 from __future__ import annotations
@@ -129,9 +130,7 @@ class VkPort:
             return message_id or ""
         if peer is None or abs(peer) != self.client.group_id:
             raise PermanentFailure(f"VK community {chat_id} is not run by this token")
-        # Wall posts have no buttons: links go into the text.
-        links = [f"{b.text}: {b.url}" for row in reply.buttons for b in row if b.url]
-        text = "\n\n".join([reply.text, *links]) if links else reply.text
+        text = _text_with_links(reply)
         photo = reply.photo
         attachment = photo.file_id if photo and (photo.file_id or "").startswith("photo") else None
         try:
@@ -153,6 +152,43 @@ class VkPort:
 
     def start_link(self, payload: str) -> str:
         return vk_start_link(self.client.group_id, payload)
+
+    async def may_message(self, user_external_id: str) -> bool:
+        """messages.isMessagesFromGroupAllowed: VK's own answer, whatever consent events
+        the bot saw or missed."""
+        user = as_int(user_external_id)
+        if user is None or user <= 0:
+            return False
+        return await self.transport.messages_allowed(user, bot_key=self.client.bot_key)
+
+    async def reply_to_comment(self, post_id: str, comment_id: str, reply: Reply) -> str:
+        """A comment of the community under the person's comment on its wall (a bare comment
+        id is one on this community's wall)."""
+        owner_text, _, number_text = comment_id.rpartition(":")
+        owner = as_int(owner_text) if owner_text else -self.client.group_id
+        number, post = as_int(number_text), as_int(post_id)
+        if owner is None or number is None or post is None:
+            raise PermanentFailure(f"{comment_id!r} on post {post_id!r} is no VK wall comment")
+        if abs(owner) != self.client.group_id:
+            raise PermanentFailure(f"VK wall {owner} is not run by this token")
+        try:
+            answer = await self.client.call(
+                "wall.createComment",
+                owner_id=owner,
+                post_id=post,
+                from_group=self.client.group_id,
+                message=_text_with_links(reply),
+                reply_to_comment=number,
+            )
+        except Exception as exc:
+            raise delivery_error(exc) from exc
+        return str(answer.get("comment_id", "")) if isinstance(answer, dict) else ""
+
+
+def _text_with_links(reply: Reply) -> str:
+    # Wall posts and comments have no buttons: links go into the text.
+    links = [f"{b.text}: {b.url}" for row in reply.buttons for b in row if b.url]
+    return "\n\n".join([reply.text, *links]) if links else reply.text
 
 
 # --- ordering ---------------------------------------------------------------------------------

@@ -8,6 +8,10 @@ every event's `extra` under `PORT_KEY`; handlers get it with `port_of(ctx.event)
 
 A port is a live object of the running adapter, so it never reaches the database or the
 outbox; `Incoming.extra` only carries it through one update.
+
+Answering a comment under a post (handlers/comment_orders.py) needs two more things, in
+`CommentPort`: whether the person may be written to in private at all, and a public reply
+under the comment for when they may not. A port without them cannot answer comments.
 """
 
 from __future__ import annotations
@@ -48,3 +52,28 @@ class PlatformPort(Protocol):
 def port_of(event: Incoming) -> PlatformPort | None:
     port = event.extra.get(PORT_KEY)
     return port if isinstance(port, PlatformPort) else None
+
+
+@runtime_checkable
+class CommentPort(Protocol):
+    async def may_message(self, user_external_id: str) -> bool:
+        """Whether the bot may write to the person in private now (VK: they allow the
+        community's messages; Telegram: they started the bot and have not blocked it).
+
+        Raises `bot.transport.DeliveryError` when the platform could not be asked.
+        """
+        ...
+
+    async def reply_to_comment(self, post_id: str, comment_id: str, reply: Reply) -> str:
+        """Answer a comment publicly, under it; returns the platform's id of the answer.
+
+        `comment_id` is the comment's id as stored (`Comment.external_id`: VK
+        "<wall owner id>:<comment id>", Telegram "<chat id>:<message id>"). Buttons with
+        links may become links in the text. Raises `bot.transport.DeliveryError`.
+        """
+        ...
+
+
+def comment_port_of(event: Incoming) -> CommentPort | None:
+    port = event.extra.get(PORT_KEY)
+    return port if isinstance(port, CommentPort) else None

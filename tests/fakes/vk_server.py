@@ -166,6 +166,8 @@ class _Group:
     open_events: dict[str, tuple[int, int]] = field(default_factory=dict)
     members: list[int] = field(default_factory=list)
     managers: dict[int, str] = field(default_factory=dict)
+    # Conversations the community's bot is an admin of: peer id -> member id -> role.
+    conversations: dict[int, dict[int, str]] = field(default_factory=dict)
 
     @property
     def next_ts(self) -> int:
@@ -269,6 +271,7 @@ class FakeVkServer:
             ("messages.edit", self._messages_edit, group),
             ("messages.sendMessageEventAnswer", self._messages_send_event_answer, group),
             ("messages.isMessagesFromGroupAllowed", self._messages_is_allowed, both),
+            ("messages.getConversationMembers", self._messages_conversation_members, group),
             ("users.get", self._users_get, both),
             ("photos.getMessagesUploadServer", self._photos_upload_server, group),
             ("photos.saveMessagesPhoto", self._photos_save, group),
@@ -399,6 +402,14 @@ class FakeVkServer:
             group = self._group(group_id)
             group.members = list(user_ids)
             group.managers = dict(managers or {})
+
+    def set_conversation_members(
+        self, peer_id: int, members: Mapping[int, str], *, group_id: int | None = None
+    ) -> None:
+        """Members of a conversation for messages.getConversationMembers, user id -> role
+        ("owner", "admin" or "member"). Until set, VK answers 917: the bot is no admin there."""
+        with self._lock:
+            self._group(group_id).conversations[peer_id] = dict(members)
 
     def fail_next(self, method: str, code: int, msg: str = "", times: int = 1) -> None:
         """The next `times` calls of `method` ("*" = any) answer with this VK error."""
@@ -976,6 +987,25 @@ class FakeVkServer:
         allowed = group.allowed.get(user_id, self.messages_allowed_by_default)
         return {"is_allowed": int(allowed)}
 
+    def _messages_conversation_members(self, auth: _Auth, params: Params) -> Any:
+        group = self._own_group(auth, {})
+        peer = _require_int(params, "peer_id")
+        members = group.conversations.get(peer)
+        if members is None:
+            raise VkError(917, _DEFAULT_ERROR_TEXT[917])
+        items = [
+            {
+                "member_id": uid,
+                "invited_by": next(iter(members), uid),
+                "join_date": int(time.time()),
+                **({"is_owner": True} if role == "owner" else {}),
+                **({"is_admin": True} if role in ("owner", "admin") else {}),
+            }
+            for uid, role in members.items()
+        ]
+        profiles = self._user_objects([uid for uid in members if uid > 0])
+        return {"count": len(items), "items": items, "profiles": profiles, "groups": []}
+
     def _users_get(self, auth: _Auth, params: Params) -> Any:
         raw = params.get("user_ids") or params.get("user_id")
         if not raw:
@@ -1103,6 +1133,7 @@ _DEFAULT_ERROR_TEXT: dict[int, str] = {
     902: "Can't send messages to this user due to their privacy settings",
     911: "Keyboard format is invalid",
     914: "Message is too long",
+    917: "You don't have access to this chat",
 }
 
 

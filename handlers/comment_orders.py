@@ -1,0 +1,285 @@
+"""Comments under purchase posts that read like orders (a VK wall post, a Telegram channel's
+discussion group): "2 шт, размер 44" becomes an order draft the buyer confirms in private.
+
+handlers/communities.py records every comment under a purchase post first, so it is in the
+buyer's /comments whatever happens here, then calls `on_comment` through `comment_hooks`.
+For a comment on an open purchase that `bot.domain.comment_orders` reads as an order:
+
+* When the bot may write to the person in private, the draft goes there with Confirm and
+  Cancel: through the outbox as an answer (it answers their own comment, so it reaches them
+  even with notifications off), once per comment.
+* When it may not, the bot answers under the comment with a link into the private chat that
+  opens the same draft (`/start co_<comment id>`). On VK that chat is the community's, and
+  writing there is what lets the community answer; on Telegram it starts the bot, the only
+  way a bot may ever write to someone.
+
+Whether the bot may write is the platform's answer (`CommentPort.may_message`), not our
+flags: `messages_allowed` knows only the consent events the bot happened to see, and a VK
+commenter who never wrote to the community has none although VK refuses messages to them;
+on Telegram nothing but trying tells whether a person started the bot. Sending blindly would
+not merely fail: the outbox marks the person unreachable, and later answers to them are
+skipped too. Without a comment port (the console) the flags are all there is.
+
+Confirm orders through the cart (handlers/orders.py `order_line`): the line joins the buyer's
+order in the purchase, with today's price, pickup point and the organizer's notice, just as
+when ordered from the purchase card. A draft is decided once: Confirm and Cancel claim the
+comment's id in the processed-updates table under their own namespace, so a double press, or
+Confirm after Cancel, orders nothing twice. Drafts expire after `DRAFT_VALID_FOR`, well
+within the time those claims are kept (bot/scheduler.py PROCESSED_UPDATES_KEPT).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Annotated
+
+from pydantic import Field
+
+from bot.core.context import Context
+from bot.core.errors import UserError
+from bot.core.payloads import Payload
+from bot.core.ports import CommentPort, comment_port_of, port_of
+from bot.core.replies import Button, Reply
+from bot.core.router import Router
+from bot.domain.cart import MAX_QUANTITY, CartLine
+from bot.domain.comment_orders import ItemSpec, OrderDraft, parse_order_comment
+from bot.domain.lifecycle import accepts_orders
+from bot.domain.money import format_amount, format_percent
+from bot.transport import DeliveryError
+from handlers.catalog import MAX_ID, DbId, active_items, load_purchase, short
+from handlers.communities import comment_hooks
+from handlers.orders import order_line
+from storage.models import Comment, OutboxKind, ProcessedUpdate, Purchase, PurchasePost
+
+log = logging.getLogger(__name__)
+
+router = Router("comment_orders")
+
+LINK_PREFIX = "co"
+# Namespace of the "draft decided" claims among processed update ids: no bot identity is
+# called this (VK's are group ids, Telegram's is empty).
+DECIDED = "comment-order"
+DRAFT_VALID_FOR = timedelta(days=3)
+COMMENT_SHOWN = 200
+
+
+class ConfirmCommentOrder(Payload, prefix="bcoy"):
+    """The draft travels in the button: what the buyer saw is what gets ordered."""
+
+    comment_id: DbId
+    item_id: DbId
+    size_index: Annotated[int, Field(ge=0, le=999)] | None
+    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
+
+
+class CancelCommentOrder(Payload, prefix="bcon"):
+    comment_id: DbId
+
+
+# --- a comment arrives --------------------------------------------------------------------------
+
+
+async def on_comment(ctx: Context, comment: Comment, post: PurchasePost) -> None:
+    """The comment hook (handlers/communities.py): draft an order from an order-like comment."""
+    if comment.user_id != ctx.user.id:
+        return  # the platform's comment id was recorded before, for someone else
+    purchase = await ctx.uow.orders.visible_purchase(post.purchase_id, viewer_id=ctx.user.id)
+    if purchase is None or not accepts_orders(purchase.status):
+        return
+    if purchase.organizer.user_id == ctx.user.id:
+        return  # the organizer talking under their own post
+    draft = _read_draft(comment, purchase)
+    if draft is None:
+        return
+    port = comment_port_of(ctx.event)
+    if await _may_message(ctx, port):
+        reply = await _draft_reply(ctx, purchase, comment, draft)
+        await ctx.uow.outbox.enqueue(
+            ctx.user, reply, OutboxKind.ANSWER, dedup_key=f"comment-order:{comment.id}"
+        )
+        return
+    links = port_of(ctx.event)
+    if port is None or links is None or comment.external_id is None:
+        return
+    link = links.start_link(f"{LINK_PREFIX}_{comment.id}")
+    line = _line(purchase, draft)
+    reply = Reply(
+        ctx.t("comment-orders-reply", line=line),
+        [[Button(ctx.t("comment-orders-button-open"), url=link)]],
+    )
+    try:
+        await port.reply_to_comment(post.external_post_id, comment.external_id, reply)
+    except DeliveryError as exc:
+        # The comment is recorded and the post's Order button still works.
+        log.warning("no reply under comment %s: %s", comment.external_id, exc)
+
+
+def _read_draft(comment: Comment, purchase: Purchase) -> OrderDraft | None:
+    specs = [
+        ItemSpec(item.id, item.name, tuple(item.sizes or ()), item.article, item.price_kop)
+        for item in active_items(purchase)
+    ]
+    return parse_order_comment(comment.text, specs, item_id=comment.item_id)
+
+
+async def _may_message(ctx: Context, port: CommentPort | None) -> bool:
+    """Whether the draft can go to the commenter in private (see the module docstring)."""
+    user = ctx.user
+    if port is None:
+        return user.reachable and user.messages_allowed
+    try:
+        allowed = await port.may_message(user.external_id)
+    except DeliveryError as exc:
+        # The link under the comment works either way.
+        log.info("could not ask whether %s may be written to: %s", user.external_id, exc)
+        return False
+    if allowed:
+        # The platform's word is fresher than flags set by deliveries or events we missed
+        # (handlers/consent.py does the same on VK's message_allow).
+        user.messages_allowed = True
+        user.reachable = True
+        user.unreachable_reason = None
+    return allowed
+
+
+# --- showing a draft ----------------------------------------------------------------------------
+
+
+def _line(purchase: Purchase, draft: OrderDraft) -> str:
+    item = next(i for i in purchase.items if i.id == draft.item_id)
+    size = f", {draft.size}" if draft.size else ""
+    return f"{item.name}{size} × {draft.quantity}"
+
+
+async def _draft_text(ctx: Context, purchase: Purchase, comment: Comment, draft: OrderDraft) -> str:
+    lang = ctx.lang
+    item = next(i for i in purchase.items if i.id == draft.item_id)
+    line = _line(purchase, draft)
+    price = format_amount(item.price_kop * draft.quantity, lang)
+    parts = [
+        ctx.t(
+            "comment-orders-draft", title=purchase.title, comment=short(comment.text, COMMENT_SHOWN)
+        )
+    ]
+    if purchase.fee_bp:
+        fee = format_percent(purchase.fee_bp, lang)
+        parts.append(ctx.t("comment-orders-draft-line-fee", line=line, sum=price, fee=fee))
+    else:
+        parts.append(ctx.t("comment-orders-draft-line", line=line, sum=price))
+    order = await ctx.uow.orders.active_order(ctx.user.id, purchase.id)
+    if order is not None:
+        parts.append(ctx.t("comment-orders-draft-joins", number=order.number or ""))
+    parts.append(ctx.t("comment-orders-draft-ask"))
+    return "\n\n".join(parts)
+
+
+def _draft_buttons(
+    ctx: Context, comment: Comment, purchase: Purchase, draft: OrderDraft
+) -> list[list[Button]]:
+    item = next(i for i in purchase.items if i.id == draft.item_id)
+    confirm = ConfirmCommentOrder(
+        comment_id=comment.id,
+        item_id=item.id,
+        size_index=item.sizes.index(draft.size) if draft.size else None,
+        quantity=draft.quantity,
+    )
+    cancel = CancelCommentOrder(comment_id=comment.id)
+    return [
+        [
+            Button(ctx.t("comment-orders-button-confirm"), confirm.pack()),
+            Button(ctx.t("comment-orders-button-cancel"), cancel.pack()),
+        ]
+    ]
+
+
+async def _draft_reply(
+    ctx: Context, purchase: Purchase, comment: Comment, draft: OrderDraft
+) -> Reply:
+    """The draft with Confirm and Cancel, in the commenter's language."""
+    text = await _draft_text(ctx, purchase, comment, draft)
+    return Reply(text, _draft_buttons(ctx, comment, purchase, draft))
+
+
+@router.start_link(LINK_PREFIX)
+async def draft_link(ctx: Context, value: str) -> None:
+    """`/start co_<comment id>`: the link under a comment, for those the bot could not write
+    to first. Only the comment's author gets its draft."""
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        raise UserError("comment-orders-not-found")
+    comment = await _own_comment(ctx, int(value))
+    purchase = await _draft_purchase(ctx, comment)
+    if await _decided(ctx, comment):
+        raise UserError("comment-orders-already-decided")
+    draft = _read_draft(comment, purchase)
+    if draft is None:
+        raise UserError("comment-orders-outdated")
+    reply = await _draft_reply(ctx, purchase, comment, draft)
+    ctx.answer(reply.text, reply.buttons)
+
+
+# --- deciding -----------------------------------------------------------------------------------
+
+
+@router.button(ConfirmCommentOrder)
+async def on_confirm(ctx: Context, data: ConfirmCommentOrder) -> None:
+    comment = await _own_comment(ctx, data.comment_id)
+    purchase = await _draft_purchase(ctx, comment)
+    item = next((i for i in active_items(purchase) if i.id == data.item_id), None)
+    if item is None:
+        raise UserError("orders-item-unavailable")
+    if data.size_index is None:
+        size = ""
+        if item.sizes:
+            raise UserError("comment-orders-outdated")
+    elif data.size_index < len(item.sizes):
+        size = item.sizes[data.size_index]
+    else:
+        raise UserError("comment-orders-outdated")
+    if not await _claim(ctx, comment):
+        ctx.say("comment-orders-already-decided")
+        return
+    line = CartLine(item.id, size, data.quantity)
+    draft = OrderDraft(item.id, size, data.quantity)
+    header = ctx.t("comment-orders-added-to-cart", line=_line(purchase, draft))
+    await order_line(ctx, purchase, line, cart_header=header)
+
+
+@router.button(CancelCommentOrder)
+async def on_cancel(ctx: Context, data: CancelCommentOrder) -> None:
+    comment = await _own_comment(ctx, data.comment_id)
+    if not await _claim(ctx, comment):
+        ctx.say("comment-orders-already-decided")
+        return
+    ctx.answer(ctx.t("comment-orders-cancelled"), edit=True)
+
+
+async def _own_comment(ctx: Context, comment_id: int) -> Comment:
+    # Ids are easy to guess: the comment must be this person's own.
+    comment = await ctx.uow.session.get(Comment, comment_id)
+    if comment is None or comment.user_id != ctx.user.id:
+        raise UserError("comment-orders-not-found")
+    return comment
+
+
+async def _draft_purchase(ctx: Context, comment: Comment) -> Purchase:
+    """The comment's purchase, while a draft from it may still be ordered."""
+    if ctx.now() - comment.created_at > DRAFT_VALID_FOR:
+        raise UserError("comment-orders-expired", days=DRAFT_VALID_FOR.days)
+    purchase = await load_purchase(ctx, comment.purchase_id)
+    if not accepts_orders(purchase.status):
+        raise UserError("orders-purchase-closed")
+    return purchase
+
+
+async def _claim(ctx: Context, comment: Comment) -> bool:
+    return await ctx.uow.processed.claim(ctx.event.platform, DECIDED, str(comment.id), ctx.now())
+
+
+async def _decided(ctx: Context, comment: Comment) -> bool:
+    key = (ctx.event.platform, DECIDED, str(comment.id))
+    return await ctx.uow.session.get(ProcessedUpdate, key) is not None
+
+
+if on_comment not in comment_hooks:
+    comment_hooks.append(on_comment)
