@@ -38,6 +38,8 @@ from bot.texts import LANGUAGES, Texts
         # "1.500" and "12,345" are thousands, as price lists write them (bot.domain.money).
         ("Куртка; 1.500", ItemDraft("Куртка", 150_000)),
         ("Шуба; 12,345", ItemDraft("Шуба", 1_234_500)),
+        # Up to the product's absurd-sum line of 10 000 000 ₽ inclusive.
+        ("Станок; 10 000 000", ItemDraft("Станок", 1_000_000_000)),
     ],
 )
 def test_item_lines_people_paste(line: str, expected: ItemDraft) -> None:

@@ -120,6 +120,7 @@ def test_bad_fees(typed: str, code: str) -> None:
 
 def test_minimum_total() -> None:
     assert parse_min_total("30 000") == 3_000_000
+    assert parse_min_total("10 000 000") == 1_000_000_000
     for typed, code in [("0", "min-zero"), ("-1", "min-negative"), ("10000001", "min-too_large")]:
         with pytest.raises(FormError) as exc:
             parse_min_total(typed)

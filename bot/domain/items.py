@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.lifecycle import PurchaseStatus
-from bot.domain.money import AmountError, parse_amount
+from bot.domain.money import MAX_AMOUNT_KOPECKS, AmountError, parse_amount
 from bot.domain.text_rules import clean_line
 
 NAME_MIN, NAME_MAX = 2, 200
 ARTICLE_MAX = 100
 SIZE_MAX = 30
 MAX_SIZES = 30
-# Not a limit of the money type: a joint-purchase item above 1 000 000 ₽ is a typo.
-MAX_PRICE_KOP = 100_000_000
+# The product's line for an absurd sum (10 000 000 ₽): an item priced above it is a typo.
+MAX_PRICE_KOP = MAX_AMOUNT_KOPECKS
 MAX_LINES_PER_PASTE = 100
 MAX_ITEMS_PER_PURCHASE = 1000
 FIELD_SEPARATOR = ";"

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.money import (
     BP_PER_PERCENT,
+    MAX_AMOUNT_KOPECKS,
     AmountError,
     PercentError,
     parse_amount,
@@ -47,7 +48,7 @@ CATEGORY_MAX = 100
 DESCRIPTION_MAX = 2000
 # An organizer fee above half the price is a typo ("150" for "15"), not a business.
 MAX_FEE_BP = 50 * BP_PER_PERCENT
-MAX_MIN_TOTAL_KOP = 100_000_000  # 1 000 000 ₽
+MAX_MIN_TOTAL_KOP = MAX_AMOUNT_KOPECKS  # 10 000 000 ₽, the product's absurd-sum line
 
 EMPTY_MARK = "-"
 
