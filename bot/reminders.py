@@ -1,4 +1,4 @@
-"""Payment reminders: the day before the payment deadline and on the morning of the due day.
+"""Payment reminders: on the mornings of the day before the payment deadline and of the due day.
 
 `schedule_payment_reminders(uow, purchase)` records the two tasks in the caller's
 transaction (the move to the payment stage, or a changed deadline); the scheduler
@@ -27,8 +27,10 @@ log = logging.getLogger(__name__)
 PAY_REMINDER = "pay-reminder"
 DAY_BEFORE = "day-before"
 DUE_DAY = "due-day"
-# Morning of the due day in Moscow: early enough to pay that day, late enough not to wake.
-DUE_DAY_MORNING = time(10, 0)
+# Mornings in Moscow: early enough to pay that day, late enough not to wake anyone. Deadlines
+# are the end of a Moscow day (bot/domain/purchase_form.py), so "24 hours before" would be
+# 23:59 the evening before: useless as a reminder, and a ping at midnight.
+REMINDER_MORNING = time(10, 0)
 # A due-day reminder must leave some time to pay when the deadline itself is early.
 MIN_LEAD = timedelta(hours=1)
 
@@ -39,11 +41,12 @@ def reminder_key(purchase_id: int, when: str) -> str:
 
 def reminder_times(deadline: datetime) -> dict[str, datetime]:
     """When each reminder is due (UTC) for a payment deadline."""
-    local_deadline = deadline.astimezone(MOSCOW)
-    morning = datetime.combine(local_deadline.date(), DUE_DAY_MORNING, tzinfo=MOSCOW)
+    due_day = deadline.astimezone(MOSCOW).date()
+    morning = datetime.combine(due_day, REMINDER_MORNING, tzinfo=MOSCOW)
+    day_before = datetime.combine(due_day - timedelta(days=1), REMINDER_MORNING, tzinfo=MOSCOW)
     return {
-        DAY_BEFORE: deadline - timedelta(days=1),
-        DUE_DAY: min(morning, local_deadline - MIN_LEAD).astimezone(deadline.tzinfo),
+        DAY_BEFORE: day_before.astimezone(deadline.tzinfo),
+        DUE_DAY: min(morning, deadline - MIN_LEAD).astimezone(deadline.tzinfo),
     }
 
 

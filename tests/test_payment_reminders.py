@@ -36,7 +36,7 @@ from tests.test_payments import Shop
 NBSP = "\u00a0"
 # 25 November 2026, 18:00 in Moscow; the clock fixture starts on 23 November, 12:00 Moscow.
 DEADLINE = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
-DAY_BEFORE_AT = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+DAY_BEFORE_AT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 10:00 in Moscow the day before
 DUE_DAY_AT = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 
 
@@ -77,6 +77,10 @@ def test_reminder_times_are_the_day_before_and_the_due_morning_in_moscow() -> No
     assert reminder_times(DEADLINE) == {DAY_BEFORE: DAY_BEFORE_AT, DUE_DAY: DUE_DAY_AT}
     early = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 09:00 in Moscow: an hour before it
     assert reminder_times(early)[DUE_DAY] == datetime(2026, 11, 25, 5, 0, tzinfo=UTC)
+    # The deadline the purchase form sets: the end of a Moscow day. Both reminders still
+    # come in the morning, not at 23:59 the evening before.
+    end_of_day = datetime(2026, 11, 25, 20, 59, 59, tzinfo=UTC)
+    assert reminder_times(end_of_day) == {DAY_BEFORE: DAY_BEFORE_AT, DUE_DAY: DUE_DAY_AT}
 
 
 async def test_scheduling_is_idempotent_and_follows_the_deadline(
