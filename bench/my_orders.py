@@ -1,7 +1,10 @@
 """How fast one buyer's /orders answers with 10,000 orders in the database.
 
     .venv/bin/python -m bench.my_orders                      # a temporary SQLite file
-    DATABASE_URL=postgresql+asyncpg://... .venv/bin/python -m bench.my_orders   # emptied first!
+    BENCH_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python -m bench.my_orders               # that database is WIPED first!
+
+Never DATABASE_URL: that is the bot's own database, and this benchmark empties its target.
 
 Fills the database with 10,000 orders of 1,000 buyers (three lines each) in 100 purchases,
 then feeds /orders, "all orders" page 2 and one order's screen through the real dispatcher
@@ -154,7 +157,7 @@ def report(name: str, samples: list[float]) -> None:
 
 
 async def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
+    url = os.environ.get("BENCH_DATABASE_URL", "").strip()
     tmp = None
     if not url.startswith("postgresql"):
         tmp = tempfile.TemporaryDirectory()
