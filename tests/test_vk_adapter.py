@@ -146,7 +146,7 @@ async def test_start_help_and_words_without_slash(vk: Vk) -> None:
     [welcome] = await vk.say(42, "/start")
     assert welcome.peer_id == 42 and welcome.group_id == GROUP_ID
     assert welcome.text.startswith("Здравствуйте, Иван Петров!")
-    [help_button] = buttons_of(welcome)
+    *_, help_button = buttons_of(welcome)  # under the main menu
     assert help_button["type"] == "callback" and help_button["label"] == "Помощь"
     assert payload_of(help_button) == {"p": CommandPayload(name="help").pack()}
 
@@ -268,9 +268,12 @@ async def test_the_community_port(vk: Vk) -> None:
     with pytest.raises(RecipientUnreachable):  # VK: wall.post needs a user token
         await port.post(str(GROUP_ID), card)
     message_id = await port.post(str(CHAT_PEER), card)
-    assert message_id is not None
-    [posted] = vk.server.sent_to(CHAT_PEER)
-    assert buttons_of(posted)[0]["link"] == "https://vk.me/club1001?ref=p_7"
+    # VK's message id in a conversation is 0 for a community; its conversation id is not.
+    second_id = await port.post(str(CHAT_PEER), card)
+    first, second = vk.server.sent_to(CHAT_PEER)
+    assert buttons_of(first)[0]["link"] == "https://vk.me/club1001?ref=p_7"
+    assert message_id == str(first.conversation_message_id)
+    assert second_id == str(second.conversation_message_id) != message_id
 
     comment = to_incoming(vk.server.wall_reply_new(42, 10, "2 шт", 5), GROUP_ID)
     assert comment is not None and comment.extra["community_id"] == str(GROUP_ID)

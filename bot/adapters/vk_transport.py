@@ -337,6 +337,18 @@ class VkClient:
 # --- the transport ----------------------------------------------------------------------------
 
 
+def _conversation_message_id(answer: Any) -> int | None:
+    """The conversation message id from a one-peer `peer_ids` send, or its error raised."""
+    item = answer[0] if isinstance(answer, list) and answer else {}
+    if not isinstance(item, dict):
+        return None
+    error = item.get("error")
+    if error:
+        raise error_for_code(int(error.get("code", 0)), str(error.get("description", "")))
+    cmid = item.get("conversation_message_id")
+    return int(cmid) if cmid is not None else None
+
+
 class VkTransport:
     """`bot.transport.Transport` for VK communities; `bot_key` is the community id."""
 
@@ -416,16 +428,22 @@ class VkTransport:
             parts = plan_parts(
                 reply.text, attachment, build_keyboards(reply.buttons, self.caps(peer))
             )
+            # In a conversation VK answers a community's send with message id 0; only the
+            # `peer_ids` form tells the message's conversation id, which is unique there
+            # (and what posts in a chat are recorded by).
+            chat = peer >= CHAT_PEER_START
+            target = {"peer_ids": str(peer)} if chat else {"peer_id": peer}
             message_id = None
             for index, part in enumerate(parts):
-                message_id = await client.call(
+                answer = await client.call(
                     "messages.send",
-                    peer_id=peer,
+                    **target,
                     random_id=random_id_for(client.bot_key, peer, key, index),
                     message=part.text,
                     attachment=part.attachment,
                     keyboard=part.keyboard,
                 )
+                message_id = _conversation_message_id(answer) if chat else answer
         except Exception as exc:
             raise delivery_error(exc) from exc
         return None if message_id is None else str(message_id)
