@@ -17,6 +17,7 @@ router = Router("common")
 
 # Telegram allows only these characters in a start payload, and at most 64 of them.
 START_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PROFILE_COMMAND = "organizer"
 
 
 class LanguageChoice(Payload, prefix="lang"):
@@ -41,7 +42,23 @@ async def start(ctx: Context) -> None:
             return
         ctx.answer(ctx.t("start-link-unknown") + "\n\n" + help_text(ctx))
         return
-    ctx.say("start-welcome", help_button(ctx), name=ctx.user.name or "👋")
+    ctx.say("start-welcome", main_menu(ctx), name=ctx.user.name or "👋")
+
+
+def main_menu(ctx: Context) -> list[list[Button]]:
+    """What people come for, a press away: typing commands is not how most buyers think."""
+
+    def button(key: str, command: str) -> Button:
+        return Button(ctx.t(key), CommandPayload(name=command).pack())
+
+    rows = [
+        [button("menu-purchases", "purchases"), button("menu-orders", "orders")],
+        [button("menu-pay", "pay"), button("menu-invite", "invite")],
+    ]
+    if ctx.organizer is not None:
+        rows.append([button("menu-my-purchases", "mypurchases")])
+    rows.append([button("button-help", "help")])
+    return rows
 
 
 @router.command("help", aliases=("помощь", "меню", "menu"), in_groups=True)
@@ -72,6 +89,12 @@ def _build_help_text(ctx: Context) -> str:
     lines = [ctx.t("help-title")]
     for role, title in sections:
         commands = [r for r in ctx.router.commands.values() if r.role is role and r.menu]
+        if role is Role.ANYONE:
+            # Anyone may register, but the profile is an organizer's business: organizers
+            # find it in their section, everyone else in the "become an organizer" line.
+            commands = [r for r in commands if r.name != PROFILE_COMMAND]
+        elif role is Role.ORGANIZER and PROFILE_COMMAND in ctx.router.commands:
+            commands.insert(0, ctx.router.commands[PROFILE_COMMAND])
         if not commands:
             continue
         lines += ["", ctx.t(title) + ":"]

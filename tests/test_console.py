@@ -15,12 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def test_start_help_language_organizer_unknown_cancel(console: ConsoleSession) -> None:
     out = await console.say("/start")
-    assert "Здравствуйте, buyer!" in out and "[#1 Помощь]" in out
+    assert "Здравствуйте, buyer!" in out
+    assert "[#1 🛍 Покупки] [#2 📦 Мои заказы]" in out and "[#5 Помощь]" in out
+    assert "Мои закупки" not in out  # not an organizer
 
-    out = await console.say("#1")
+    out = await console.say("#2")
+    assert "У вас пока нет заказов" in out
+    out = await console.say("#5")
     assert "Что я умею:" in out and "Покупателям:" in out and "/lang — язык бота" in out
     assert "help-section" not in out
     assert "Станьте организатором: /organizer" in out
+    assert "/organizer — " not in out  # the profile is not a buyer's command
 
     out = await console.say("/lang")
     assert "Выберите язык:" in out and "[#1 Русский] [#2 English]" in out
@@ -49,6 +54,9 @@ async def test_start_help_language_organizer_unknown_cancel(console: ConsoleSess
     assert "Done, Anna's buys, you are an organizer!" in out
     out = await console.say("/help")
     assert "Become an organizer" not in out
+    assert out.index("For organizers:") < out.index("/organizer — ") < out.index("/newpurchase")
+    out = await console.say("/start")
+    assert "🧺 My purchases" in out
     out = await console.say("/organizer")
     assert "Organizer profile: Anna's buys" in out and "Pickup points: 0" in out
 

@@ -63,7 +63,13 @@ async def test_start_help_and_the_command_menus(tg: TelegramHarness) -> None:
     sent = await tg.say(ANNA, "/start")
     assert len(sent) == 1 and sent[0]["chat_id"] == ANNA
     assert "Здравствуйте, Test!" in texts(sent)[0]
-    assert [b["text"] for b in buttons(sent[0])] == ["Помощь"]
+    assert [b["text"] for b in buttons(sent[0])] == [
+        "🛍 Покупки",
+        "📦 Мои заказы",
+        "💳 Оплатить",
+        "🎁 Пригласить друзей",
+        "Помощь",
+    ]
 
     sent = await tg.press(ANNA, "Помощь")
     assert "Что я умею:" in texts(sent)[0] and "/lang — язык бота" in texts(sent)[0]

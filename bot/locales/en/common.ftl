@@ -5,8 +5,7 @@ start-welcome =
     Here you can pick a purchase and order, see your orders and report payments, right in the messenger.
 
     Commands: /help.
-start-welcome-back = Welcome back, { $name }! Commands: /help.
-start-link-unknown = This link is not recognised or has expired. Here is what I can do:
+start-link-unknown = This link is not recognised or has expired.
 
 help-title = What I can do:
 help-section-buyer = For buyers
@@ -26,6 +25,11 @@ unknown-command = There is no /{ $command } command. See /help for the list.
 stray-text = I didn't understand that. Pick a command in /help or press the button below.
 stray-empty = I understand text, commands and buttons. See /help for the commands.
 button-help = Help
+menu-purchases = 🛍 Purchases
+menu-orders = 📦 My orders
+menu-pay = 💳 Pay
+menu-invite = 🎁 Invite friends
+menu-my-purchases = 🧺 My purchases
 
 group-use-private = I don't show personal data in groups. Please write to me in private messages.
 need-organizer = This command is for organizers. Become one: /organizer
