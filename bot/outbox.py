@@ -58,6 +58,7 @@ from bot.settings import Settings
 from bot.texts import Texts
 from bot.transport import (
     DeliveryError,
+    MessagesNotAllowed,
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
@@ -591,6 +592,11 @@ class Sender:
                     at = now + timedelta(seconds=error.seconds)
                     await delivery.retry_at(message.id, at, error.reason, count_attempt=False)
                     tally["rate_limited"] += 1
+                elif isinstance(error, MessagesNotAllowed):
+                    await delivery.mark_skipped(message.id, f"{SKIP_NOT_ALLOWED}: {error.reason}")
+                    if message.recipient_id is not None:
+                        await delivery.mark_messages_denied(message.recipient_id)
+                    tally["not_allowed"] += 1
                 elif isinstance(error, RecipientUnreachable):
                     await delivery.mark_skipped(message.id, f"{SKIP_UNREACHABLE}: {error.reason}")
                     if message.recipient_id is not None:

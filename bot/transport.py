@@ -32,6 +32,12 @@ class RecipientUnreachable(DeliveryError):
     cannot help, and the user is marked unreachable."""
 
 
+class MessagesNotAllowed(RecipientUnreachable):
+    """The person has not allowed the community to write to them (VK error 901). Not a block:
+    they may allow it any time, and a reply to their own message still goes. The sender
+    records it as "not allowed" and stops notifications, reminders and broadcasts."""
+
+
 class TemporaryFailure(DeliveryError):
     """Server error, time-out, network trouble: worth retrying with back-off."""
 

@@ -25,6 +25,7 @@ from bot.ratelimit import (
 )
 from bot.transport import (
     DeliveryError,
+    MessagesNotAllowed,
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
@@ -278,21 +279,29 @@ async def test_vk_style_batches_of_100_with_per_chat_results(app: App) -> None:
     muted = await person(app, 999, platform="vk", notifications_allowed=False)
     broadcast_id = await make_broadcast(app, [*buyers, muted], author)
     transport = FakeTransport()
-    transport.errors[buyers[5].external_id] = RecipientUnreachable("VK error 901: denied")
+    transport.errors[buyers[4].external_id] = RecipientUnreachable("VK error 902: privacy")
+    transport.errors[buyers[5].external_id] = MessagesNotAllowed("VK error 901: denied")
     transport.errors[buyers[6].external_id] = PermanentFailure("VK error 100: bad param")
     transport.errors[buyers[7].external_id] = RetryAfter(0.05, "VK error 6: too many")
     sender = fast_sender(app, transport, batch_size=300)
 
     await sender.drain()
     batches = [(len(chats), key) for kind, chats, _, key in transport.calls if kind == "send_many"]
-    assert sorted(size for size, _ in batches)[:3] == [50, 97, 100]  # 3 refused in one call
+    assert sorted(size for size, _ in batches)[:3] == [50, 96, 100]  # 4 refused in one call
     assert {key for _, key in batches} == {f"broadcast:{broadcast_id}"}
     del transport.errors[buyers[7].external_id]
     await drain_until_settled(sender, app)
 
     rows = {m.chat_id: m for m in await messages(app, broadcast_id=broadcast_id)}
+    assert rows[buyers[4].external_id].status is OutboxStatus.SKIPPED
+    assert (await user_row(app, buyers[4].id)).reachable is False
+    # Not allowing the community's messages is not a block: still reachable for answers.
     assert rows[buyers[5].external_id].status is OutboxStatus.SKIPPED
-    assert (await user_row(app, buyers[5].id)).reachable is False
+    denied = await user_row(app, buyers[5].id)
+    assert denied.reachable is True and denied.messages_allowed is False
+    async with app.session_factory() as session:
+        counts = await UnitOfWork(session).delivery.broadcast_counts(broadcast_id)
+    assert (counts.blocked, counts.not_allowed, counts.failed) == (1, 2, 1)  # + the muted one
     assert rows[buyers[6].external_id].status is OutboxStatus.FAILED
     assert rows[buyers[7].external_id].status is OutboxStatus.SENT
     assert rows[buyers[7].external_id].attempts == 1  # flood control is not an attempt
@@ -304,8 +313,8 @@ async def test_vk_style_batches_of_100_with_per_chat_results(app: App) -> None:
     assert report.kind is OutboxKind.ANSWER and report.status is OutboxStatus.SENT
     assert transport.got("1") == [
         "📣 Рассылка «Кофе» завершена. Получателей: 251.\n"
-        "✅ Доставлено: 248\n"
-        "🔕 Не получили, уведомления выключены: 1\n"
+        "✅ Доставлено: 247\n"
+        "🔕 Не получили, уведомления или сообщения не разрешены: 2\n"
         "🚫 Недоступны (заблокировали бота): 1\n"
         "⚠️ Не доставлено из-за ошибки: 1"
     ]

@@ -36,6 +36,7 @@ from bot.core.replies import Button, Document, Photo, Reply
 from bot.core.router import Router
 from bot.settings import load_settings
 from bot.transport import (
+    MessagesNotAllowed,
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
@@ -516,7 +517,7 @@ async def transport(server: FakeVkServer) -> AsyncIterator[VkTransport]:
     [
         (6, RetryAfter),
         (9, RetryAfter),
-        (901, RecipientUnreachable),
+        (901, MessagesNotAllowed),
         (902, RecipientUnreachable),
         (7, RecipientUnreachable),
         (18, RecipientUnreachable),

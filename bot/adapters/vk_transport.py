@@ -40,6 +40,7 @@ from bot.adapters.vk_session import (
 from bot.core.replies import Button, Document, Photo, Reply
 from bot.transport import (
     DeliveryError,
+    MessagesNotAllowed,
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
@@ -62,7 +63,13 @@ CHAT_PEER_START = 2_000_000_000
 PHOTO_CACHE_SIZE = 256
 
 RETRY_AFTER_SECONDS = {6: 1.0, 9: 5.0}
-UNREACHABLE_CODES = frozenset({7, 15, 18, 900, 901, 902})
+# 901: the person has not allowed the community's messages. Broadcasts learn it from the
+# per-peer results of their `peer_ids` sends, VK's own answer at no extra call, rather than
+# from one messages.isMessagesFromGroupAllowed per recipient (5,000 buyers would cost over
+# four minutes of the token's 20 calls/s); message_allow / message_deny events keep the
+# flag current, and comment drafts ask isMessagesFromGroupAllowed for the one person.
+NOT_ALLOWED_CODE = 901
+UNREACHABLE_CODES = frozenset({7, 15, 18, 900, 902})
 PERMANENT_CODES = frozenset({100, 911, 914})
 
 T = TypeVar("T")
@@ -76,6 +83,8 @@ def error_for_code(code: int, description: str = "") -> DeliveryError:
     reason = f"VK error {code}: {description}".rstrip(": ")
     if code in RETRY_AFTER_SECONDS:
         return RetryAfter(RETRY_AFTER_SECONDS[code], reason)
+    if code == NOT_ALLOWED_CODE:
+        return MessagesNotAllowed(reason)
     if code in UNREACHABLE_CODES:
         return RecipientUnreachable(reason)
     if code in PERMANENT_CODES:

@@ -344,6 +344,14 @@ class OutboxReader:
             .execution_options(synchronize_session=False)
         )
 
+    async def mark_messages_denied(self, user_id: int) -> None:
+        await self.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(messages_allowed=False)
+            .execution_options(synchronize_session=False)
+        )
+
     async def mark_unreachable(self, user_id: int, reason: str) -> None:
         await self.session.execute(
             update(User)

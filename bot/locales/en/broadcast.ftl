@@ -39,6 +39,6 @@ broadcast-progress = 📣 Broadcast "{ $title }": { $done } of { $total } proces
 broadcast-report =
     📣 Broadcast "{ $title }" is done. Recipients: { $total }.
     ✅ Delivered: { $sent }
-    🔕 Not delivered, notifications off: { $not_allowed }
+    🔕 Not delivered, notifications or messages not allowed: { $not_allowed }
     🚫 Unreachable (blocked the bot): { $blocked }
     ⚠️ Not delivered because of an error: { $failed }
