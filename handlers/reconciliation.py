@@ -1,5 +1,7 @@
-"""Payments reconciliation of a purchase for its organizer: per order due, reported (pending
-reports), confirmed and balance, with totals, as a message and as CSV and XLSX files."""
+"""Payments reconciliation of a purchase for its organizer: per order how the due sum is made
+(items, organizer fee, discount and its promo code), what the buyer reported and awaits
+confirmation, what was confirmed, and what is still owed or to be refunded; with totals,
+as a message and as CSV and XLSX files. The rules are in bot/domain/reconciliation.py."""
 
 from __future__ import annotations
 
@@ -10,17 +12,18 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Document
 from bot.core.router import Role, Router
-from bot.domain.exports import CSV_MIME, XLSX_MIME, Money, Table, to_csv, to_xlsx
-from bot.domain.pricing import payment_state
+from bot.domain.exports import CSV_MIME, XLSX_MIME, Table, to_csv, to_xlsx
+from bot.domain.reconciliation import ReconciliationRow, reconciliation_totals
+from bot.domain.reconciliation import reconciliation_table as domain_table
 from bot.texts import Translator
 from handlers.payment_reports import DbId, money, short
 from storage.models import Purchase
-from storage.repositories.payments import ReconciliationRow
 
 router = Router("reconciliation")
 
-# The message is a summary within Telegram's 4096 characters; the files have every row.
-RECONCILIATION_ROWS_SHOWN = 25
+# The message is a summary within Telegram's 4096 characters; the files have every row. A
+# row with its sum's breakdown takes up to ~250 characters.
+RECONCILIATION_ROWS_SHOWN = 15
 NAME_SHOWN = 32
 PURCHASES_LISTED = 10
 
@@ -75,15 +78,6 @@ async def send_reconciliation(ctx: Context, purchase_id: int) -> None:
     )
 
 
-def totals(rows: Sequence[ReconciliationRow]) -> tuple[int, int, int, int]:
-    return (
-        sum(r.due_kop for r in rows),
-        sum(r.reported_kop for r in rows),
-        sum(r.confirmed_kop for r in rows),
-        sum(r.balance_kop for r in rows),
-    )
-
-
 def reconciliation_text(
     t: Translator, purchase: Purchase, rows: Sequence[ReconciliationRow]
 ) -> str:
@@ -100,66 +94,80 @@ def reconciliation_text(
                 buyer=short(row.buyer_name, NAME_SHOWN) or "—",
                 cancelled="yes" if row.cancelled else "no",
                 due=money(row.due_kop, lang),
+                breakdown=breakdown(t, row),
                 reported=money(row.reported_kop, lang),
+                reported_any="yes" if row.reported_kop else "no",
                 confirmed=money(row.confirmed_kop, lang),
-                balance=money(row.balance_kop, lang),
+                balance_kind=row.balance_kind,
+                owed=money(row.owed_kop, lang),
+                refund=money(row.refund_kop, lang),
             )
         )
     if len(rows) > RECONCILIATION_ROWS_SHOWN:
         lines.append(t("payments-rec-more", count=len(rows) - RECONCILIATION_ROWS_SHOWN))
-    due, reported, confirmed, owed = totals(rows)
+    total = reconciliation_totals(rows)
     lines.append(
         t(
             "payments-rec-totals",
-            orders=len(rows),
-            due=money(due, lang),
-            reported=money(reported, lang),
-            confirmed=money(confirmed, lang),
-            balance=money(owed, lang),
+            orders=total.orders,
+            due=money(total.due_kop, lang),
+            items=money(total.items_kop, lang),
+            fee=money(total.fee_kop, lang),
+            discount=money(total.discount_kop, lang),
+            reported=money(total.reported_kop, lang),
+            confirmed=money(total.confirmed_kop, lang),
         )
     )
+    lines.append(t("payments-rec-owed", owed=money(total.owed_kop, lang)))
+    lines.append(t("payments-rec-refund", refund=money(total.refund_kop, lang)))
     return "\n".join(lines)
+
+
+def breakdown(t: Translator, row: ReconciliationRow) -> str:
+    """How the due sum is made, when there is more to it than the items: "(items + fee -
+    discount by code)"; nothing for a plain or cancelled order."""
+    if row.cancelled or not (row.fee_kop or row.discount_kop):
+        return ""
+    lang = t.lang
+    return t(
+        "payments-rec-breakdown",
+        items=money(row.items_kop, lang),
+        fee=money(row.fee_kop, lang),
+        fee_any="yes" if row.fee_kop else "no",
+        discount=money(row.discount_kop, lang),
+        discount_any="yes" if row.discount_kop else "no",
+        code=row.promo_code or "-",
+        has_code="yes" if row.promo_code else "no",
+    )
 
 
 def reconciliation_table(
     t: Translator, purchase: Purchase, rows: Sequence[ReconciliationRow]
 ) -> Table:
-    """One row per order (by buyer), then totals; the same table makes the CSV and XLSX
-    files, in the formats of the other exports (bot/domain/exports.py)."""
-    headers = [
-        t("payments-rec-col-number"),
-        t("payments-rec-col-buyer"),
-        t("payments-rec-col-status"),
-        t("payments-rec-col-due"),
-        t("payments-rec-col-reported"),
-        t("payments-rec-col-confirmed"),
-        t("payments-rec-col-balance"),
-    ]
-    table = Table(title=t("payments-rec-sheet", id=str(purchase.id)), headers=headers)
-    for row in rows:
-        state = payment_state(row.due_kop, row.confirmed_kop).value
-        status = t("payments-rec-status", cancelled="yes" if row.cancelled else "no", state=state)
-        table.rows.append(
-            [
-                row.order_number,
-                row.buyer_name,
-                status,
-                Money(row.due_kop),
-                Money(row.reported_kop),
-                Money(row.confirmed_kop),
-                Money(row.balance_kop),
-            ]
-        )
-    due, reported, confirmed, owed = totals(rows)
-    table.rows.append(
-        [
-            t("payments-rec-col-total"),
-            "",
-            "",
-            Money(due),
-            Money(reported),
-            Money(confirmed),
-            Money(owed),
-        ]
+    """One row per order (by buyer), then totals (bot/domain/reconciliation.py); the same
+    table makes the CSV and XLSX files, in the formats of the other exports."""
+    columns = (
+        "number",
+        "buyer",
+        "status",
+        "items",
+        "fee",
+        "discount",
+        "promo",
+        "due",
+        "reported",
+        "confirmed",
+        "owed",
+        "refund",
     )
-    return table
+    return domain_table(
+        rows,
+        title=t("payments-rec-sheet", id=str(purchase.id)),
+        headers=[t(f"payments-rec-col-{column}") for column in columns],
+        state_label=lambda row: t(
+            "payments-rec-status",
+            cancelled="yes" if row.cancelled else "no",
+            state=row.state,
+        ),
+        total_label=t("payments-rec-col-total"),
+    )

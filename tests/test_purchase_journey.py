@@ -101,17 +101,26 @@ async def test_a_purchase_from_profile_to_closing(
     out = await console.say("#5")
     assert "Выгрузки заказов «Осень»" in out
     await console.say("#1", "#2", "#3", "#4")
+    supplier_headers = [
+        "Товар",
+        "Артикул",
+        "Размер",
+        "Количество",
+        "Цена",
+        "Сумма",
+        "Примечания покупателей",
+    ]
     assert read_csv(tmp_path / "purchase-1-supplier.csv") == [
-        ["Товар", "Артикул", "Размер", "Количество", "Цена", "Сумма"],
-        ["Платье синее", "PL-1", "42", "2", "1290,00", "2580,00"],
-        ["Шарф", "", "", "3", "590,00", "1770,00"],
-        ["Итого", "", "", "5", "", "4350,00"],
+        supplier_headers,
+        ["Платье синее", "PL-1", "42", "2", "1290,00", "2580,00", ""],
+        ["Шарф", "", "", "3", "590,00", "1770,00", ""],
+        ["Итого", "", "", "5", "", "4350,00", ""],
     ]
     assert read_xlsx(tmp_path / "purchase-1-supplier.xlsx") == [
-        ["Товар", "Артикул", "Размер", "Количество", "Цена", "Сумма"],
-        ["Платье синее", "PL-1", "42", 2, 1290, 2580],
-        ["Шарф", None, None, 3, 590, 1770],
-        ["Итого", None, None, 5, None, 4350],
+        supplier_headers,
+        ["Платье синее", "PL-1", "42", 2, 1290, 2580, None],
+        ["Шарф", None, None, 3, 590, 1770, None],
+        ["Итого", None, None, 5, None, 4350, None],
     ]
     distribution = read_csv(tmp_path / "purchase-1-distribution.csv")
     assert distribution == [
@@ -125,9 +134,15 @@ async def test_a_purchase_from_profile_to_closing(
             "Количество",
             "Цена",
             "Сумма",
+            "Примечание",
+            "Товары в заказе",
+            "Оргсбор",
+            "Скидка",
+            "Промокод",
             "К оплате",
             "Оплачено",
-            "Остаток",
+            "Осталось оплатить",
+            "К возврату",
         ],
         [
             "Север, пр. Мира, 10",
@@ -139,9 +154,15 @@ async def test_a_purchase_from_profile_to_closing(
             "3",
             "590,00",
             "1770,00",
+            "",
+            "1770,00",
+            "265,50",
+            "0,00",
+            "",
             "2035,50",
             "0,00",
             "2035,50",
+            "0,00",
         ],
         [
             "Центр, ул. Ленина, 1",
@@ -153,11 +174,28 @@ async def test_a_purchase_from_profile_to_closing(
             "2",
             "1290,00",
             "2580,00",
+            "",
+            "2580,00",
+            "387,00",
+            "0,00",
+            "",
             "2967,00",
             "0,00",
             "2967,00",
+            "0,00",
         ],
-        ["Итого", "", "", "", "", "", "", "", "", "5002,50", "0,00", "5002,50"],
+        [
+            "Итого",
+            *[""] * 9,
+            "4350,00",
+            "652,50",
+            "0,00",
+            "",
+            "5002,50",
+            "0,00",
+            "5002,50",
+            "0,00",
+        ],
     ]
     sheet = read_xlsx(tmp_path / "purchase-1-distribution.xlsx")
     assert sheet[1] == [
@@ -170,12 +208,18 @@ async def test_a_purchase_from_profile_to_closing(
         3,
         590,
         1770,
+        None,
+        1770,
+        265.5,
+        0,
+        None,
         2035.5,
         0,
         2035.5,
+        0,
     ]
     assert sheet[2][:3] == ["Центр, ул. Ленина, 1", "buyer1", first.number]
-    assert sheet[3][9:] == [5002.5, 0, 5002.5]
+    assert sheet[3][10:] == [4350, 652.5, 0, None, 5002.5, 0, 5002.5, 0]
 
     # The rest of the lifecycle, each step announced to both buyers.
     out = await console.say("/purchase 1", "#1", "#1")

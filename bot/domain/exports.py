@@ -5,10 +5,12 @@ same builders serve every language.
 
 Shapes:
 - supplier: one row per item, size and price (a price changed mid-purchase gives two rows,
-  so every sum is exact), in the organizer's item order and size order, with a total row;
-- distribution: by pickup point, then buyer, then order number; one row per order line.
-  The order's sums (due, paid, balance) are filled on its first row only, so summing a
-  column in a spreadsheet gives true totals; a total row closes the sheet.
+  so every sum is exact), in the organizer's item order and size order, with the buyers'
+  notes on those pieces and a total row;
+- distribution: by pickup point, then buyer, then order number; one row per order line,
+  with its note. The order's money (items, organizer fee, discount and its promo code,
+  due, paid, still owed, to refund) is filled on its first row only, so summing a column
+  in a spreadsheet gives true totals; a total row closes the sheet.
 
 Formats:
 - CSV is UTF-8 with a BOM (Excel needs it to read Cyrillic), ";" separated with a decimal
@@ -32,11 +34,13 @@ from xml.sax.saxutils import escape
 from openpyxl.utils import get_column_letter
 
 from bot.domain.items import size_order
+from bot.domain.pricing import still_owed, to_refund
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_MAX = 31
+_CELL_MAX = 32_767  # characters an Excel cell holds
 _SHEET_TITLE_FORBIDDEN = str.maketrans({ch: " " for ch in "[]:*?/\\"})
 
 
@@ -62,7 +66,8 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class SupplierLine:
-    """Ordered quantity of one item in one size at one price (summed over active orders)."""
+    """Ordered quantity of one item in one size at one price with one buyer's note (summed
+    over active orders); lines differing only in the note share a row of the table."""
 
     item_id: int
     item_position: int
@@ -72,26 +77,45 @@ class SupplierLine:
     size: str
     price_kop: int
     quantity: int
+    note: str = ""
 
 
 def supplier_table(
     lines: Iterable[SupplierLine], *, title: str, headers: Sequence[str], total_label: str
 ) -> Table:
-    """Columns: item, article, size, quantity, price, sum; then a total row."""
+    """Columns: item, article, size, quantity, price, sum, notes; then a total row.
+
+    Notes are there because a buyer's note on a line is often a wish only the supplier can
+    meet ("цвет потемнее", "без логотипа"): the row says how many of its pieces carry each
+    note ("цвет потемнее ×1; без логотипа ×2"), so the organizer can pass it on or strike
+    it. Never who wrote it nor their order: the supplier needs what to ship, not the
+    buyers, and the file is often forwarded as is. Notes meant for the organizer alone are
+    in the distribution file next to their buyer.
+    """
     merged: dict[tuple[int, str, int], SupplierLine] = {}
+    notes: dict[tuple[int, str, int], dict[str, int]] = {}
     for line in lines:
         key = (line.item_id, line.size, line.price_kop)
+        note = line.note.strip()
+        if note:
+            counts = notes.setdefault(key, {})
+            counts[note] = counts.get(note, 0) + line.quantity
         previous = merged.get(key)
         if previous is not None:
             line = replace(previous, quantity=previous.quantity + line.quantity)
         merged[key] = line
     ordered = sorted(
-        merged.values(),
-        key=lambda x: (x.item_position, x.item_id, size_order(x.item_sizes, x.size), x.price_kop),
+        merged.items(),
+        key=lambda kv: (
+            kv[1].item_position,
+            kv[1].item_id,
+            size_order(kv[1].item_sizes, kv[1].size),
+            kv[1].price_kop,
+        ),
     )
     table = Table(title=title, headers=list(headers))
     total_quantity = total_sum = 0
-    for line in ordered:
+    for key, line in ordered:
         line_sum = line.price_kop * line.quantity
         total_quantity += line.quantity
         total_sum += line_sum
@@ -103,10 +127,19 @@ def supplier_table(
                 line.quantity,
                 Money(line.price_kop),
                 Money(line_sum),
+                notes_text(notes.get(key, {})),
             ]
         )
-    table.rows.append([total_label, "", "", total_quantity, None, Money(total_sum)])
+    table.rows.append([total_label, "", "", total_quantity, None, Money(total_sum), ""])
     return table
+
+
+def notes_text(counts: dict[str, int]) -> str:
+    """Distinct notes with the number of pieces each concerns, alphabetically; cut to what
+    a spreadsheet cell holds (a popular item may gather hundreds of notes)."""
+    ordered = sorted(counts.items(), key=lambda kv: (kv[0].casefold(), kv[0]))
+    text = "; ".join(f"{note} ×{quantity}" for note, quantity in ordered)
+    return text if len(text) <= _CELL_MAX else text[: _CELL_MAX - 1] + "…"
 
 
 # --- the distribution shape -------------------------------------------------------------------
@@ -119,16 +152,23 @@ class DistributionLine:
     size: str
     quantity: int
     price_kop: int
+    note: str = ""  # the buyer's note on the line ("цвет потемнее")
 
 
 @dataclass(frozen=True, slots=True)
 class DistributionOrder:
+    """An active order with its money story: items + organizer fee - discount = due."""
+
     pickup_point: str | None  # None: the buyer has not chosen one
     buyer_name: str
     order_number: str
+    items_kop: int
+    fee_kop: int
+    discount_kop: int
     due_kop: int
-    paid_kop: int
+    paid_kop: int  # confirmed payments
     lines: tuple[DistributionLine, ...]
+    promo_code: str | None = None  # the code the discount came from
 
 
 def distribution_table(
@@ -139,8 +179,14 @@ def distribution_table(
     no_pickup_label: str,
     total_label: str,
 ) -> Table:
-    """Columns: pickup point, buyer, order, item, article, size, quantity, price, sum,
-    due, paid, balance. Orders without a pickup point come last, under `no_pickup_label`."""
+    """Columns: pickup point, buyer, order, item, article, size, quantity, price, sum, note
+    (one per line); then per order: items sum, organizer fee, discount, promo code, due,
+    paid, still owed, to refund. Orders without a pickup point come last, under
+    `no_pickup_label`.
+
+    The balance is split by its sign into "still owed" and "to refund", both never
+    negative, so the totals row never nets one buyer's debt against another's overpayment.
+    """
     ordered = sorted(
         orders,
         key=lambda o: (
@@ -151,16 +197,31 @@ def distribution_table(
         ),
     )
     table = Table(title=title, headers=list(headers))
-    total_due = total_paid = 0
+    totals = [0] * 7  # items, fee, discount, due, paid, still owed, to refund
+    empty: list[Cell] = [None] * 8
     for order in ordered:
         point = order.pickup_point if order.pickup_point is not None else no_pickup_label
+        amounts = (
+            order.items_kop,
+            order.fee_kop,
+            order.discount_kop,
+            order.due_kop,
+            order.paid_kop,
+            still_owed(order.due_kop, order.paid_kop),
+            to_refund(order.due_kop, order.paid_kop),
+        )
+        totals = [total + amount for total, amount in zip(totals, amounts, strict=True)]
+        items, fee, discount, due, paid, owed, refund = (Money(a) for a in amounts)
         sums: list[Cell] = [
-            Money(order.due_kop),
-            Money(order.paid_kop),
-            Money(order.due_kop - order.paid_kop),
+            items,
+            fee,
+            discount,
+            (order.promo_code or "") if order.discount_kop else "",
+            due,
+            paid,
+            owed,
+            refund,
         ]
-        total_due += order.due_kop
-        total_paid += order.paid_kop
         lines = order.lines or (DistributionLine("", None, "", 0, 0),)
         for index, line in enumerate(lines):
             is_line = bool(line.quantity)
@@ -175,15 +236,19 @@ def distribution_table(
                     line.quantity if is_line else None,
                     Money(line.price_kop) if is_line else None,
                     Money(line.price_kop * line.quantity) if is_line else None,
-                    *(sums if index == 0 else [None, None, None]),
+                    line.note,
+                    *(sums if index == 0 else empty),
                 ]
             )
+    items, fee, discount, due, paid, owed, refund = (Money(total) for total in totals)
     table.rows.append(
         [
             total_label,
             *("", "", "", "", ""),
             *(None, None, None),
-            *(Money(total_due), Money(total_paid), Money(total_due - total_paid)),
+            "",
+            *(items, fee, discount, ""),
+            *(due, paid, owed, refund),
         ]
     )
     return table

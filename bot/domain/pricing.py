@@ -75,6 +75,20 @@ def balance(due: int, confirmed: int) -> int:
     return due - confirmed
 
 
+def still_owed(due: int, confirmed: int) -> int:
+    """What the buyer still has to pay: the balance when positive, else nothing."""
+    return max(0, balance(due, confirmed))
+
+
+def to_refund(due: int, confirmed: int) -> int:
+    """What the organizer owes the buyer back: the overpayment, else nothing.
+
+    `still_owed` and `to_refund` split a balance by its sign, so totals never net one
+    buyer's debt against another buyer's overpayment.
+    """
+    return max(0, -balance(due, confirmed))
+
+
 def _share(amount: int, bp: int) -> int:
     # amount * bp / 10000, half up; exact because both are non-negative ints.
     return (amount * bp + FULL_PERCENT_BP // 2) // FULL_PERCENT_BP

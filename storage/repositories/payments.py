@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus, accepts_payments
+from bot.domain.reconciliation import ReconciliationRow
 from storage.models import (
     DialogState,
     Media,
@@ -24,26 +25,13 @@ from storage.models import (
     PaymentMethod,
     PaymentReport,
     PaymentReportStatus,
+    PromoCode,
     Purchase,
     User,
 )
 
 # The stages in which buyers pay (bot.domain.lifecycle.accepts_payments), for SQL filters.
 PAYABLE_STATUSES = tuple(status for status in PurchaseStatus if accepts_payments(status))
-
-
-@dataclass(frozen=True, slots=True)
-class ReconciliationRow:
-    order_number: str
-    buyer_name: str
-    cancelled: bool
-    due_kop: int
-    reported_kop: int  # pending reports' parts, not yet confirmed
-    confirmed_kop: int
-
-    @property
-    def balance_kop(self) -> int:
-        return self.due_kop - self.confirmed_kop
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +240,11 @@ class PaymentRepository:
 
     async def reconciliation(self, purchase_id: int) -> list[ReconciliationRow]:
         """Live orders of the purchase, plus cancelled ones that money was reported or
-        confirmed for (it is owed back), by buyer name then order number."""
+        confirmed for (it is owed back), by buyer name then order number; with how each
+        sum is made and the promo code its discount came from.
+
+        A cancelled order owes nothing, and neither does any order of a cancelled purchase
+        (its orders stay live, but the goods will never come): their money is owed back."""
         pending = (
             select(
                 PaymentAllocation.order_id.label("order_id"),
@@ -264,9 +256,10 @@ class PaymentRepository:
             .subquery()
         )
         stmt = (
-            select(Order, User.name, func.coalesce(pending.c.reported, 0))
+            select(Order, User.name, func.coalesce(pending.c.reported, 0), PromoCode.code)
             .join(User, User.id == Order.buyer_id)
             .outerjoin(pending, pending.c.order_id == Order.id)
+            .outerjoin(PromoCode, PromoCode.id == Order.promo_code_id)
             .where(
                 Order.purchase_id == purchase_id,
                 or_(
@@ -277,21 +270,28 @@ class PaymentRepository:
             )
         )
         found = list(await self.session.execute(stmt))
+        purchase_status = await self.session.scalar(
+            select(Purchase.status).where(Purchase.id == purchase_id)
+        )
+        purchase_cancelled = purchase_status is PurchaseStatus.CANCELLED
         # Sorted here, not in SQL: PostgreSQL collations and SQLite order names differently,
         # and the organizer should get the same file from either.
         found.sort(key=lambda row: (row[1].casefold(), row[0].buyer_id, row[0].id))
         rows = []
-        for order, buyer_name, reported in found:
-            cancelled = order.status is OrderStatus.CANCELLED
+        for order, buyer_name, reported, code in found:
+            cancelled = purchase_cancelled or order.status is OrderStatus.CANCELLED
             rows.append(
                 ReconciliationRow(
                     order_number=order.number or str(order.id),
                     buyer_name=buyer_name,
                     cancelled=cancelled,
-                    # A cancelled order owes nothing: what was paid for it is owed back.
                     due_kop=0 if cancelled else order.due_kop,
                     reported_kop=int(reported),
                     confirmed_kop=order.confirmed_paid_kop,
+                    items_kop=0 if cancelled else order.items_total_kop,
+                    fee_kop=0 if cancelled else order.fee_kop,
+                    discount_kop=0 if cancelled else order.discount_kop,
+                    promo_code=None if cancelled else code,
                 )
             )
         return rows

@@ -8,6 +8,8 @@ from bot.domain.pricing import (
     order_due,
     payment_state,
     percent_discount,
+    still_owed,
+    to_refund,
 )
 
 
@@ -109,6 +111,24 @@ def test_payment_state_and_balance(
     assert balance(due, confirmed) == left
 
 
+@pytest.mark.parametrize(
+    ("due", "confirmed", "owed", "refund"),
+    [
+        (115000, 0, 115000, 0),
+        (115000, 50000, 65000, 0),
+        (115000, 115000, 0, 0),
+        (115000, 115001, 0, 1),
+        (0, 100, 0, 100),  # a cancelled order: all that was paid goes back
+        (0, 0, 0, 0),
+    ],
+)
+def test_a_balance_is_either_still_owed_or_to_refund(
+    due: int, confirmed: int, owed: int, refund: int
+) -> None:
+    assert (still_owed(due, confirmed), to_refund(due, confirmed)) == (owed, refund)
+    assert owed - refund == balance(due, confirmed)
+
+
 def test_payment_state_values_are_stable_strings() -> None:
     assert [s.value for s in PaymentState] == ["unpaid", "partially_paid", "paid", "overpaid"]
 
@@ -132,6 +152,8 @@ def test_payment_state_values_are_stable_strings() -> None:
         (lambda: payment_state(-1, 0), ValueError),
         (lambda: payment_state(100, -1), ValueError),
         (lambda: balance(100, 1.5), TypeError),
+        (lambda: still_owed(-1, 0), ValueError),
+        (lambda: to_refund(100, 1.5), TypeError),
     ],
 )
 def test_bad_arguments(call, error: type[Exception]) -> None:

@@ -150,22 +150,47 @@ payments-rec-empty = No orders yet.
 payments-rec-row = • { $number } { $buyer }{ $cancelled ->
     [yes] { " " }(order cancelled)
    *[no] {""}
-}: due { $due }, reported { $reported }, confirmed { $confirmed }, balance { $balance }
+}: due { $due }{ $breakdown }{ $reported_any ->
+    [yes] , reported by the buyer and awaiting confirmation { $reported }
+   *[no] {""}
+}, confirmed { $confirmed } — { $balance_kind ->
+    [owes] still owes { $owed }
+    [overpaid] overpaid, refund { $refund }
+    [refund] refund { $refund }
+   *[settled] settled
+}
+payments-rec-breakdown = { " " }(items { $items }{ $fee_any ->
+    [yes] { " " }+ organizer fee { $fee }
+   *[no] {""}
+}{ $discount_any ->
+    [yes] { " " }− discount { $discount }{ $has_code ->
+        [yes] { " " }with promo code { $code }
+       *[no] {""}
+    }
+   *[no] {""}
+})
 payments-rec-more = …and { $count } more: every row is in the files.
 payments-rec-totals = Total over { $orders } { $orders ->
     [one] order
    *[other] orders
-}: due { $due }, reported { $reported }, confirmed { $confirmed }, balance { $balance }
+}: due { $due } (items { $items } + organizer fee { $fee } − discounts { $discount }), reported by buyers and awaiting confirmation { $reported }, confirmed { $confirmed }.
+payments-rec-owed = Buyers still owe: { $owed }
+payments-rec-refund = To refund to buyers (overpayments and cancelled orders): { $refund }
 payments-rec-file-csv = Reconciliation, CSV
 payments-rec-file-xlsx = Reconciliation, Excel
 payments-rec-sheet = Reconciliation { $id }
 payments-rec-col-number = Order
 payments-rec-col-buyer = Buyer
 payments-rec-col-status = State
+payments-rec-col-items = Items, ₽
+payments-rec-col-fee = Organizer fee, ₽
+payments-rec-col-discount = Discount, ₽
+payments-rec-col-promo = Promo code
 payments-rec-col-due = Due, ₽
-payments-rec-col-reported = Reported, ₽
+payments-rec-col-reported = Reported by buyer, awaiting confirmation, ₽
 payments-rec-col-confirmed = Confirmed, ₽
-payments-rec-col-balance = Balance, ₽
+payments-rec-col-owed = Still owed, ₽
+payments-rec-col-refund = To refund, ₽
 payments-rec-col-total = Total
 payments-rec-status = { $cancelled ->
     [yes] cancelled

@@ -150,22 +150,47 @@ payments-rec-empty = Заказов пока нет.
 payments-rec-row = • { $number } { $buyer }{ $cancelled ->
     [yes] { " " }(заказ отменён)
    *[no] {""}
-}: к оплате { $due }, сообщено { $reported }, подтверждено { $confirmed }, остаток { $balance }
+}: к оплате { $due }{ $breakdown }{ $reported_any ->
+    [yes] , заявлено покупателем и ждёт подтверждения { $reported }
+   *[no] {""}
+}, подтверждено { $confirmed } — { $balance_kind ->
+    [owes] осталось оплатить { $owed }
+    [overpaid] переплата, вернуть { $refund }
+    [refund] вернуть { $refund }
+   *[settled] в расчёте
+}
+payments-rec-breakdown = { " " }(товары { $items }{ $fee_any ->
+    [yes] { " " }+ оргсбор { $fee }
+   *[no] {""}
+}{ $discount_any ->
+    [yes] { " " }− скидка { $discount }{ $has_code ->
+        [yes] { " " }по промокоду { $code }
+       *[no] {""}
+    }
+   *[no] {""}
+})
 payments-rec-more = …и ещё { $count } — все строки в файлах.
 payments-rec-totals = Итого по { $orders } { $orders ->
     [one] заказу
    *[other] заказам
-}: к оплате { $due }, сообщено { $reported }, подтверждено { $confirmed }, остаток { $balance }
+}: к оплате { $due } (товары { $items } + оргсбор { $fee } − скидки { $discount }), заявлено покупателями и ждёт подтверждения { $reported }, подтверждено { $confirmed }.
+payments-rec-owed = Покупатели ещё должны: { $owed }
+payments-rec-refund = Вернуть покупателям (переплаты и отменённые заказы): { $refund }
 payments-rec-file-csv = Сверка, CSV
 payments-rec-file-xlsx = Сверка, Excel
 payments-rec-sheet = Сверка { $id }
 payments-rec-col-number = Заказ
 payments-rec-col-buyer = Покупатель
 payments-rec-col-status = Состояние
+payments-rec-col-items = Товары, ₽
+payments-rec-col-fee = Оргсбор, ₽
+payments-rec-col-discount = Скидка, ₽
+payments-rec-col-promo = Промокод
 payments-rec-col-due = К оплате, ₽
-payments-rec-col-reported = Сообщено, ₽
+payments-rec-col-reported = Заявлено покупателем, ждёт подтверждения, ₽
 payments-rec-col-confirmed = Подтверждено, ₽
-payments-rec-col-balance = Остаток, ₽
+payments-rec-col-owed = Осталось оплатить, ₽
+payments-rec-col-refund = К возврату, ₽
 payments-rec-col-total = Итого
 payments-rec-status = { $cancelled ->
     [yes] отменён
