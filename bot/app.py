@@ -80,7 +80,7 @@ class App:
         if self.scheduler is None:
             # The areas register their task kinds when imported; import them here so a
             # process that schedules knows every kind even if no handler imported it yet.
-            from bot import referral_tasks, reminders  # noqa: F401
+            from bot import purchase_status, referral_tasks, reminders  # noqa: F401
 
             self.scheduler = Scheduler(self.session_factory, self.texts)
             await self.scheduler.start()

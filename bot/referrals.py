@@ -122,7 +122,13 @@ def invite_payload(token: str) -> str:
 
 
 async def ensure_invite_token(uow: UnitOfWork, user: User) -> str:
-    """The person's invite token, created on first use (unique, unguessable)."""
+    """The person's invite token, created on first use (unique, unguessable).
+
+    One token per person, not per round, on purpose: people paste their link once into a
+    profile or a chat, and a link that died with its round would turn friends away in the
+    next one. A friend always counts in the round open when they arrive; with no round open
+    the arrival is refused as "round closed" (`decide_arrival`), which is what "links of a
+    closed round are not counted" means here."""
     if user.invite_token:
         return user.invite_token
     for _ in range(TOKEN_ATTEMPTS):
@@ -502,6 +508,23 @@ async def redeem(uow: UnitOfWork, user: User, code: PromoCode, order_id: int, no
         created_at=now,
     )
     return discount
+
+
+async def codes_for_order(
+    uow: UnitOfWork, user: User, order: Order, fee_bp: int, now: datetime
+) -> list[tuple[PromoCode, int]]:
+    """The user's unused referral codes that this order can take now, with the discount
+    each would give, best first: offered right after ordering, so nobody has to remember
+    /promo. Empty when the order already carries a code or is paid."""
+    if order.promo_code_id is not None or order.due_kop <= order.confirmed_paid_kop:
+        return []
+    order_sum = order.items_total_kop + fee_kopecks(order.items_total_kop, fee_bp)
+    fitting = [
+        (code, discount_for(code.discount_kind, code.discount_value, order_sum))
+        for code in await uow.referrals.unused_codes(user.id, now)
+        if meets_minimum(order_sum, code.min_order_kop)
+    ]
+    return sorted(fitting, key=lambda pair: -pair[1])
 
 
 async def refresh_promo_discount(uow: UnitOfWork, order: Order, now: datetime) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field
@@ -18,11 +19,13 @@ from bot.core.events import ChatKind
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Router
-from bot.domain.lifecycle import PurchaseStatus, accepts_orders
+from bot.domain.lifecycle import PurchaseStatus, collecting
 from bot.domain.money import format_amount, format_percent
 from bot.domain.periods import format_day
+from bot.domain.purchase_form import format_deadline
 from bot.texts import Translator
 from storage.models import Media, Purchase, PurchaseItem
+from storage.types import utcnow
 
 router = Router("catalog")
 
@@ -144,6 +147,40 @@ def media_photo(media: Media | None, platform: str) -> Photo | None:
     return None
 
 
+def takes_orders(ctx: Context, purchase: Purchase) -> bool:
+    """Whether buyers may order, change or cancel in `purchase` now: open and before its
+    stop date, even if the scheduler has not stopped it yet (`lifecycle.collecting`)."""
+    return collecting(purchase.status, purchase.stop_at, ctx.now())
+
+
+def closed_for_orders(ctx: Context, purchase: Purchase | None) -> UserError:
+    """The refusal for a purchase that takes no orders (or is gone): naming its stop date
+    when that is what closed it."""
+    if (
+        purchase is not None
+        and purchase.status is PurchaseStatus.OPEN
+        and purchase.stop_at is not None
+    ):
+        return UserError(
+            "orders-purchase-stop-passed",
+            title=purchase.title,
+            date=format_deadline(purchase.stop_at, ctx.lang),
+        )
+    return UserError("orders-purchase-closed")
+
+
+def ensure_takes_orders(ctx: Context, purchase: Purchase) -> None:
+    if not takes_orders(ctx, purchase):
+        raise closed_for_orders(ctx, purchase)
+
+
+def say_closed(ctx: Context, purchase: Purchase | None) -> None:
+    """`closed_for_orders` as a message, where a refusal must not roll back (a cart that
+    is closed along with it)."""
+    refusal = closed_for_orders(ctx, purchase)
+    ctx.say(refusal.key, **refusal.args_)
+
+
 # --- the card -----------------------------------------------------------------------------------
 
 
@@ -153,15 +190,19 @@ def purchase_card(
     *,
     buttons: bool = True,
     photo: Photo | None = None,
+    now: datetime | None = None,
 ) -> Reply:
     """A purchase as buyers see it: title, organizer, supplier, category, fee, stop date,
     description and items with prices and sizes.
 
     `purchase.organizer` and `purchase.items` must be loaded (`uow.orders.visible_purchase`).
     With `buttons` the card carries Order (while open), Comment and Back; a community post
-    passes `buttons=False` and adds its own link to the bot (`/start p_<id>`).
+    passes `buttons=False` and adds its own link to the bot (`/start p_<id>`). A purchase
+    past its stop date (`now`, default the current time) reads as stopped even before the
+    scheduler has moved it.
     """
     lang = t.lang
+    open_now = collecting(purchase.status, purchase.stop_at, now or utcnow())
     lines = [t("catalog-card-title", title=purchase.title)]
     lines.append(t("catalog-card-organizer", name=purchase.organizer.name))
     if purchase.supplier:
@@ -171,8 +212,11 @@ def purchase_card(
     lines.append(t("catalog-card-fee", fee=format_percent(purchase.fee_bp, lang)))
     if purchase.stop_at is not None:
         lines.append(t("catalog-card-stop", date=format_day(purchase.stop_at, lang)))
-    if purchase.status is not PurchaseStatus.OPEN:
-        lines.append(t("catalog-card-status", status=purchase.status.value))
+    if not open_now:
+        shown = (
+            PurchaseStatus.STOPPED if purchase.status is PurchaseStatus.OPEN else purchase.status
+        )
+        lines.append(t("catalog-card-status", status=shown.value))
     if purchase.description:
         lines += ["", short(purchase.description.strip(), DESCRIPTION_SHOWN)]
     items = active_items(purchase)
@@ -187,7 +231,7 @@ def purchase_card(
     rows: list[list[Button]] = []
     if buttons:
         first = []
-        if accepts_orders(purchase.status) and items:
+        if open_now and items:
             first.append(
                 Button(t("catalog-button-order"), StartOrder(purchase_id=purchase.id).pack())
             )
@@ -220,7 +264,9 @@ async def load_purchase(ctx: Context, purchase_id: int) -> Purchase:
 async def show_purchase(ctx: Context, purchase_id: int, *, edit: bool = False) -> None:
     purchase = await load_purchase(ctx, purchase_id)
     media = await ctx.uow.orders.media(purchase.photo_id)
-    reply = purchase_card(ctx.t, purchase, photo=media_photo(media, ctx.event.platform))
+    reply = purchase_card(
+        ctx.t, purchase, photo=media_photo(media, ctx.event.platform), now=ctx.now()
+    )
     order = await ctx.uow.orders.active_order(ctx.user.id, purchase.id)
     if order is not None and order.number:
         reply.text += "\n\n" + ctx.t("catalog-card-your-order", number=order.number)
@@ -256,14 +302,14 @@ async def purchase_link(ctx: Context, value: str) -> None:
 
 async def show_catalog(ctx: Context, page: int, *, edit: bool = False) -> None:
     private_only(ctx)
-    total = await ctx.uow.orders.count_open_purchases()
+    total = await ctx.uow.orders.count_open_purchases(ctx.now())
     if total == 0:
         ctx.say("catalog-empty")
         return
     pages = page_count(total, PURCHASES_PER_PAGE)
     page = clamp_page(page, pages)
     start = page * PURCHASES_PER_PAGE
-    found = await ctx.uow.orders.open_purchases(offset=start, limit=PURCHASES_PER_PAGE)
+    found = await ctx.uow.orders.open_purchases(ctx.now(), offset=start, limit=PURCHASES_PER_PAGE)
     lang = ctx.lang
     lines = [ctx.t("catalog-list-title", total=total, page=page + 1, pages=pages)]
     rows: list[list[Button]] = []

@@ -44,10 +44,17 @@ from bot.core.replies import Button, Reply
 from bot.core.router import Router
 from bot.domain.cart import MAX_QUANTITY, CartLine
 from bot.domain.comment_orders import ItemSpec, OrderDraft, parse_order_comment
-from bot.domain.lifecycle import accepts_orders
 from bot.domain.money import format_amount, format_percent
 from bot.transport import DeliveryError
-from handlers.catalog import MAX_ID, DbId, active_items, load_purchase, short
+from handlers.catalog import (
+    MAX_ID,
+    DbId,
+    active_items,
+    ensure_takes_orders,
+    load_purchase,
+    short,
+    takes_orders,
+)
 from handlers.communities import comment_hooks
 from handlers.orders import order_line
 from storage.models import Comment, OutboxKind, ProcessedUpdate, Purchase, PurchasePost
@@ -85,7 +92,7 @@ async def on_comment(ctx: Context, comment: Comment, post: PurchasePost) -> None
     if comment.user_id != ctx.user.id:
         return  # the platform's comment id was recorded before, for someone else
     purchase = await ctx.uow.orders.visible_purchase(post.purchase_id, viewer_id=ctx.user.id)
-    if purchase is None or not accepts_orders(purchase.status):
+    if purchase is None or not takes_orders(ctx, purchase):
         return
     if purchase.organizer.user_id == ctx.user.id:
         return  # the organizer talking under their own post
@@ -267,8 +274,7 @@ async def _draft_purchase(ctx: Context, comment: Comment) -> Purchase:
     if ctx.now() - comment.created_at > DRAFT_VALID_FOR:
         raise UserError("comment-orders-expired", days=DRAFT_VALID_FOR.days)
     purchase = await load_purchase(ctx, comment.purchase_id)
-    if not accepts_orders(purchase.status):
-        raise UserError("orders-purchase-closed")
+    ensure_takes_orders(ctx, purchase)
     return purchase
 
 

@@ -29,7 +29,7 @@ from bot.core.ports import PlatformPort, port_of
 from bot.core.replies import Button
 from bot.core.router import Role, Router
 from bot.domain.comments import COMMENT_MAX_LENGTH, clean_comment
-from bot.domain.lifecycle import PurchaseStatus
+from bot.domain.lifecycle import collecting
 from bot.transport import DeliveryError, RecipientUnreachable
 from handlers.catalog import media_photo, purchase_card
 from storage.models import (
@@ -264,7 +264,8 @@ async def post_command(ctx: Context) -> None:
         await choose_community(ctx, organizer, int(wanted))
         return
     recent = await ctx.uow.purchases.own_purchases(organizer.id, offset=0, limit=50)
-    open_ones = [p for p in recent if p.status is PurchaseStatus.OPEN][:PURCHASES_OFFERED]
+    now = ctx.now()
+    open_ones = [p for p in recent if collecting(p.status, p.stop_at, now)][:PURCHASES_OFFERED]
     if not open_ones:
         raise UserError("communities-no-open-purchases")
     rows = [
@@ -341,7 +342,7 @@ async def _open_purchase(ctx: Context, organizer: Organizer, purchase_id: int) -
     purchase = await ctx.uow.purchases.own_purchase(purchase_id, organizer.id)
     if purchase is None:
         raise UserError("communities-purchase-not-found")
-    if purchase.status is not PurchaseStatus.OPEN:
+    if not collecting(purchase.status, purchase.stop_at, ctx.now()):
         raise UserError("communities-purchase-not-open", title=purchase.title)
     return purchase
 

@@ -14,8 +14,9 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.domain.lifecycle import OrderStatus, orders_editable
+from bot.domain.lifecycle import OrderStatus, PurchaseStatus
 from bot.domain.periods import months_before
+from bot.domain.purchase_form import format_deadline
 from bot.referrals import refresh_promo_discount
 from handlers.catalog import (
     DbId,
@@ -26,6 +27,7 @@ from handlers.catalog import (
     page_buttons,
     page_count,
     short,
+    takes_orders,
 )
 from handlers.orders import ORDER, describe_order, edit_order, notify_organizer, point_text
 from storage.models import Order, PickupPoint
@@ -144,7 +146,7 @@ async def on_order_view(ctx: Context, data: OrderView) -> None:
     )
     rows = []
     live = order.status is OrderStatus.ACTIVE
-    if live and orders_editable(order.purchase.status):
+    if live and takes_orders(ctx, order.purchase):
         rows.append(
             [
                 Button(
@@ -168,19 +170,26 @@ async def on_order_view(ctx: Context, data: OrderView) -> None:
     )
 
 
-def _ensure_changeable(order: Order) -> None:
+def _ensure_changeable(ctx: Context, order: Order) -> None:
     if order.status is OrderStatus.CANCELLED:
         raise UserError("orders-already-cancelled", number=order.number or "")
-    if not orders_editable(order.purchase.status):
+    purchase = order.purchase
+    if takes_orders(ctx, purchase):
+        return
+    if purchase.status is PurchaseStatus.OPEN and purchase.stop_at is not None:
+        # Past the stop date, not stopped by the scheduler yet: fixed all the same.
         raise UserError(
-            "orders-fixed", number=order.number or "", status=order.purchase.status.value
+            "orders-fixed-stop-passed",
+            number=order.number or "",
+            date=format_deadline(purchase.stop_at, ctx.lang),
         )
+    raise UserError("orders-fixed", number=order.number or "", status=purchase.status.value)
 
 
 @router.button(OrderAction)
 async def on_order_action(ctx: Context, data: OrderAction) -> None:
     order = await own_order(ctx, data.order_id)
-    _ensure_changeable(order)
+    _ensure_changeable(ctx, order)
     number = order.number or ""
     if data.action == "edit":
         purchase = await load_purchase(ctx, order.purchase_id)
@@ -206,7 +215,7 @@ async def on_order_action(ctx: Context, data: OrderAction) -> None:
         )
         if purchase is None:
             raise UserError("orders-not-found")
-        _ensure_changeable(order)
+        _ensure_changeable(ctx, order)
         await ctx.uow.orders.cancel_order(order, ctx.now())
         await refresh_promo_discount(ctx.uow, order, ctx.now())  # frees its referral code
         if ctx.dialog.name == ORDER and ctx.dialog.data.get("purchase_id") == purchase.id:

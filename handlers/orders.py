@@ -35,23 +35,27 @@ from bot.domain.cart import (
     parse_quantity,
     set_quantity,
 )
-from bot.domain.lifecycle import OrderStatus, accepts_orders
+from bot.domain.lifecycle import OrderStatus
 from bot.domain.money import format_amount, format_percent
 from bot.domain.periods import format_day
 from bot.domain.pricing import payment_state
 from bot.domain.text_rules import clean_line
-from bot.referrals import on_qualifying_action, refresh_promo_discount
+from bot.referrals import codes_for_order, on_qualifying_action, refresh_promo_discount
 from bot.texts import Translator
 from handlers.catalog import (
     DbId,
     PageNumber,
     StartOrder,
     active_items,
+    ensure_takes_orders,
     find_item,
     item_chooser,
     load_purchase,
+    say_closed,
     short,
+    takes_orders,
 )
+from handlers.referrals import PromoApply
 from storage.models import Order, OutboxKind, PickupPoint, Purchase, PurchaseItem
 from storage.repositories.orders import PricedLine
 
@@ -62,6 +66,7 @@ LINES_SHOWN = 10  # per order in lists; the order's own screen shows them all
 SIZES_PER_ROW = 4
 # Typed instead of a note, these mean "no note".
 NO_NOTE_WORDS = frozenset({"-", "—", "нет", "no", "none", "skip", "без примечания"})
+PROMO_OFFERS = 3  # personal codes offered under a placed order; /promo lists them all
 
 LineIndex = Annotated[int, Field(ge=0, lt=MAX_LINES)]
 
@@ -151,7 +156,13 @@ def describe_order(
         "items": format_amount(order.items_total_kop, lang),
         "fee": format_amount(order.fee_kop, lang),
     }
-    if order.discount_kop:
+    if order.status is OrderStatus.CANCELLED:
+        # Nothing is due on a cancelled order; money already paid goes back to the buyer.
+        text.append(t("orders-order-sum-cancelled", items=sums["items"]))
+        if order.confirmed_paid_kop:
+            paid = format_amount(order.confirmed_paid_kop, lang)
+            text.append(t("orders-order-refund", paid=paid))
+    elif order.discount_kop:
         text.append(
             t("orders-order-sum-discount", discount=format_amount(order.discount_kop, lang), **sums)
         )
@@ -217,8 +228,7 @@ async def notify_organizer(
 @router.button(StartOrder)
 async def on_start_order(ctx: Context, data: StartOrder) -> None:
     purchase = await load_purchase(ctx, data.purchase_id)
-    if not accepts_orders(purchase.status):
-        raise UserError("orders-purchase-closed")
+    ensure_takes_orders(ctx, purchase)
     if ctx.dialog.name == ORDER and ctx.dialog.data.get("purchase_id") == purchase.id:
         # The cart of this purchase is already open: keep it and add to it.
         await ctx.dialog.goto("item", pending=None)
@@ -311,10 +321,10 @@ async def _cart_purchase(ctx: Context) -> Purchase | None:
     """The cart's purchase while it takes orders; otherwise the cart is closed, with a word."""
     purchase_id = int(ctx.dialog.data["purchase_id"])
     purchase = await ctx.uow.orders.visible_purchase(purchase_id, viewer_id=ctx.user.id)
-    if purchase is None or not accepts_orders(purchase.status):
+    if purchase is None or not takes_orders(ctx, purchase):
         # Not a UserError: closing the dialog must be kept, not rolled back.
         await ctx.dialog.finish()
-        ctx.say("orders-purchase-closed")
+        say_closed(ctx, purchase)
         return None
     return purchase
 
@@ -748,9 +758,9 @@ async def confirm(ctx: Context, purchase: Purchase) -> None:
         raise UserError("orders-cart-empty")
     # Read the status again under a lock: the organizer may be stopping the purchase now.
     locked = await ctx.uow.orders.visible_purchase(purchase.id, viewer_id=ctx.user.id, lock=True)
-    if locked is None or not accepts_orders(locked.status):
+    if locked is None or not takes_orders(ctx, locked):
         await ctx.dialog.finish()
-        ctx.say("orders-purchase-closed")
+        say_closed(ctx, locked)
         return
     priced = _price_lines(locked, lines)
     points = await ctx.uow.orders.active_pickup_points(locked.organizer_id)
@@ -845,4 +855,22 @@ async def _place(
         ctx.t(key, number=number) + "\n\n" + describe_order(ctx.t, order, points.get(point_id or 0))
     )
     my_orders = Button(ctx.t("orders-button-my-orders"), CommandPayload(name="orders").pack())
-    ctx.answer(text, [[my_orders]])
+    rows = [[my_orders]]
+    # "When ordering" is when a personal code is worth the most: offer the ones that fit.
+    offers = await codes_for_order(ctx.uow, ctx.user, order, purchase.fee_bp, ctx.now())
+    if offers:
+        text += "\n\n" + ctx.t("referrals-promo-offer")
+        rows = [
+            [
+                Button(
+                    ctx.t(
+                        "referrals-promo-offer-button",
+                        code=code.code,
+                        discount=format_amount(discount, ctx.lang),
+                    ),
+                    PromoApply(code_id=code.id, order_id=order.id).pack(),
+                )
+            ]
+            for code, discount in offers[:PROMO_OFFERS]
+        ] + rows
+    ctx.answer(text, rows)

@@ -19,18 +19,16 @@ from pydantic import Field
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
-from bot.core.replies import Button, Document, Reply
+from bot.core.replies import Button, Document
 from bot.core.router import Role, Router
 from bot.domain import exports
 from bot.domain.items import ItemError, items_editable
 from bot.domain.lifecycle import PurchaseStatus, next_statuses
 from bot.domain.money import format_amount, format_percent
-from bot.domain.profile import describe_point
 from bot.domain.purchase_form import FormError, format_deadline
-from bot.reminders import schedule_payment_reminders
+from bot.purchase_status import move_purchase
 from handlers.organizer import DbId, require_organizer
-from storage.models import OutboxKind, Purchase, PurchaseItem
-from storage.repositories.outbox import Recipient
+from storage.models import Purchase, PurchaseItem
 
 router = Router("purchases_admin")
 
@@ -41,7 +39,15 @@ PURCHASES_PER_PAGE = 5
 ORDERS_PER_PAGE = 10
 BUTTON_TITLE_LENGTH = 40
 MAX_ID = 2**31 - 1
-PICKUP_STATUSES = (PurchaseStatus.ARRIVED, PurchaseStatus.DISTRIBUTION)
+# The stop date moves while orders are not yet counted on; the payment deadline until the
+# goods are ordered (handlers/purchase_dates.py).
+STOP_DATE_EDITABLE = (PurchaseStatus.DRAFT, PurchaseStatus.OPEN)
+PAY_DATE_EDITABLE = (
+    PurchaseStatus.DRAFT,
+    PurchaseStatus.OPEN,
+    PurchaseStatus.STOPPED,
+    PurchaseStatus.PAYMENT,
+)
 
 PageNumber = Annotated[int, Field(ge=0, le=100_000)]
 ChoiceValue = Annotated[str, Field(pattern=r"^[a-z0-9]{1,12}$")]
@@ -105,6 +111,13 @@ class FormChoice(Payload, prefix="pan"):
 
 class ItemSkip(Payload, prefix="paq"):
     step: Literal["sizes", "article", "photo"]
+
+
+class DateEdit(Payload, prefix="pdt"):
+    """Change the stop date or the payment deadline; handled in handlers/purchase_dates.py."""
+
+    purchase_id: DbId
+    field: Literal["stop", "pay"]
 
 
 # --- shared pieces --------------------------------------------------------------------------
@@ -323,6 +336,16 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
             ),
         ]
     )
+    dates = [
+        Button(
+            ctx.t(f"purchase-admin-button-date-{field}"),
+            DateEdit(purchase_id=purchase.id, field=field).pack(),
+        )
+        for field, statuses in (("stop", STOP_DATE_EDITABLE), ("pay", PAY_DATE_EDITABLE))
+        if purchase.status in statuses
+    ]
+    if dates:
+        rows.append(dates)
     rows.append([Button(ctx.t("purchase-admin-button-mine"), MyPurchasesPage(page=0).pack())])
     ctx.answer(text, rows, edit=edit)
 
@@ -340,6 +363,11 @@ async def on_status_move(ctx: Context, data: StatusMove) -> None:
     repo = ctx.uow.purchases
     if target is PurchaseStatus.OPEN and await repo.count_items(purchase.id, active_only=True) == 0:
         raise UserError("purchase-admin-open-needs-items")
+    if target is PurchaseStatus.OPEN and purchase.stop_at and purchase.stop_at <= ctx.now():
+        # It would stop again at once: the organizer moves the date first.
+        raise UserError(
+            "purchase-admin-open-stop-passed", stop=format_deadline(purchase.stop_at, ctx.lang)
+        )
     if not data.confirmed:
         summary = await repo.summary(purchase.id)
         confirm = [
@@ -362,68 +390,21 @@ async def on_status_move(ctx: Context, data: StatusMove) -> None:
             cancel="yes" if target is PurchaseStatus.CANCELLED else "no",
         )
         return
-    await repo.change_status(purchase, target, actor_user_id=ctx.user.id, now=ctx.now())
-    if target is PurchaseStatus.PAYMENT:
-        # In the same transaction as the status: reminders exist exactly when payment opens.
-        await schedule_payment_reminders(ctx.uow, purchase, now=ctx.now())
-    notified = await notify_buyers(ctx, purchase, target)
+    notified = await move_purchase(
+        ctx.uow, ctx.texts, purchase, target, actor_user_id=ctx.user.id, now=ctx.now()
+    )
     ctx.say("purchase-admin-moved", status=status_label(ctx, target), notified=notified)
     await show_card(ctx, purchase)
 
 
-async def notify_buyers(ctx: Context, purchase: Purchase, status: PurchaseStatus) -> int:
-    """Tell every buyer with an active order, once each, in their language.
-
-    Through the transactional outbox like `ctx.notify`, but queued in bulk
-    (`enqueue_many`): a purchase may have thousands of buyers.
-    """
-    targets = await ctx.uow.purchases.buyers_to_notify(purchase.id)
-    if not targets:
-        return 0
-    points = {}
-    active_points = ""
-    if status in PICKUP_STATUSES:
-        organizer = require_organizer(ctx)
-        for point in await ctx.uow.profiles.pickup_points(organizer.id, include_retired=True):
-            points[point.id] = point
-        active_points = "\n".join(
-            describe_point(p.name, p.address, p.hours) for p in points.values() if p.active
-        )
-    key = f"purchase-admin-notify-{status.value}"
-    notifications = []
-    for target in targets:
-        buyer = target.buyer
-        args: dict[str, Any] = {
-            "title": purchase.title,
-            "purchase": str(purchase.id),
-            "numbers": ", ".join(target.numbers) or "-",
-        }
-        if status is PurchaseStatus.PAYMENT:
-            args["due"] = format_amount(max(0, target.due_kop - target.paid_kop), buyer.language)
-            args["deadline"] = (
-                format_deadline(purchase.payment_due_at, buyer.language)
-                if purchase.payment_due_at
-                else "-"
-            )
-        if status in PICKUP_STATUSES:
-            own = [points[i] for i in target.pickup_point_ids if i in points]
-            pickup = (
-                "\n".join(describe_point(p.name, p.address, p.hours) for p in own) or active_points
-            )
-            args["pickup"] = pickup or "-"
-            args["pickup_known"] = "yes" if pickup else "no"
-        notifications.append(
-            Recipient(
-                user=buyer,
-                reply=Reply(ctx.texts.get(buyer.language, key, **args)),
-                dedup_key=f"purchase-status:{purchase.id}:{status.value}:{buyer.id}",
-            )
-        )
-    await ctx.uow.outbox.enqueue_many(notifications, OutboxKind.NOTIFICATION)
-    return len(targets)
-
-
 # --- orders and exports ---------------------------------------------------------------------
+
+
+# Buyers' notes on order lines in the list: a page stays one message (Telegram: 4096
+# characters), so a few per order, shortened; the distribution export has them all.
+NOTES_SHOWN_PER_ORDER = 2
+NOTE_SHOWN = 80
+NOTE_ITEM_SHOWN = 30
 
 
 @router.button(OrdersPage, role=Role.ORGANIZER)
@@ -461,10 +442,26 @@ async def on_orders_page(ctx: Context, data: OrdersPage) -> None:
                 buyer=row.buyer_name or "-",
                 pieces=row.quantity,
                 due=format_amount(row.order.due_kop, lang),
+                discounted="yes" if row.order.discount_kop else "no",
+                discount=format_amount(row.order.discount_kop, lang),
+                code=row.promo_code or "-",
+                has_code="yes" if row.promo_code else "no",
                 paid=format_amount(row.order.confirmed_paid_kop, lang),
                 pickup=row.pickup_name or ctx.t("purchase-admin-no-pickup"),
             )
         )
+        for note in row.notes[:NOTES_SHOWN_PER_ORDER]:
+            item = short(note.item_name, NOTE_ITEM_SHOWN)
+            lines.append(
+                ctx.t(
+                    "purchase-admin-order-note",
+                    item=f"{item}, {note.size}" if note.size else item,
+                    note=short(note.note, NOTE_SHOWN),
+                )
+            )
+        if len(row.notes) > NOTES_SHOWN_PER_ORDER:
+            more = len(row.notes) - NOTES_SHOWN_PER_ORDER
+            lines.append(ctx.t("purchase-admin-order-notes-more", count=more))
     buttons = []
     nav = nav_row(ctx, page, pages, lambda p: OrdersPage(purchase_id=purchase.id, page=p).pack())
     if nav:

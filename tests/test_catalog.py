@@ -66,6 +66,7 @@ async def make_shop(
     ),
     buyers_choose_pickup: bool = True,
     photo_platform: str | None = None,
+    stop_at: datetime | None = datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
 ) -> Shop:
     """An organizer (reused if it exists) with pickup points and one purchase with items."""
     async with app.session_factory() as session, session.begin():
@@ -114,7 +115,7 @@ async def make_shop(
             supplier="Ивановский трикотаж",
             category="Одежда",
             fee_bp=fee_bp,
-            stop_at=datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
+            stop_at=stop_at,
             status=status,
         )
         session.add(purchase)

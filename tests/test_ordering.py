@@ -291,6 +291,7 @@ async def test_cancel_while_open(app: App, console: ConsoleSession) -> None:
     assert f"Заказ {order.number} уже отменён." in out
     out = await console.say("/orders")
     assert "Заказ отменён." in out
+    assert "к оплате ничего" in out and "К оплате:" not in out
     # A new order in the same purchase gets a new number.
     await place_socks(console, shop.purchase_id)
     orders = await orders_in_db(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,11 +36,15 @@ from handlers.purchases_admin import (
 )
 from storage.models import (
     DialogState,
+    DiscountKind,
     Order,
     OrderLine,
     OutboxKind,
     OutboxMessage,
     PickupPoint,
+    PromoCode,
+    PromoKind,
+    PromoRedemption,
     Purchase,
     PurchaseItem,
     PurchaseStatusChange,
@@ -91,8 +96,11 @@ async def add_order(
     point: str | None = None,
     paid: int = 0,
     status: OrderStatus = OrderStatus.ACTIVE,
+    notes: dict[int, str] | None = None,
+    promo: tuple[str, int] | None = None,
 ) -> Order:
-    """An order as the buyer side stores it; `lines` are (item index, size, quantity)."""
+    """An order as the buyer side stores it; `lines` are (item index, size, quantity),
+    `notes` the buyer's notes by line index, `promo` a redeemed code and its discount."""
     async with app.session_factory() as session, session.begin():
         user = await session.scalar(select(User).where(User.external_id == buyer))
         if user is None:
@@ -114,6 +122,7 @@ async def add_order(
         if point is not None:
             point_id = await session.scalar(select(PickupPoint.id).where(PickupPoint.name == point))
         total = sum(items[index].price_kop * quantity for index, _, quantity in lines)
+        discount = promo[1] if promo else 0
         order = Order(
             purchase_id=purchase_id,
             buyer_id=user.id,
@@ -121,12 +130,29 @@ async def add_order(
             pickup_point_id=point_id,
             items_total_kop=total,
             fee_kop=fee_kopecks(total, purchase.fee_bp),
-            due_kop=order_due(total, purchase.fee_bp, 0),
+            discount_kop=discount,
+            due_kop=order_due(total, purchase.fee_bp, discount),
             confirmed_paid_kop=paid,
         )
         session.add(order)
         await session.flush()
         order.number = format_order_number(order.id)
+        if promo is not None:
+            code = PromoCode(
+                code=promo[0],
+                kind=PromoKind.ORGANIZER,
+                organizer_id=purchase.organizer_id,
+                discount_kind=DiscountKind.FIXED,
+                discount_value=discount,
+            )
+            session.add(code)
+            await session.flush()
+            order.promo_code_id = code.id
+            session.add(
+                PromoRedemption(
+                    promo_code_id=code.id, order_id=order.id, user_id=user.id, discount_kop=discount
+                )
+            )
         session.add_all(
             OrderLine(
                 order_id=order.id,
@@ -134,10 +160,24 @@ async def add_order(
                 size=size,
                 quantity=quantity,
                 price_kop=items[index].price_kop,
+                note=(notes or {}).get(number, ""),
             )
-            for index, size, quantity in lines
+            for number, (index, size, quantity) in enumerate(lines)
         )
     return order
+
+
+def message(out: str) -> str:
+    """What the console printed, without its five-character margin ("bot: " and the
+    indent of the following lines)."""
+    return "\n".join(line[5:] for line in out.splitlines())
+
+
+def button(out: str, label: str) -> str:
+    """The console's "#N" of the button whose label starts with `label`."""
+    found = re.search(rf"\[(#\d+) {re.escape(label)}", out)
+    assert found, out
+    return found.group(1)
 
 
 async def move(console: ConsoleSession, purchase_id: int, status: PurchaseStatus) -> str:
@@ -299,7 +339,7 @@ async def test_pasted_items_are_all_or_nothing(app: App, console: ConsoleSession
     assert "Строка 4: цена не может быть отрицательной." in out
     assert await items_of(app, 1) == []
     out = await console.say("Платье синее; 1290; 42,44,46; PL-1\nШарф; 10 000 001")
-    assert "Строка 2: цена больше 1\u00a0000\u00a0000\u00a0₽ — похоже на опечатку." in out
+    assert "Строка 2: цена больше 10\u00a0000\u00a0000\u00a0₽ — похоже на опечатку." in out
     out = await console.say("Платье синее; 1290; 42,44,46; PL-1\nШарф; 590\n\nКуртка; 4 500,50 р.")
     assert "Добавлено товаров: 3. Всего в покупке: 3." in out
     dress, scarf, coat = await items_of(app, 1)
@@ -336,7 +376,7 @@ async def test_items_one_by_one_with_skips_and_a_photo(app: App, console: Consol
         ("0", "цена должна быть больше нуля. Попробуйте ещё раз."),
         ("-700", "цена не может быть отрицательной."),
         ("дорого", "цена не похожа на число"),
-        ("100000000", "цена больше 1\u00a0000\u00a0000\u00a0₽"),
+        ("100000000", "цена больше 10\u00a0000\u00a0000\u00a0₽"),
     ]:
         assert message in await console.say(bad)
     out = await console.say("700")
@@ -534,6 +574,8 @@ async def test_cancel_a_purchase_until_it_is_ordered(app: App, console: ConsoleS
 
 
 async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_path: Path) -> None:
+    """A 15 % fee; Anna underpaid with a note, Boris overpaid with a promo discount, Yana
+    wrote three notes, a cancelled order counts nowhere."""
     console.adapter.files_dir = tmp_path
     purchase_id = await make_shop(app, console)
     out = await press(
@@ -542,26 +584,69 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     assert "Заказов пока нет — выгружать нечего." in out
     await move(console, purchase_id, PurchaseStatus.OPEN)
     anna = await add_order(
-        app, purchase_id, "anna", [(0, "42", 2), (1, "", 1)], point="Центр", paid=100_000
+        app,
+        purchase_id,
+        "anna",
+        [(0, "42", 2), (1, "", 1)],
+        point="Центр",
+        paid=100_000,
+        notes={0: "цвет потемнее"},
     )
-    boris = await add_order(app, purchase_id, "boris", [(0, "46", 1)], point="Север")
-    await add_order(app, purchase_id, "yana", [(0, "42", 1)])
-    await add_order(app, purchase_id, "gone", [(1, "", 5)], status=OrderStatus.CANCELLED)
+    boris = await add_order(
+        app,
+        purchase_id,
+        "boris",
+        [(0, "46", 1)],
+        point="Север",
+        paid=150_000,
+        promo=("BLOG10", 10_000),
+    )
+    yana = await add_order(
+        app,
+        purchase_id,
+        "yana",
+        [(0, "42", 1), (0, "44", 1), (1, "", 1)],
+        notes={0: "длиннее", 1: "к празднику", 2: "в подарочной упаковке"},
+    )
+    await add_order(
+        app,
+        purchase_id,
+        "gone",
+        [(1, "", 5)],
+        status=OrderStatus.CANCELLED,
+        notes={0: "отменил"},
+    )
     for number in range(9):
         await add_order(app, purchase_id, f"extra{number}", [(1, "", 1)], point="Центр")
 
-    out = await console.say("/purchase 1")
-    assert "[#5 Заказы (12)] [#6 Выгрузки]" in out
-    assert "Товары на 11\u00a0060\u00a0₽" in out
-    out = await console.say("#5")
+    card = await console.say("/purchase 1")
+    assert "Заказы (12)]" in card and "Выгрузки]" in card
+    assert "Товары на 12\u00a0940\u00a0₽" in card
+    out = message(await console.say(button(card, "Заказы")))
     assert "Заказы «Осень» (12), страница 1 из 2:" in out
     paid = "к оплате 3\u00a0645,50\u00a0₽, оплачено 1\u00a0000\u00a0₽"
-    assert f"1. {anna.number} · Anna · 3 шт. · {paid} · Центр" in out
-    assert f"2. {boris.number} · Boris · 1 шт." in out and "3. " in out and "пункт не выбран" in out
+    assert (
+        f"1. {anna.number} · Anna · 3 шт. · {paid} · Центр\n"
+        "   ✎ Платье синее, 42: цвет потемнее\n2."
+    ) in out
+    assert (
+        f"2. {boris.number} · Boris · 1 шт. · к оплате 1\u00a0383,50\u00a0₽ (скидка 100\u00a0₽ "
+        "по промокоду BLOG10), оплачено 1\u00a0500\u00a0₽ · Север\n3."
+    ) in out
+    # Two notes of an order in the list, the rest in the distribution export.
+    assert (
+        f"3. {yana.number} · Yana · 3 шт. · к оплате 3\u00a0645,50\u00a0₽, оплачено 0\u00a0₽ · "
+        "пункт не выбран\n"
+        "   ✎ Платье синее, 42: длиннее\n"
+        "   ✎ Платье синее, 44: к празднику\n"
+        "   …ещё 1 примечание — все в выгрузке для раздачи\n4."
+    ) in out
+    assert "отменил" not in out
     out = await console.say("#1")
     assert "страница 2 из 2" in out and "11. " in out and "12. " in out
 
-    out = await console.say("/purchase 1", "#6")
+    out = await console.say("/purchase 1")
+    out = await console.say(button(out, "Выгрузки"))
     assert "[#1 Поставщику, CSV] [#2 Поставщику, XLSX]" in out
     out = await console.say("#1")
     assert "Заказ поставщику по «Осень», заказов: 12." in out
@@ -573,18 +658,35 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
         )
     )
     assert rows == [
-        ["Товар", "Артикул", "Размер", "Количество", "Цена", "Сумма"],
-        ["Платье синее", "PL-1", "42", "3", "1290,00", "3870,00"],
-        ["Платье синее", "PL-1", "46", "1", "1290,00", "1290,00"],
-        ["Шарф", "", "", "10", "590,00", "5900,00"],
-        ["Итого", "", "", "14", "", "11060,00"],
+        ["Товар", "Артикул", "Размер", "Количество", "Цена", "Сумма", "Примечания покупателей"],
+        [
+            "Платье синее",
+            "PL-1",
+            "42",
+            "3",
+            "1290,00",
+            "3870,00",
+            "длиннее ×1; цвет потемнее ×2",
+        ],
+        ["Платье синее", "PL-1", "44", "1", "1290,00", "1290,00", "к празднику ×1"],
+        ["Платье синее", "PL-1", "46", "1", "1290,00", "1290,00", ""],
+        ["Шарф", "", "", "11", "590,00", "6490,00", "в подарочной упаковке ×1"],
+        ["Итого", "", "", "16", "", "12940,00", ""],
     ]
 
     await console.say("#2")
     sheet = openpyxl.load_workbook(tmp_path / "purchase-1-supplier.xlsx").active
     assert sheet.title == "Поставщику"
-    assert [c.value for c in sheet[2]] == ["Платье синее", "PL-1", "42", 3, 1290, 3870]
-    assert [c.value for c in sheet[5]] == ["Итого", None, None, 14, None, 11060]
+    assert [c.value for c in sheet[2]] == [
+        "Платье синее",
+        "PL-1",
+        "42",
+        3,
+        1290,
+        3870,
+        "длиннее ×1; цвет потемнее ×2",
+    ]
+    assert [c.value for c in sheet[6]] == ["Итого", None, None, 16, None, 12940, None]
 
     out = await console.say("#3")
     assert "Список раздачи по «Осень», заказов: 12." in out
@@ -594,7 +696,27 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
             delimiter=";",
         )
     )
-    assert rows[0][:3] == ["Пункт выдачи", "Покупатель", "Заказ"]
+    assert rows[0] == [
+        "Пункт выдачи",
+        "Покупатель",
+        "Заказ",
+        "Товар",
+        "Артикул",
+        "Размер",
+        "Количество",
+        "Цена",
+        "Сумма",
+        "Примечание",
+        "Товары в заказе",
+        "Оргсбор",
+        "Скидка",
+        "Промокод",
+        "К оплате",
+        "Оплачено",
+        "Осталось оплатить",
+        "К возврату",
+    ]
+    # Boris: 1 290 + 15 % - the code's 100 = 1 383,50; paid 1 500, so 116,50 to refund.
     assert rows[1] == [
         "Север, пр. Мира, 10",
         "Boris",
@@ -605,31 +727,114 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
         "1",
         "1290,00",
         "1290,00",
-        "1483,50",
+        "",
+        "1290,00",
+        "193,50",
+        "100,00",
+        "BLOG10",
+        "1383,50",
+        "1500,00",
         "0,00",
-        "1483,50",
+        "116,50",
     ]
-    assert rows[2][:4] == ["Центр, ул. Ленина, 1", "Anna", anna.number, "Платье синее"]
+    assert rows[2] == [
+        "Центр, ул. Ленина, 1",
+        "Anna",
+        anna.number,
+        "Платье синее",
+        "PL-1",
+        "42",
+        "2",
+        "1290,00",
+        "2580,00",
+        "цвет потемнее",
+        "3170,00",
+        "475,50",
+        "0,00",
+        "",
+        "3645,50",
+        "1000,00",
+        "2645,50",
+        "0,00",
+    ]
     assert rows[3][:4] == ["Центр, ул. Ленина, 1", "Anna", anna.number, "Шарф"]
-    assert rows[3][9:] == ["", "", ""]
-    assert rows[-2][:3] == ["пункт не выбран", "Yana", rows[-2][2]]
-    assert rows[-1][0] == "Итого" and rows[-1][9] == "12719,00"  # 11 060 + 15 %
+    assert rows[3][9:] == [""] * 9
+    assert [row[9] for row in rows[-4:-1]] == ["длиннее", "к празднику", "в подарочной упаковке"]
+    assert rows[-2][:3] == ["пункт не выбран", "Yana", yana.number]
+    assert rows[-1] == [
+        "Итого",
+        *[""] * 9,
+        "12940,00",
+        "1941,00",
+        "100,00",
+        "",
+        "14781,00",
+        "2500,00",
+        "12397,50",  # what buyers still owe...
+        "116,50",  # ...and what goes back, never netted
+    ]
     assert all(row[1] != "Gone" for row in rows)
 
     await console.say("#4")
     sheet = openpyxl.load_workbook(tmp_path / "purchase-1-distribution.xlsx").active
     assert [c.value for c in sheet[3]][:3] == ["Центр, ул. Ленина, 1", "Anna", anna.number]
-    assert [c.value for c in sheet[3]][9:] == [3645.5, 1000, 2645.5]
+    assert [c.value for c in sheet[3]][9:] == [
+        "цвет потемнее",
+        3170,
+        475.5,
+        0,
+        None,
+        3645.5,
+        1000,
+        2645.5,
+        0,
+    ]
+    assert [c.value for c in sheet[2]][13:] == ["BLOG10", 1383.5, 1500, 0, 116.5]
+    assert [c.value for c in sheet[sheet.max_row]][10:] == [
+        12940,
+        1941,
+        100,
+        None,
+        14781,
+        2500,
+        12397.5,
+        116.5,
+    ]
     assert sheet.max_row == len(rows)
 
-    await console.say("/lang en", "/purchase 1", "#6")
+    await console.say("/lang en")
+    out = await console.say("/purchase 1")
+    out = message(await console.say(button(out, "Orders")))
+    assert (
+        "due 1,383.50\u00a0₽ (discount 100\u00a0₽ with promo code BLOG10), paid 1,500\u00a0₽" in out
+    )
+    assert "   ✎ Платье синее, 42: цвет потемнее" in out
+    assert "   …and 1 more note: all of them are in the distribution export" in out
+    out = await console.say("/purchase 1")
+    await console.say(button(out, "Exports"))
     out = await console.say("#1")
     assert 'Supplier order for "Осень", orders: 12.' in out
     rows = list(
         csv.reader(io.StringIO((tmp_path / "purchase-1-supplier.csv").read_text("utf-8-sig")))
     )
-    assert rows[0] == ["Item", "Article", "Size", "Quantity", "Price", "Sum"]
-    assert rows[1][-2:] == ["1290.00", "3870.00"]
+    assert rows[0] == ["Item", "Article", "Size", "Quantity", "Price", "Sum", "Buyers' notes"]
+    assert rows[1][-3:] == ["1290.00", "3870.00", "длиннее ×1; цвет потемнее ×2"]
+    await console.say("#3")
+    rows = list(
+        csv.reader(io.StringIO((tmp_path / "purchase-1-distribution.csv").read_text("utf-8-sig")))
+    )
+    assert rows[0][9:] == [
+        "Note",
+        "Order items",
+        "Organizer fee",
+        "Discount",
+        "Promo code",
+        "Due",
+        "Paid",
+        "Still owed",
+        "To refund",
+    ]
+    assert rows[-1][-2:] == ["12397.50", "116.50"]
 
 
 # --- forged buttons ------------------------------------------------------------------------------
@@ -731,6 +936,6 @@ def test_every_status_and_category_has_texts_in_every_language() -> None:
             assert texts.has(f"purchase-admin-category-{slug}", lang)
         for shape in ("supplier", "distribution"):
             columns = texts.get(lang, f"purchase-admin-export-{shape}-columns").split("|")
-            assert len(columns) == (6 if shape == "supplier" else 12)
+            assert len(columns) == (7 if shape == "supplier" else 18)
     statuses = {texts.get("ru", "purchase-admin-status", status=s.value) for s in PurchaseStatus}
     assert len(statuses) == len(PurchaseStatus)

@@ -122,3 +122,37 @@ async def test_orders_of_a_purchase_not_open_do_not_qualify(
     await place_socks(console, shop.purchase_id)
     [invite] = await all_invites(app)
     assert invite.status is InviteStatus.WAITING and await codes(app) == []
+
+
+async def test_placing_an_order_offers_the_codes_that_fit_it(
+    app: App, console: ConsoleSession, clock: Clock
+) -> None:
+    await open_round(app, clock, threshold=1, discount=(PERCENT, 1000), min_order_kop=100)
+    link = await invite_link_of(console, app, "anna")
+    await console.say(":as friend1", link)
+    [code] = await codes(app)
+    shop = await make_shop(app)
+    await console.say(":as anna")
+
+    out = await place_socks(console, shop.purchase_id, quantity="2")
+    assert f"Применить {code.code}" in out
+    await console.say("#1")  # the offer comes first, above "My orders"
+    order = await the_order(app, "anna")
+    assert order.promo_code_id == code.id and order.discount_kop > 0
+
+    # Used now: the next change of the order offers nothing more.
+    out = await place_socks(console, shop.purchase_id, quantity="1")
+    assert code.code not in out
+
+
+async def test_a_code_whose_minimum_the_order_misses_is_not_offered(
+    app: App, console: ConsoleSession, clock: Clock
+) -> None:
+    await open_round(app, clock, threshold=1, min_order_kop=100_000_000)
+    link = await invite_link_of(console, app, "anna")
+    await console.say(":as friend1", link)
+    [code] = await codes(app)
+    shop = await make_shop(app)
+    await console.say(":as anna")
+    out = await place_socks(console, shop.purchase_id)
+    assert code.code not in out and "промокод" not in out.lower()

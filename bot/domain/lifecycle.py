@@ -6,10 +6,15 @@
 Moves are forward only, one stage at a time. Once the organizer has ordered from the
 supplier the money is spent, so the purchase can no longer be cancelled, only finished.
 Functions accept a `PurchaseStatus` or its string value (as stored in the database).
+
+The stop date closes collecting by itself: `collecting` is what decides buyers' actions
+(order, change, cancel), so they are refused from the stop moment on even before the
+scheduler has moved the purchase to `stopped` (bot/purchase_status.py does that).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -100,6 +105,13 @@ def orders_editable(status: PurchaseStatus | str) -> bool:
     """Buyers change or cancel orders only while collecting: after the stop the organizer
     counts on them for the supplier's minimums."""
     return PurchaseStatus(status) is PurchaseStatus.OPEN
+
+
+def collecting(status: PurchaseStatus | str, stop_at: datetime | None, now: datetime) -> bool:
+    """Buyers may order, change and cancel orders: the purchase is open and its stop date
+    (the end of a Moscow day, `purchase_form.parse_stop`) has not come yet. A purchase
+    without a stop date collects until the organizer stops it."""
+    return accepts_orders(status) and (stop_at is None or now < stop_at)
 
 
 def accepts_payments(status: PurchaseStatus | str) -> bool:

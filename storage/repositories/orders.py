@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -41,6 +41,14 @@ _COUNT_RECENT_AND_ALL = select(
 ).where(Order.buyer_id == bindparam("buyer_id"))
 
 
+def _collecting(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """`lifecycle.collecting` as SQL: open, and the stop date (if any) not yet come."""
+    return (
+        Purchase.status == PurchaseStatus.OPEN,
+        or_(Purchase.stop_at.is_(None), Purchase.stop_at > now),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class PricedLine:
     """An order line ready to store: the price is the one the buyer agreed to."""
@@ -65,17 +73,16 @@ class OrderRepository:
 
     # --- purchases as buyers see them ---------------------------------------------------------
 
-    async def count_open_purchases(self) -> int:
-        stmt = (
-            select(func.count()).select_from(Purchase).where(Purchase.status == PurchaseStatus.OPEN)
-        )
+    async def count_open_purchases(self, now: datetime) -> int:
+        stmt = select(func.count()).select_from(Purchase).where(*_collecting(now))
         return await self.session.scalar(stmt) or 0
 
-    async def open_purchases(self, *, offset: int, limit: int) -> list[Purchase]:
-        """Open purchases, newest first, with their organizers."""
+    async def open_purchases(self, now: datetime, *, offset: int, limit: int) -> list[Purchase]:
+        """Purchases taking orders at `now` (`lifecycle.collecting`), newest first, with
+        their organizers."""
         stmt = (
             select(Purchase)
-            .where(Purchase.status == PurchaseStatus.OPEN)
+            .where(*_collecting(now))
             .options(joinedload(Purchase.organizer))
             .order_by(Purchase.id.desc())
             .offset(offset)

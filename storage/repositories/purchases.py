@@ -23,6 +23,7 @@ from storage.models import (
     Order,
     OrderLine,
     PickupPoint,
+    PromoCode,
     Purchase,
     PurchaseItem,
     PurchaseStatusChange,
@@ -44,6 +45,15 @@ class PurchaseSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class LineNote:
+    """A buyer's note on one line of an order ("цвет потемнее")."""
+
+    item_name: str
+    size: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class OrderRow:
     """One line of the organizer's order list."""
 
@@ -51,6 +61,8 @@ class OrderRow:
     buyer_name: str
     pickup_name: str | None
     quantity: int
+    promo_code: str | None = None  # the code the order's discount came from
+    notes: tuple[LineNote, ...] = ()
 
 
 @dataclass(slots=True)
@@ -162,10 +174,17 @@ class PurchaseRepository:
         return PurchaseSummary(*(int(value or 0) for value in row))
 
     async def change_status(
-        self, purchase: Purchase, to_status: PurchaseStatus, *, actor_user_id: int, now: datetime
+        self,
+        purchase: Purchase,
+        to_status: PurchaseStatus,
+        *,
+        actor_user_id: int | None,
+        now: datetime,
     ) -> PurchaseStatusChange:
-        """Move the purchase and record who did it and when. The caller checks the move is
-        allowed (`lifecycle.ensure_transition`) on a locked row."""
+        """Move the purchase and record who did it and when: the organizer's user, or None
+        for the bot itself (the automatic stop at the stop date, bot/purchase_status.py).
+        The caller checks the move is allowed (`lifecycle.ensure_transition`) on a locked
+        row."""
         change = PurchaseStatusChange(
             purchase_id=purchase.id,
             from_status=purchase.status,
@@ -256,8 +275,8 @@ class PurchaseRepository:
         return await self.session.scalar(stmt) or 0
 
     async def orders_page(self, purchase_id: int, *, offset: int, limit: int) -> list[OrderRow]:
-        """A page of active orders, oldest first, with buyer name, pickup point and the
-        number of pieces (two queries per page)."""
+        """A page of active orders, oldest first, with buyer name, pickup point, promo code,
+        the number of pieces and the buyers' line notes (two queries per page)."""
         # The page's ids first, then the joins: joining before the LIMIT makes the database
         # join every order of the purchase only to keep ten.
         page = (
@@ -269,25 +288,45 @@ class PurchaseRepository:
             .subquery()
         )
         stmt = (
-            select(Order, User.name, PickupPoint.name)
+            select(Order, User.name, PickupPoint.name, PromoCode.code)
             .join(page, page.c.id == Order.id)
             .join(User, User.id == Order.buyer_id)
             .outerjoin(PickupPoint, PickupPoint.id == Order.pickup_point_id)
+            .outerjoin(PromoCode, PromoCode.id == Order.promo_code_id)
             .order_by(Order.id)
         )
         rows = (await self.session.execute(stmt)).all()
-        ids = [order.id for order, _, _ in rows]
+        ids = [order.id for order, _, _, _ in rows]
         pieces: dict[int, int] = {}
+        notes: dict[int, list[LineNote]] = {}
         if ids:
-            quantities = (
-                select(OrderLine.order_id, func.sum(OrderLine.quantity))
+            # The page's lines: a page is ten orders, so this is a handful of rows.
+            lines = (
+                select(
+                    OrderLine.order_id,
+                    OrderLine.quantity,
+                    OrderLine.note,
+                    OrderLine.size,
+                    PurchaseItem.name,
+                )
+                .join(PurchaseItem, PurchaseItem.id == OrderLine.item_id)
                 .where(OrderLine.order_id.in_(ids))
-                .group_by(OrderLine.order_id)
+                .order_by(OrderLine.order_id, OrderLine.id)
             )
-            pieces = {oid: int(qty) for oid, qty in (await self.session.execute(quantities)).all()}
+            for oid, quantity, note, size, item in (await self.session.execute(lines)).all():
+                pieces[oid] = pieces.get(oid, 0) + int(quantity)
+                if note and note.strip():
+                    notes.setdefault(oid, []).append(LineNote(item, size or "", note.strip()))
         return [
-            OrderRow(order, buyer or "", point, pieces.get(order.id, 0))
-            for order, buyer, point in rows
+            OrderRow(
+                order,
+                buyer or "",
+                point,
+                pieces.get(order.id, 0),
+                promo_code=code,
+                notes=tuple(notes.get(order.id, ())),
+            )
+            for order, buyer, point, code in rows
         ]
 
     async def buyers_to_notify(self, purchase_id: int) -> list[BuyerOrders]:
@@ -314,18 +353,19 @@ class PurchaseRepository:
     # --- export rows ----------------------------------------------------------------------
 
     async def supplier_lines(self, purchase_id: int) -> list[SupplierLine]:
-        """Quantities by item, size and price over active orders: one aggregate query plus
-        the items (for names, articles and the size order)."""
+        """Quantities by item, size, price and note over active orders: one aggregate query
+        plus the items (for names, articles and the size order)."""
         totals = (
             select(
                 OrderLine.item_id,
                 OrderLine.size,
                 OrderLine.price_kop,
+                OrderLine.note,
                 func.sum(OrderLine.quantity),
             )
             .join(Order, Order.id == OrderLine.order_id)
             .where(Order.purchase_id == purchase_id, _ACTIVE)
-            .group_by(OrderLine.item_id, OrderLine.size, OrderLine.price_kop)
+            .group_by(OrderLine.item_id, OrderLine.size, OrderLine.price_kop, OrderLine.note)
         )
         rows = (await self.session.execute(totals)).all()
         items = {
@@ -335,7 +375,7 @@ class PurchaseRepository:
             )
         }
         lines = []
-        for item_id, size, price, quantity in rows:
+        for item_id, size, price, note, quantity in rows:
             item = items.get(item_id)
             if item is None:  # a line pointing at another purchase's item: not ours to list
                 continue
@@ -349,25 +389,32 @@ class PurchaseRepository:
                     size=size or "",
                     price_kop=int(price),
                     quantity=int(quantity),
+                    note=note or "",
                 )
             )
         return lines
 
     async def distribution_orders(self, purchase_id: int) -> list[DistributionOrder]:
-        """Active orders with buyer and pickup point, and their lines with item names: two
-        queries (joining lines into the orders query would repeat every order per line)."""
+        """Active orders with buyer, pickup point, sums and promo code, and their lines with
+        item names and notes: two queries (joining lines into the orders query would repeat
+        every order per line)."""
         heads = (
             select(
                 Order.id,
                 Order.number,
+                Order.items_total_kop,
+                Order.fee_kop,
+                Order.discount_kop,
                 Order.due_kop,
                 Order.confirmed_paid_kop,
+                PromoCode.code,
                 User.name,
                 PickupPoint.name,
                 PickupPoint.address,
             )
             .join(User, User.id == Order.buyer_id)
             .outerjoin(PickupPoint, PickupPoint.id == Order.pickup_point_id)
+            .outerjoin(PromoCode, PromoCode.id == Order.promo_code_id)
             .where(Order.purchase_id == purchase_id, _ACTIVE)
             .order_by(Order.id)
         )
@@ -379,6 +426,7 @@ class PurchaseRepository:
                 OrderLine.size,
                 OrderLine.quantity,
                 OrderLine.price_kop,
+                OrderLine.note,
             )
             .join(Order, Order.id == OrderLine.order_id)
             .join(PurchaseItem, PurchaseItem.id == OrderLine.item_id)
@@ -386,21 +434,39 @@ class PurchaseRepository:
             .order_by(OrderLine.order_id, OrderLine.id)
         )
         lines: dict[int, list[DistributionLine]] = {}
-        for oid, item, article, size, quantity, price in await self.session.execute(lines_stmt):
+        for oid, item, article, size, quantity, price, note in await self.session.execute(
+            lines_stmt
+        ):
             lines.setdefault(oid, []).append(
-                DistributionLine(item, article, size or "", int(quantity), int(price))
+                DistributionLine(item, article, size or "", int(quantity), int(price), note or "")
             )
         orders = []
-        for oid, number, due, paid, buyer, point, address in await self.session.execute(heads):
+        for (
+            oid,
+            number,
+            items_kop,
+            fee,
+            discount,
+            due,
+            paid,
+            code,
+            buyer,
+            point,
+            address,
+        ) in await self.session.execute(heads):
             label = None if point is None else (f"{point}, {address}" if address else point)
             orders.append(
                 DistributionOrder(
                     pickup_point=label,
                     buyer_name=buyer or "",
                     order_number=number or "",
+                    items_kop=int(items_kop),
+                    fee_kop=int(fee),
+                    discount_kop=int(discount),
                     due_kop=int(due),
                     paid_kop=int(paid),
                     lines=tuple(lines.get(oid, ())),
+                    promo_code=code,
                 )
             )
         return orders

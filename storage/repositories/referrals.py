@@ -375,6 +375,27 @@ class ReferralRepository:
         )
         return [CodeRow(code, number) for code, number in await self.session.execute(stmt)]
 
+    async def unused_codes(
+        self, owner_id: int, now: datetime, *, limit: int = 5
+    ) -> list[PromoCode]:
+        """A person's referral codes that may go on an order now: active, started, not
+        expired and not used yet; soonest to expire first (those are the ones to spend)."""
+        used = select(PromoRedemption.id).where(PromoRedemption.promo_code_id == PromoCode.id)
+        stmt = (
+            select(PromoCode)
+            .where(
+                PromoCode.owner_id == owner_id,
+                PromoCode.kind == PromoKind.REFERRAL,
+                PromoCode.active.is_(True),
+                (PromoCode.starts_at.is_(None)) | (PromoCode.starts_at <= now),
+                (PromoCode.ends_at.is_(None)) | (PromoCode.ends_at > now),
+                ~used.exists(),
+            )
+            .order_by(PromoCode.ends_at.is_(None), PromoCode.ends_at, PromoCode.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(stmt))
+
     async def redemption_of(self, code_id: int) -> PromoRedemption | None:
         stmt = select(PromoRedemption).where(PromoRedemption.promo_code_id == code_id)
         return await self.session.scalar(stmt.limit(1))

@@ -86,6 +86,8 @@ orders-purchase-status = { $status ->
 orders-order-more-lines = …and { $count } more lines.
 orders-order-sum = Due: { $due } (items { $items } + organizer fee { $fee })
 orders-order-sum-discount = Due: { $due } (items { $items } + organizer fee { $fee } − discount { $discount })
+orders-order-sum-cancelled = Items were { $items }; nothing is due.
+orders-order-refund = Paid { $paid }: the organizer will return this money to you.
 orders-order-paid = Paid: { $paid }, { $state ->
     [paid] paid in full
     [partially_paid] partly paid
@@ -150,3 +152,7 @@ orders-notify-new = 🆕 New order { $number } in "{ $title }" from { $buyer }: 
 orders-notify-changed = ✏️ { $buyer } changed order { $number } in "{ $title }": now { $due } due.
 orders-notify-cancelled = ✖ { $buyer } cancelled order { $number } in "{ $title }".
 orders-notify-pickup = 📍 { $buyer } chose pickup point "{ $point }" for order { $number } in "{ $title }".
+
+## The stop date has passed though the scheduler has not stopped the purchase yet (bot/domain/lifecycle.py collecting).
+orders-purchase-stop-passed = Orders for "{ $title }" closed on { $date } (the stop date ends at midnight Moscow time): an order cannot be placed or changed now. Your orders: /orders.
+orders-fixed-stop-passed = Order { $number } can no longer be changed or cancelled: orders closed on { $date }, and the organizer is already counting on it. Please ask the organizer about the order.

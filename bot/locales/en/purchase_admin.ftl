@@ -230,16 +230,49 @@ purchase-admin-notify-cancelled = The organizer cancelled "{ $title }"; order { 
 ## Orders and exports.
 purchase-admin-orders-empty = No orders in this purchase yet.
 purchase-admin-orders-title = Orders of "{ $title }" ({ $total }), page { $page } of { $pages }:
-purchase-admin-order-entry = { $number }. { $order } · { $buyer } · { $pieces } pcs · due { $due }, paid { $paid } · { $pickup }
+purchase-admin-order-entry = { $number }. { $order } · { $buyer } · { $pieces } pcs · due { $due }{ $discounted ->
+    [yes] { " " }(discount { $discount }{ $has_code ->
+        [yes] { " " }with promo code { $code }
+       *[no] {""}
+    })
+   *[no] {""}
+}, paid { $paid } · { $pickup }
+purchase-admin-order-note = {"   "}✎ { $item }: { $note }
+purchase-admin-order-notes-more = {"   "}…and { $count } more { $count ->
+    [one] note
+   *[other] notes
+}: all of them are in the distribution export
 purchase-admin-no-pickup = no pickup point
 purchase-admin-exports = Order exports for "{ $title }": for the supplier (by item and size) and for distribution (by pickup point and buyer).
 purchase-admin-export-supplier-sheet = Supplier
 purchase-admin-export-distribution-sheet = Distribution
-purchase-admin-export-supplier-columns = Item|Article|Size|Quantity|Price|Sum
-purchase-admin-export-distribution-columns = Pickup point|Buyer|Order|Item|Article|Size|Quantity|Price|Sum|Due|Paid|Balance
+purchase-admin-export-supplier-columns = Item|Article|Size|Quantity|Price|Sum|Buyers' notes
+purchase-admin-export-distribution-columns = Pickup point|Buyer|Order|Item|Article|Size|Quantity|Price|Sum|Note|Order items|Organizer fee|Discount|Promo code|Due|Paid|Still owed|To refund
 purchase-admin-export-total = Total
 purchase-admin-export-empty = No orders yet: nothing to export.
 purchase-admin-export-ready = { $shape ->
     [supplier] Supplier order
    *[distribution] Distribution list
     } for "{ $title }", orders: { $orders }.
+
+## Purchase dates (handlers/purchase_dates.py) and the automatic stop (bot/purchase_status.py).
+purchase-admin-button-date-stop = 📅 Change the stop date
+purchase-admin-button-date-pay = 📅 Change the payment deadline
+purchase-admin-button-open-card = Open the purchase
+purchase-admin-date-ask-stop =
+    New stop date for "{ $title }": the last day orders are taken (inclusive, Moscow time). Now: { $current }; pay by { $pay }.
+    For example: 01.12.2026, 1.12 or 2026-12-01. To leave: /cancel.
+purchase-admin-date-ask-pay =
+    New payment deadline for "{ $title }". Now: { $current }; not before the stop date ({ $stop }).
+    For example: 05.12.2026, 5.12 or 2026-12-05. To leave: /cancel.
+purchase-admin-date-locked = { $field ->
+    [stop] The stop date can be changed only in a draft and while orders are collected
+   *[pay] The payment deadline can be changed until the goods are ordered from the supplier
+    }, and the purchase is now "{ $status }".
+purchase-admin-date-stop-after-pay = The stop date cannot be after the payment deadline ({ $pay }). Type a date no later, or move the payment deadline first.
+purchase-admin-date-stop-saved = Done: "{ $title }" stops on { $stop } (end of the day, Moscow time).
+purchase-admin-date-pay-saved = Done: "{ $title }" is to be paid by { $pay } (end of the day, Moscow time).
+purchase-admin-open-stop-passed = The stop date ({ $stop }) has passed: orders would close at once. Move it first with "Change the stop date".
+purchase-admin-auto-stopped =
+    ⏰ Stop in purchase #{ $id } "{ $title }": its stop date ({ $stop }) has come, and orders are closed automatically.
+    Orders: { $orders }, buyers: { $buyers }, items worth { $items_sum }. Buyers with orders have been told.

@@ -272,3 +272,5 @@ referrals-form-percent-negative = A percent cannot be negative.
 referrals-form-percent-zero = The discount must be more than zero.
 referrals-form-percent-too-large = A discount cannot be more than 100%.
 referrals-form-percent-too-precise = At most two digits after the decimal point in a percent.
+referrals-promo-offer = You have a promo code that fits this order: press to apply the discount.
+referrals-promo-offer-button = Apply { $code }: −{ $discount }

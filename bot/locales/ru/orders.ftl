@@ -86,6 +86,8 @@ orders-purchase-status = { $status ->
 orders-order-more-lines = …и ещё строк: { $count }.
 orders-order-sum = К оплате: { $due } (товары { $items } + оргсбор { $fee })
 orders-order-sum-discount = К оплате: { $due } (товары { $items } + оргсбор { $fee } − скидка { $discount })
+orders-order-sum-cancelled = Товаров было на { $items }; к оплате ничего.
+orders-order-refund = Оплачено { $paid } — эти деньги вам вернёт организатор.
 orders-order-paid = Оплачено: { $paid } — { $state ->
     [paid] оплачено полностью
     [partially_paid] оплачено частично
@@ -150,3 +152,7 @@ orders-notify-new = 🆕 Новый заказ { $number } в «{ $title }» о�
 orders-notify-changed = ✏️ { $buyer } изменил(а) заказ { $number } в «{ $title }»: теперь к оплате { $due }.
 orders-notify-cancelled = ✖ { $buyer } отменил(а) заказ { $number } в «{ $title }».
 orders-notify-pickup = 📍 { $buyer } выбрал(а) пункт выдачи «{ $point }» для заказа { $number } в «{ $title }».
+
+## Дата стопа прошла, а планировщик ещё не остановил покупку (bot/domain/lifecycle.py collecting).
+orders-purchase-stop-passed = Приём заказов в «{ $title }» закончился { $date } (стоп — до конца дня по Москве): заказ уже не оформить и не изменить. Свои заказы — /orders.
+orders-fixed-stop-passed = Заказ { $number } уже нельзя изменить или отменить: приём заказов закончился { $date }, организатор уже считает по нему закупку. Вопросы по заказу — организатору.

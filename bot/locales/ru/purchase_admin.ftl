@@ -230,16 +230,50 @@ purchase-admin-notify-cancelled = Покупка «{ $title }» отменена
 ## Заказы и выгрузки.
 purchase-admin-orders-empty = В этой покупке пока нет заказов.
 purchase-admin-orders-title = Заказы «{ $title }» ({ $total }), страница { $page } из { $pages }:
-purchase-admin-order-entry = { $number }. { $order } · { $buyer } · { $pieces } шт. · к оплате { $due }, оплачено { $paid } · { $pickup }
+purchase-admin-order-entry = { $number }. { $order } · { $buyer } · { $pieces } шт. · к оплате { $due }{ $discounted ->
+    [yes] { " " }(скидка { $discount }{ $has_code ->
+        [yes] { " " }по промокоду { $code }
+       *[no] {""}
+    })
+   *[no] {""}
+}, оплачено { $paid } · { $pickup }
+purchase-admin-order-note = {"   "}✎ { $item }: { $note }
+purchase-admin-order-notes-more = {"   "}…ещё { $count } { $count ->
+    [one] примечание
+    [few] примечания
+   *[many] примечаний
+} — все в выгрузке для раздачи
 purchase-admin-no-pickup = пункт не выбран
 purchase-admin-exports = Выгрузки заказов «{ $title }»: для поставщика (по товарам и размерам) и для раздачи (по пунктам выдачи и покупателям).
 purchase-admin-export-supplier-sheet = Поставщику
 purchase-admin-export-distribution-sheet = Раздача
-purchase-admin-export-supplier-columns = Товар|Артикул|Размер|Количество|Цена|Сумма
-purchase-admin-export-distribution-columns = Пункт выдачи|Покупатель|Заказ|Товар|Артикул|Размер|Количество|Цена|Сумма|К оплате|Оплачено|Остаток
+purchase-admin-export-supplier-columns = Товар|Артикул|Размер|Количество|Цена|Сумма|Примечания покупателей
+purchase-admin-export-distribution-columns = Пункт выдачи|Покупатель|Заказ|Товар|Артикул|Размер|Количество|Цена|Сумма|Примечание|Товары в заказе|Оргсбор|Скидка|Промокод|К оплате|Оплачено|Осталось оплатить|К возврату
 purchase-admin-export-total = Итого
 purchase-admin-export-empty = Заказов пока нет — выгружать нечего.
 purchase-admin-export-ready = { $shape ->
     [supplier] Заказ поставщику
    *[distribution] Список раздачи
     } по «{ $title }», заказов: { $orders }.
+
+## Даты покупки (handlers/purchase_dates.py) и автоматический стоп (bot/purchase_status.py).
+purchase-admin-button-date-stop = 📅 Изменить стоп
+purchase-admin-button-date-pay = 📅 Изменить срок оплаты
+purchase-admin-button-open-card = Открыть покупку
+purchase-admin-date-ask-stop =
+    Новая дата стопа для «{ $title }» — до какого дня принимать заказы (включительно, по московскому времени). Сейчас: { $current }; оплата до { $pay }.
+    Например: 01.12.2026, 1.12 или 2026-12-01. Выйти — /cancel.
+purchase-admin-date-ask-pay =
+    Новый срок оплаты для «{ $title }». Сейчас: { $current }; не раньше даты стопа ({ $stop }).
+    Например: 05.12.2026, 5.12 или 2026-12-05. Выйти — /cancel.
+purchase-admin-date-locked = { $field ->
+    [stop] Дату стопа можно менять только в черновике и во время сбора заказов
+   *[pay] Срок оплаты можно менять, пока товары не заказаны у поставщика
+    }, а покупка сейчас в статусе «{ $status }».
+purchase-admin-date-stop-after-pay = Стоп не может быть позже срока оплаты ({ $pay }). Напишите дату не позже — или сначала перенесите срок оплаты.
+purchase-admin-date-stop-saved = Готово: стоп в «{ $title }» — { $stop } (до конца дня по Москве).
+purchase-admin-date-pay-saved = Готово: оплата в «{ $title }» — до { $pay } (до конца дня по Москве).
+purchase-admin-open-stop-passed = Дата стопа ({ $stop }) уже прошла — сбор заказов сразу бы закрылся. Сначала перенесите стоп кнопкой «Изменить стоп».
+purchase-admin-auto-stopped =
+    ⏰ Стоп в покупке №{ $id } «{ $title }»: наступила дата стопа ({ $stop }), приём заказов закрыт автоматически.
+    Заказов: { $orders }, покупателей: { $buyers }, товары на { $items_sum }. Покупатели с заказами уведомлены.

@@ -275,3 +275,5 @@ referrals-form-percent-negative = Процент не может быть отр
 referrals-form-percent-zero = Скидка должна быть больше нуля.
 referrals-form-percent-too-large = Скидка не может быть больше 100 %.
 referrals-form-percent-too-precise = Не больше двух знаков после запятой в процентах.
+referrals-promo-offer = У вас есть промокод, который подходит к этому заказу: нажмите, чтобы применить скидку.
+referrals-promo-offer-button = Применить { $code }: −{ $discount }

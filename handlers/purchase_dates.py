@@ -1,0 +1,141 @@
+"""Changing a purchase's dates from its card: the stop date (in draft and while collecting)
+and the payment deadline (until the goods are ordered from the supplier).
+
+A button on the organizer's card (handlers/purchases_admin.py `DateEdit`) starts a one-step
+dialog kept in the database; the typed date is read like in /newpurchase (the end of that
+Moscow day, `purchase_form.parse_stop` / `parse_payment_deadline`), and a bad one keeps the
+dialog with the same messages. The payment deadline is never before the stop date, in
+either direction.
+
+What depends on a date moves with it, in the same transaction: the automatic stop task
+(`bot.purchase_status.schedule_stop`) and, once buyers pay, the payment reminders
+(`bot.reminders.schedule_payment_reminders`). Reminders are not recorded before the payment
+stage: a reminder that ran while the purchase took no payments would be spent for nothing.
+
+The purchase is looked up by the presser's organizer id on every button and step, so a
+forged id of someone else's purchase finds nothing and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.core.context import Context
+from bot.core.errors import UserError
+from bot.core.router import Role, Router
+from bot.domain.lifecycle import accepts_payments
+from bot.domain.purchase_form import (
+    FormError,
+    format_deadline,
+    parse_payment_deadline,
+    parse_stop,
+)
+from bot.purchase_status import schedule_stop
+from bot.reminders import schedule_payment_reminders
+from handlers.purchases_admin import (
+    PAY_DATE_EDITABLE,
+    STOP_DATE_EDITABLE,
+    DateEdit,
+    form_error,
+    own_purchase,
+    show_card,
+    status_label,
+)
+from storage.models import Purchase
+
+router = Router("purchase_dates")
+
+DATES = "purchase_dates"  # steps: stop, pay; data: purchase_id
+
+DateField = Literal["stop", "pay"]
+EDITABLE = {"stop": STOP_DATE_EDITABLE, "pay": PAY_DATE_EDITABLE}
+
+
+def _day(ctx: Context, moment: datetime | None) -> str:
+    return format_deadline(moment, ctx.lang) if moment is not None else "-"
+
+
+def _ensure_editable(ctx: Context, purchase: Purchase, field: DateField) -> None:
+    if purchase.status not in EDITABLE[field]:
+        raise UserError(
+            "purchase-admin-date-locked", field=field, status=status_label(ctx, purchase.status)
+        )
+
+
+@router.button(DateEdit, role=Role.ORGANIZER)
+async def on_date_edit(ctx: Context, data: DateEdit) -> None:
+    purchase = await own_purchase(ctx, data.purchase_id)
+    _ensure_editable(ctx, purchase, data.field)
+    await ctx.dialog.start(DATES, data.field, {"purchase_id": purchase.id})
+    if data.field == "stop":
+        ctx.say(
+            "purchase-admin-date-ask-stop",
+            title=purchase.title,
+            current=_day(ctx, purchase.stop_at),
+            pay=_day(ctx, purchase.payment_due_at),
+        )
+    else:
+        ctx.say(
+            "purchase-admin-date-ask-pay",
+            title=purchase.title,
+            current=_day(ctx, purchase.payment_due_at),
+            stop=_day(ctx, purchase.stop_at),
+        )
+
+
+async def dialog_purchase(ctx: Context, field: DateField) -> Purchase | None:
+    """The dialog's purchase, locked and re-checked: it may have moved on since the button
+    (stopped at its date, say). Then the dialog ends with a word and None is returned."""
+    purchase = await own_purchase(ctx, int(ctx.dialog.data["purchase_id"]), lock=True)
+    if purchase.status not in EDITABLE[field]:
+        # Not a UserError: ending the dialog must be kept, not rolled back.
+        await ctx.dialog.finish()
+        ctx.say(
+            "purchase-admin-date-locked", field=field, status=status_label(ctx, purchase.status)
+        )
+        return None
+    return purchase
+
+
+def _parse(ctx: Context, parse: Any, *args: Any) -> datetime:
+    try:
+        return parse(*args)
+    except FormError as exc:
+        raise form_error(ctx, exc) from None
+
+
+@router.step(DATES, "stop")
+async def on_stop_date(ctx: Context) -> None:
+    purchase = await dialog_purchase(ctx, "stop")
+    if purchase is None:
+        return
+    now = ctx.now()
+    stop_at = _parse(ctx, parse_stop, ctx.event.text, now)
+    if purchase.payment_due_at is not None and stop_at > purchase.payment_due_at:
+        raise UserError(
+            "purchase-admin-date-stop-after-pay", pay=_day(ctx, purchase.payment_due_at)
+        )
+    purchase.stop_at = stop_at
+    purchase.updated_at = now
+    await schedule_stop(ctx.uow, purchase)
+    await ctx.dialog.finish()
+    ctx.say("purchase-admin-date-stop-saved", title=purchase.title, stop=_day(ctx, stop_at))
+    await show_card(ctx, purchase)
+
+
+@router.step(DATES, "pay")
+async def on_pay_date(ctx: Context) -> None:
+    purchase = await dialog_purchase(ctx, "pay")
+    if purchase is None:
+        return
+    now = ctx.now()
+    # After the stop the stop date is in the past, and any future deadline is after it.
+    deadline = _parse(ctx, parse_payment_deadline, ctx.event.text, now, purchase.stop_at or now)
+    purchase.payment_due_at = deadline
+    purchase.updated_at = now
+    if accepts_payments(purchase.status):
+        await schedule_payment_reminders(ctx.uow, purchase, now=now)
+    await ctx.dialog.finish()
+    ctx.say("purchase-admin-date-pay-saved", title=purchase.title, pay=_day(ctx, deadline))
+    await show_card(ctx, purchase)
