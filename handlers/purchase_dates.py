@@ -23,8 +23,11 @@ from typing import Any, Literal
 
 from bot.core.context import Context
 from bot.core.errors import UserError
+from bot.core.payloads import CommandPayload
+from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
 from bot.domain.lifecycle import accepts_payments
+from bot.domain.payments import format_moscow
 from bot.domain.purchase_form import (
     FormError,
     format_deadline,
@@ -42,7 +45,7 @@ from handlers.purchases_admin import (
     show_card,
     status_label,
 )
-from storage.models import Purchase
+from storage.models import OutboxKind, Purchase
 
 router = Router("purchase_dates")
 
@@ -136,6 +139,31 @@ async def on_pay_date(ctx: Context) -> None:
     purchase.updated_at = now
     if accepts_payments(purchase.status):
         await schedule_payment_reminders(ctx.uow, purchase, now=now)
+        await tell_payers(ctx, purchase, deadline)
     await ctx.dialog.finish()
     ctx.say("purchase-admin-date-pay-saved", title=purchase.title, pay=_day(ctx, deadline))
     await show_card(ctx, purchase)
+
+
+async def tell_payers(ctx: Context, purchase: Purchase, deadline: datetime) -> None:
+    """Buyers who still owe hear of a moved payment deadline at once, not from a reminder
+    they would otherwise get on the old date's schedule. Once per buyer and new deadline."""
+    for target in await ctx.uow.payments.reminder_targets(purchase.id):
+        buyer = target.buyer
+        text = ctx.texts.get(
+            buyer.language,
+            "payments-deadline-moved",
+            title=purchase.title,
+            deadline=format_moscow(deadline),
+        )
+        first = target.orders[0]
+        pay = Button(
+            ctx.texts.get(buyer.language, "payments-button-pay"),
+            CommandPayload(name="pay", args=first.number or "").pack(),
+        )
+        await ctx.uow.outbox.enqueue(
+            buyer,
+            Reply(text=text, buttons=[[pay]]),
+            OutboxKind.NOTIFICATION,
+            dedup_key=f"pay-deadline:{purchase.id}:{deadline.isoformat()}:{buyer.id}",
+        )

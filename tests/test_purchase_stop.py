@@ -309,6 +309,7 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     assert await tasks(app) == {}  # a draft: the stop is recorded when it opens
 
     await move(console, purchase_id, PurchaseStatus.OPEN)
+    await add_order(app, purchase_id, "buyer1", [(0, "42", 1)])
     key = stop_key(purchase_id)
     assert await tasks(app) == {key: (end_of_day(date(2026, 12, 3)), TaskStatus.PENDING)}
     await press(app, "organizer", stop_button)
@@ -351,6 +352,12 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     await press(app, "organizer", pay_button)
     out = await console.say("12.12")
     assert "Готово: оплата в «Осень» — до 12.12.2026" in out
+    # Buyers who owe hear of it at once; an earlier move (before payments) told nobody.
+    moved = [t for t in texts_to(await outbox(app), "buyer1") if "Срок оплаты" in t]
+    assert moved == [
+        "📅 Срок оплаты покупки «Осень» перенесён: теперь до 12.12.2026 23:59 (МСК)."
+        " Уже оплатили? Сообщите: /pay"
+    ]
     after = reminder_times(end_of_day(date(2026, 12, 12)))
     assert {k: v for k, v in (await tasks(app)).items() if k != key} == {
         reminder_key(purchase_id, DAY_BEFORE): (after[DAY_BEFORE], TaskStatus.PENDING),

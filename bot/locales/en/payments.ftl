@@ -213,3 +213,4 @@ payments-reminder-due-day =
     Already paid? Report the payment: /pay
 payments-reminder-order = • Order { $number }: { $balance } due
 payments-button-pay = Report a payment
+payments-deadline-moved = 📅 The payment deadline of «{ $title }» has moved: now until { $deadline } (Moscow time). Paid already? Report it: /pay

@@ -213,3 +213,4 @@ payments-reminder-due-day =
     Уже оплатили? Сообщите об оплате: /pay
 payments-reminder-order = • Заказ { $number }: к оплате { $balance }
 payments-button-pay = Сообщить об оплате
+payments-deadline-moved = 📅 Срок оплаты покупки «{ $title }» перенесён: теперь до { $deadline } (МСК). Уже оплатили? Сообщите: /pay
