@@ -56,9 +56,10 @@ async def schedule_payment_reminders(
     """Record (or move) the purchase's two reminder tasks for its `payment_due_at`.
 
     Idempotent by task key: calling it again with the same deadline changes nothing; with a
-    new deadline the pending tasks move; without a deadline they are cancelled. A reminder
-    whose moment has already passed is not scheduled, so a short deadline does not send
-    "tomorrow" and "today" at once. Call it in the same transaction as the change.
+    new deadline the tasks move and are due again, even those already run for the old one;
+    without a deadline they are cancelled. A reminder whose moment has already passed is not
+    scheduled, so a short deadline does not send "tomorrow" and "today" at once. Call it in
+    the same transaction as the change.
     """
     now = now or utcnow()
     deadline = purchase.payment_due_at
@@ -75,7 +76,9 @@ async def schedule_payment_reminders(
             PAY_REMINDER, key, due_at, {"purchase_id": purchase.id, "when": when}
         )
         if created is None:
-            await uow.tasks.reschedule(key, due_at)
+            # Also a reminder already sent or skipped for an earlier deadline: the new
+            # deadline deserves its own.
+            await uow.tasks.rearm(key, due_at)
 
 
 @task_handler(PAY_REMINDER)
@@ -114,7 +117,8 @@ async def send_payment_reminders(ctx: TaskContext, task: ScheduledTask) -> None:
             buyer,
             Reply(text=text, buttons=[[button]]),
             OutboxKind.REMINDER,
-            dedup_key=f"{PAY_REMINDER}:{purchase.id}:{when}:{buyer.id}",
+            # Per deadline: a moved deadline reminds again; a re-run of this one does not.
+            dedup_key=f"{PAY_REMINDER}:{purchase.id}:{when}:{deadline:%Y%m%d%H%M}:{buyer.id}",
         )
         sent += queued is not None
     log.info("payment reminder %s for purchase %s: %d queued", when, purchase.id, sent)

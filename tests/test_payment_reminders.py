@@ -192,3 +192,34 @@ async def test_no_reminders_once_the_purchase_stops_taking_payments_or_is_overdu
     scheduler = Scheduler(app.session_factory, app.texts, clock=clock)
     assert await scheduler.run_due() == 4
     assert await reminders(app) == []
+
+
+async def test_a_moved_deadline_brings_its_reminders_back(
+    app: App, shop: Shop, clock: Clock
+) -> None:
+    purchase = await shop.purchase(await shop.organizer(), payment_due_at=DEADLINE)
+    await shop.order(purchase, await shop.user("anna"), 100_000)
+    await schedule(app, purchase, clock)
+    runner = Scheduler(app.session_factory, app.texts, clock=clock)
+    clock.now = DAY_BEFORE_AT + timedelta(minutes=1)
+    assert await runner.run_due() == 1
+    assert len(await reminders(app)) == 1
+
+    # The organizer gives a week more: the "day before" reminder is due again for it.
+    later = DEADLINE + timedelta(days=7)
+    await set_purchase(app, purchase, payment_due_at=later)
+    await schedule(app, purchase, clock)
+    await schedule(app, purchase, clock)  # the same deadline twice changes nothing
+    day_before = reminder_key(purchase.id, DAY_BEFORE)
+    assert (await tasks(app))[day_before] == (
+        DAY_BEFORE_AT + timedelta(days=7),
+        TaskStatus.PENDING,
+    )
+    clock.now = DAY_BEFORE_AT + timedelta(days=7, minutes=1)
+    assert await runner.run_due() == 1
+    texts = [Reply.from_json(m.body).text for m in await reminders(app)]
+    assert len(texts) == 2 and "нужно до 02.12.2026 18:00" in texts[-1]
+
+    # Called again with that deadline (another edit saving the same date): no revival.
+    await schedule(app, purchase, clock)
+    assert (await tasks(app))[day_before][1] is TaskStatus.DONE

@@ -41,6 +41,21 @@ class TaskRepository:
         )
         return bool(result.rowcount)
 
+    async def rearm(self, key: str, due_at: datetime) -> bool:
+        """Make the task pending at `due_at` again, whatever became of it, when its moment
+        changed or it was cancelled: a new deadline is new work (its reminders are due
+        again), while the same moment asked for twice changes nothing (a task done stays
+        done). Returns whether anything changed."""
+        result = await self.session.execute(
+            update(ScheduledTask)
+            .where(
+                ScheduledTask.key == key,
+                or_(ScheduledTask.due_at != due_at, ScheduledTask.status == TaskStatus.CANCELLED),
+            )
+            .values(due_at=due_at, status=TaskStatus.PENDING, done_at=None)
+        )
+        return bool(result.rowcount)
+
     async def cancel(self, key: str) -> bool:
         result = await self.session.execute(
             update(ScheduledTask)
