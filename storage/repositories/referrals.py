@@ -375,11 +375,11 @@ class ReferralRepository:
         )
         return [CodeRow(code, number) for code, number in await self.session.execute(stmt)]
 
-    async def unused_codes(
-        self, owner_id: int, now: datetime, *, limit: int = 5
-    ) -> list[PromoCode]:
+    async def unused_codes(self, owner_id: int, now: datetime) -> list[PromoCode]:
         """A person's referral codes that may go on an order now: active, started, not
-        expired and not used yet; soonest to expire first (those are the ones to spend)."""
+        expired and not used yet; soonest to expire first (those are the ones to spend).
+        Not cut here: a person has at most one code per round, and the caller filters by
+        the order's sum before choosing which to show."""
         used = select(PromoRedemption.id).where(PromoRedemption.promo_code_id == PromoCode.id)
         stmt = (
             select(PromoCode)
@@ -392,7 +392,6 @@ class ReferralRepository:
                 ~used.exists(),
             )
             .order_by(PromoCode.ends_at.is_(None), PromoCode.ends_at, PromoCode.id)
-            .limit(limit)
         )
         return list(await self.session.scalars(stmt))
 
