@@ -26,7 +26,7 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
-from bot.domain.lifecycle import accepts_payments
+from bot.domain.lifecycle import PurchaseStatus, accepts_payments
 from bot.domain.payments import format_moscow
 from bot.domain.purchase_form import (
     FormError,
@@ -64,6 +64,19 @@ def _ensure_editable(ctx: Context, purchase: Purchase, field: DateField) -> None
         raise UserError(
             "purchase-admin-date-locked", field=field, status=status_label(ctx, purchase.status)
         )
+    if field == "stop" and _stop_has_come(ctx, purchase):
+        raise UserError("purchase-admin-date-stop-passed", stop=_day(ctx, purchase.stop_at))
+
+
+def _stop_has_come(ctx: Context, purchase: Purchase) -> bool:
+    """The stop moment has passed but the scheduler has not stopped the purchase yet (it
+    runs a sweep later, or was down). Buyers are already refused (`collecting`); moving
+    the date now would quietly reopen ordering depending on the scheduler's timing."""
+    return (
+        purchase.status is PurchaseStatus.OPEN
+        and purchase.stop_at is not None
+        and purchase.stop_at <= ctx.now()
+    )
 
 
 @router.button(DateEdit, role=Role.ORGANIZER)
@@ -91,6 +104,10 @@ async def dialog_purchase(ctx: Context, field: DateField) -> Purchase | None:
     """The dialog's purchase, locked and re-checked: it may have moved on since the button
     (stopped at its date, say). Then the dialog ends with a word and None is returned."""
     purchase = await own_purchase(ctx, int(ctx.dialog.data["purchase_id"]), lock=True)
+    if field == "stop" and _stop_has_come(ctx, purchase):
+        await ctx.dialog.finish()
+        ctx.say("purchase-admin-date-stop-passed", stop=_day(ctx, purchase.stop_at))
+        return None
     if purchase.status not in EDITABLE[field]:
         # Not a UserError: ending the dialog must be kept, not rolled back.
         await ctx.dialog.finish()

@@ -387,6 +387,22 @@ async def test_a_dialog_outlived_by_the_stop_ends_politely(
     assert (await purchase_row(app, purchase_id)).stop_at == STOP_UTC
 
 
+async def test_a_stop_date_that_has_come_cannot_be_moved_before_the_task_runs(
+    app: App, console: ConsoleSession, clock: Clock
+) -> None:
+    purchase_id = await make_shop(app, console, points=False)
+    await move(console, purchase_id, PurchaseStatus.OPEN)
+    button = DateEdit(purchase_id=purchase_id, field="stop")
+    await press(app, "organizer", button)
+    clock.now = STOP_UTC + timedelta(seconds=5)  # the scheduler has not swept yet
+    out = await console.say("10.12")
+    assert "Стоп уже наступил (01.12.2026)" in out and await dialogs(app) == 0
+    out = await press(app, "organizer", button)
+    assert "Стоп уже наступил" in out and await dialogs(app) == 0
+    row = await purchase_row(app, purchase_id)
+    assert row.stop_at == STOP_UTC and row.status is PurchaseStatus.OPEN
+
+
 async def test_another_users_date_buttons_are_refused(
     app: App, console: ConsoleSession, clock: Clock
 ) -> None:

@@ -269,6 +269,7 @@ purchase-admin-date-locked = { $field ->
     [stop] The stop date can be changed only in a draft and while orders are collected
    *[pay] The payment deadline can be changed until the goods are ordered from the supplier
     }, and the purchase is now "{ $status }".
+purchase-admin-date-stop-passed = The stop date has come ({ $stop }): ordering is closed and the purchase is stopping now. This date can no longer be moved.
 purchase-admin-date-stop-after-pay = The stop date cannot be after the payment deadline ({ $pay }). Type a date no later, or move the payment deadline first.
 purchase-admin-date-stop-saved = Done: "{ $title }" stops on { $stop } (end of the day, Moscow time).
 purchase-admin-date-pay-saved = Done: "{ $title }" is to be paid by { $pay } (end of the day, Moscow time).
