@@ -466,6 +466,11 @@ async def on_orders_page(ctx: Context, data: OrdersPage) -> None:
     nav = nav_row(ctx, page, pages, lambda p: OrdersPage(purchase_id=purchase.id, page=p).pack())
     if nav:
         buttons.append(nav)
+    # Assigning pickup points (handlers/pickup_assign.py, which imports this module).
+    from handlers.pickup_assign import orders_list_row
+
+    if pickup_row := await orders_list_row(ctx, purchase):
+        buttons.append(pickup_row)
     buttons.append(back)
     ctx.answer("\n".join(lines), buttons, edit=data.page != 0)
 
