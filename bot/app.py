@@ -19,6 +19,7 @@ from bot.transport import Transport
 from handlers import build_router
 from storage import migrate
 from storage.db import create_engine, create_session_factory
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class App:
             # process that schedules knows every kind even if no handler imported it yet.
             from bot import purchase_status, referral_tasks, reminders  # noqa: F401
 
+            async with self.session_factory() as session, session.begin():
+                await purchase_status.plan_missing_stops(UnitOfWork(session))
             self.scheduler = Scheduler(self.session_factory, self.texts)
             await self.scheduler.start()
         return self.scheduler

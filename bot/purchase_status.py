@@ -26,10 +26,13 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
 from bot.domain.lifecycle import PurchaseStatus
 from bot.domain.money import format_amount
+from bot.domain.pickup import unassigned_shows_all_points
 from bot.domain.profile import describe_point
 from bot.domain.purchase_form import format_deadline
 from bot.reminders import schedule_payment_reminders
@@ -110,9 +113,13 @@ async def notify_buyers(
     if status in PICKUP_STATUSES:
         for point in await uow.profiles.pickup_points(purchase.organizer_id, include_retired=True):
             points[point.id] = point
-        active_points = "\n".join(
-            describe_point(p.name, p.address, p.hours) for p in points.values() if p.active
-        )
+        active = [p for p in points.values() if p.active]
+        organizer = await uow.session.get(Organizer, purchase.organizer_id)
+        choose = organizer is None or organizer.buyers_choose_pickup
+        # An order without a point: every active point, unless the organizer assigns one of
+        # several (handlers/pickup_assign.py); then "the organizer will tell you where".
+        if unassigned_shows_all_points(choose, len(active)):
+            active_points = "\n".join(describe_point(p.name, p.address, p.hours) for p in active)
     key = f"purchase-admin-notify-{status.value}"
     notifications = []
     for target in targets:
@@ -190,3 +197,26 @@ async def stop_at_date(ctx: TaskContext, task: ScheduledTask) -> None:
             dedup_key=f"purchase-auto-stop:{purchase.id}",
         )
     log.info("purchase %s stopped at its stop date; %d buyers notified", purchase.id, notified)
+
+
+async def plan_missing_stops(uow: UnitOfWork) -> int:
+    """Record the automatic stop of every open purchase with a stop date that has none:
+    purchases opened before this feature existed, or by a process that died between. Run at
+    scheduler start; a purchase already planned is left alone. Returns how many were added."""
+    planned = set(
+        await uow.session.scalars(select(ScheduledTask.key).where(ScheduledTask.kind == STOP_TASK))
+    )
+    missing = [
+        purchase
+        for purchase in await uow.session.scalars(
+            select(Purchase).where(
+                Purchase.status == PurchaseStatus.OPEN, Purchase.stop_at.is_not(None)
+            )
+        )
+        if stop_key(purchase.id) not in planned
+    ]
+    for purchase in missing:
+        await schedule_stop(uow, purchase)
+    if missing:
+        log.info("planned the automatic stop of %d open purchases", len(missing))
+    return len(missing)

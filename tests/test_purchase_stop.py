@@ -13,7 +13,7 @@ from bot.app import App
 from bot.core.replies import Reply
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus, collecting
 from bot.domain.purchase_form import end_of_day
-from bot.purchase_status import STOP_TASK, stop_at_date, stop_key
+from bot.purchase_status import STOP_TASK, plan_missing_stops, stop_at_date, stop_key
 from bot.reminders import DAY_BEFORE, DUE_DAY, reminder_key, reminder_times
 from bot.scheduler import TASK_HANDLERS, Scheduler, TaskContext
 from handlers.catalog import StartOrder
@@ -426,3 +426,21 @@ async def test_another_users_date_buttons_are_refused(
     assert (purchase.stop_at, purchase.payment_due_at) == (STOP_UTC, PAY_UTC)
     assert await tasks(app) == {stop_key(purchase_id): (STOP_UTC, TaskStatus.PENDING)}
     assert await dialogs(app) == 0
+
+
+async def test_purchases_open_before_the_automatic_stop_get_one_at_start(
+    app: App, clock: Clock
+) -> None:
+    """Made open directly in the database (as by an older version): no stop task yet."""
+    shop = await make_open_shop(app)
+    await make_open_shop(app, title="Без стопа", stop_at=None)
+    assert await tasks(app) == {}
+    async with app.session_factory() as session, session.begin():
+        assert await plan_missing_stops(UnitOfWork(session)) == 1
+    async with app.session_factory() as session, session.begin():
+        assert await plan_missing_stops(UnitOfWork(session)) == 0  # once
+    [(key, (_, status))] = (await tasks(app)).items()
+    assert key == stop_key(shop.purchase_id) and status is TaskStatus.PENDING
+
+    await app.start_scheduler()  # runs it too, and finds nothing more to plan
+    assert len(await tasks(app)) == 1

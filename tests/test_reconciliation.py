@@ -27,6 +27,7 @@ from storage.models import (
     PromoRedemption,
     Purchase,
 )
+from storage.uow import UnitOfWork
 from tests.conftest import Clock
 from tests.test_payments import Shop
 
@@ -314,6 +315,10 @@ async def test_a_cancelled_purchase_owes_nothing_and_refunds_what_was_paid(
     assert values[1] == [paid.number, "Анна", "отменён", *[None] * 4, 0, 0, 500, 0, 500]
     assert values[2] == [unpaid.number, "Борис", "отменён", *[None] * 4, 0, 0, 0, 0, 0]
     assert values[-1] == ["Итого", None, None, 0, 0, 0, None, 0, 0, 500, 0, 500]
+    # The distribution export agrees: nothing due, so all that was paid is to refund.
+    async with app.session_factory() as session:
+        rows = await UnitOfWork(session).purchases.distribution_orders(purchase.id)
+    assert [(row.due_kop, row.paid_kop) for row in rows] == [(0, 50_000), (0, 0)]
 
 
 async def test_only_the_organizers_own_purchases_are_reconciled(app: App, shop: Shop) -> None:

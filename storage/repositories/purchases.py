@@ -329,6 +329,37 @@ class PurchaseRepository:
             for order, buyer, point, code in rows
         ]
 
+    # --- pickup points of orders (handlers/pickup_assign.py) ------------------------------
+
+    async def count_unassigned_orders(self, purchase_id: int) -> int:
+        """Active orders with no pickup point (the organizer is to assign one)."""
+        stmt = (
+            select(func.count())
+            .select_from(Order)
+            .where(Order.purchase_id == purchase_id, _ACTIVE, Order.pickup_point_id.is_(None))
+        )
+        return await self.session.scalar(stmt) or 0
+
+    async def purchase_order(self, purchase_id: int, order_id: int) -> Order | None:
+        """An order of this purchase (any status), read fresh; None for another purchase's."""
+        stmt = (
+            select(Order)
+            .where(Order.id == order_id, Order.purchase_id == purchase_id)
+            .execution_options(populate_existing=True)
+        )
+        return await self.session.scalar(stmt)
+
+    async def unassigned_orders(self, purchase_id: int) -> list[tuple[Order, User]]:
+        """Active orders with no pickup point and their buyers, oldest first, read fresh."""
+        stmt = (
+            select(Order, User)
+            .join(User, User.id == Order.buyer_id)
+            .where(Order.purchase_id == purchase_id, _ACTIVE, Order.pickup_point_id.is_(None))
+            .order_by(Order.id)
+            .execution_options(populate_existing=True)
+        )
+        return [(order, user) for order, user in (await self.session.execute(stmt)).all()]
+
     async def buyers_to_notify(self, purchase_id: int) -> list[BuyerOrders]:
         """Buyers with active orders, each once, with their order numbers and points."""
         stmt = (
@@ -440,6 +471,12 @@ class PurchaseRepository:
             lines.setdefault(oid, []).append(
                 DistributionLine(item, article, size or "", int(quantity), int(price), note or "")
             )
+        # A cancelled purchase owes nobody anything and pays back what was paid, as
+        # reconciliation says (bot/domain/reconciliation.py); its orders stay active.
+        status = await self.session.scalar(
+            select(Purchase.status).where(Purchase.id == purchase_id)
+        )
+        nothing_due = status == PurchaseStatus.CANCELLED
         orders = []
         for (
             oid,
@@ -463,7 +500,7 @@ class PurchaseRepository:
                     items_kop=int(items_kop),
                     fee_kop=int(fee),
                     discount_kop=int(discount),
-                    due_kop=int(due),
+                    due_kop=0 if nothing_due else int(due),
                     paid_kop=int(paid),
                     lines=tuple(lines.get(oid, ())),
                     promo_code=code,
