@@ -68,15 +68,17 @@ def match_size(sizes: Sequence[str], text: str) -> str | None:
     """The organizer's spelling of a typed size, or None when it is not one of `sizes`.
 
     Case, spaces, dashes and Cyrillic look-alike letters are ignored ("xl", "ХL", "42 44"
-    all find "XL" or "42-44"); an exact match wins if two sizes look alike.
+    all find "XL" or "42-44"), and a decimal comma is a point ("36,5" finds "36.5"); an
+    exact match wins if two sizes look alike.
     """
     typed = text.strip()
     if typed in sizes:
         return typed
-    wanted = normalize_code(typed)
+    # "36,5" for "36.5": a decimal comma is how Russian keyboards write half sizes.
+    wanted = {normalize_code(typed), normalize_code(typed.replace(",", "."))} - {""}
     if not wanted:
         return None
-    found = [size for size in sizes if normalize_code(size) == wanted]
+    found = [size for size in sizes if normalize_code(size) in wanted]
     return found[0] if len(found) == 1 else None
 
 

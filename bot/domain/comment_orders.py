@@ -121,6 +121,11 @@ _NUMBER_WORDS = {
     **dict.fromkeys(("девять", "nine"), 9),
     **dict.fromkeys(("десять", "ten"), 10),
 }
+# A number right after these is a date, a time or a count of something else ("44 до 12",
+# "к 5", "по 3 в упаковке"), never the quantity.
+_BEFORE_NOT_A_QUANTITY = _vocabulary(
+    "до к ко по с со от на в во после через около примерно until till by at on from after"
+)
 # Not worth matching against item names ("Набор для сна").
 _NAME_STOP_WORDS = _vocabulary("для с со и в во на из от по без под над the a an of for with")
 
@@ -242,6 +247,7 @@ class _Reading:
         self.pointed: set[int] = set()  # by article, card number or price
         self.verb = False
         self.unknown = 0
+        self._previous_word: str | None = None
         self._name_words = {item.id: _name_words(item.name) for item in items}
         self._all_sizes = [size for item in items for size in item.sizes]
 
@@ -296,22 +302,30 @@ class _Reading:
     def classify(self, chunk: str, *, first: bool) -> None:
         if chunk == "+":
             self.verb = True
+            self._previous_word = None
             return
-        if any(ch.isdigit() for ch in chunk) and self._is_size(chunk):
+        has_digits = any(ch.isdigit() for ch in chunk)
+        if has_digits and self._is_size(chunk):
             self.sizes.append(chunk)  # "44", "2xl", "42-44" as the organizer wrote them
+            self._previous_word = None
+            return
+        if has_digits and any(ch in ".,/-" for ch in chunk):
+            # "36,5" of an item without that size, "12.12", "44-46": split into numbers it
+            # would read as size 36 times 5; a wrong line costs money, so no draft.
+            self.refused = True
             return
         for index, run in enumerate(_RUNS.findall(chunk)):
             if run.isdigit():
                 self._number(run)
+                self._previous_word = None
             else:
                 self._word(run, first=first and index == 0)
+                self._previous_word = run
             if self.refused:
                 return
 
     def _is_size(self, typed: str) -> bool:
-        return match_size(self._all_sizes, typed) is not None or any(
-            match_size(item.sizes, typed) is not None for item in self.items
-        )
+        return any(_size_of(item, typed) is not None for item in self.items if item.sizes)
 
     def _word(self, word: str, *, first: bool) -> None:
         if word in _NEGATIONS or word in _NOT_AN_ORDER or (first and word in _QUESTION_STARTS):
@@ -343,6 +357,9 @@ class _Reading:
             return
         if self._is_size(digits):
             self.sizes.append(digits)  # "46р": the size, a stray "р" after it
+            return
+        if self._previous_word in _BEFORE_NOT_A_QUANTITY:
+            self.refused = True  # "44 до 12": a date or a time, and no guess at what it is
             return
         value = int(digits)
         priced = {item.id for item in self.items if item.price_kop == value * 100}
@@ -400,16 +417,18 @@ class _Reading:
         return all(_size_of(item, size) is not None for size in typed)
 
     def _size(self, item: ItemSpec) -> str | None:
-        found = set()
+        found = []
         for typed in self.marked_sizes + self.sizes + self._variant_words(item):
             size = _size_of(item, typed)
             if size is None:
                 return None  # "размер 50" of a dress that stops at 46, or another item's size
-            found.add(size)
+            found.append(size)
         if len(found) > 1:
-            return None  # "44 и 46": two lines, not one draft
+            # "44 и 46": two lines, not one draft; "мне 44 и подруге 44": two pieces, or one
+            # said twice; either way not a draft to guess.
+            return None
         if found:
-            return found.pop()
+            return found[0]
         if not item.sizes:
             return ""
         return item.sizes[0] if len(item.sizes) == 1 else None
@@ -429,7 +448,9 @@ class _Reading:
     def _reads_like_an_order(self, item: ItemSpec) -> bool:
         if self.unknown > (MAX_UNKNOWN_WORDS_WITH_VERB if self.verb else MAX_UNKNOWN_WORDS):
             return False
-        if self.verb or self.quantities or self.numbers or self.marked_sizes or self.pointed:
+        # A bare number is no intent of its own ("спасибо, 5", "Маша 3"): it counts as the
+        # quantity only beside a word of intent, a size or a marked piece.
+        if self.verb or self.quantities or self.marked_sizes or self.pointed:
             return True
         # No word of intent: only a size ("46", "синее 46", "черную") reads as an order; a
         # bare item name ("Шарф") is as likely a question or a remark.

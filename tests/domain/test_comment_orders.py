@@ -248,3 +248,36 @@ def test_comments_under_an_item_photo() -> None:
     # The photo's item is no longer sold: no guessing another one.
     assert parse_order_comment("46", [RED_DRESS], item_id=DRESS.id) is None
     assert parse_order_comment("48", DRESSES, item_id=DRESS.id) is None
+
+
+SHOES = ItemSpec(13, "Туфли", ("36", "36.5", "37", "37.5"))
+
+
+@pytest.mark.parametrize(
+    ("text", "items", "expected"),
+    [
+        # half sizes as people type them: the size, never "36 times 5"
+        ("36,5", [SHOES], draft(SHOES, "36.5", 1)),
+        ("хочу 37,5", [SHOES], draft(SHOES, "37.5", 1)),
+        ("38,5", [SHOES], None),  # no such size: not 38 × 5
+        ("36,5", AUTUMN, None),
+        ("44-46", AUTUMN, None),
+        # one size said twice is two pieces or a slip: no guess
+        ("44 44", AUTUMN, None),
+        ("мне 44 и подруге 44", AUTUMN, None),
+        ("44, и ещё 44", AUTUMN, None),
+        # numbers that are dates, times or something else's count
+        ("44 до 12", AUTUMN, None),
+        ("44 к 12", AUTUMN, None),
+        ("44 12.12", AUTUMN, None),
+        # a bare number is no order of its own, even on a one-item purchase
+        ("спасибо, 5", [SOCKS], None),
+        ("Маша 3", [SOCKS], None),
+        ("хочу 3", [SOCKS], draft(SOCKS, "", 3)),
+        ("3 шт", [SOCKS], draft(SOCKS, "", 3)),
+    ],
+)
+def test_numbers_that_must_not_become_quantities(
+    text: str, items: list[ItemSpec], expected: OrderDraft | None
+) -> None:
+    assert parse_order_comment(text, items) == expected
