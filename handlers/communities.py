@@ -12,26 +12,41 @@ there? publish a post now, a link into the private chat) goes through the adapte
 * `EventKind.COMMENT` from the commenter, with extra {"community_id": the platform id of the
   community the post lives in, "post_id": the post's platform id, "comment_id": a platform id
   unique per comment, optionally "discussion_chat_id"}; the text is the comment.
+* `EventKind.COMMENT` with extra {"wall_post": True, "community_id", "post_id", "post_type"}
+  from the person who published a new post on a community's wall (VK wall_post_new; there is
+  no event kind of its own, and the dispatcher allows one handler per kind); the text is the
+  post's. A post that carries the link of a purchase of the organizer the community is linked
+  to becomes that purchase's post, as if the bot had published it: VK does not let a
+  community token post on its own wall (wall.post is for user tokens), so /post hands the
+  organizer the ready text to publish, and the bot picks the post up by its link.
+
+The community a VK bot runs as is recorded by the adapter at start (kind "community",
+`storage.repositories.communities.OWN_COMMUNITY`); nobody "adds" the bot there, so /link
+offers it to every organizer in that community's private chat, and linking it still checks
+that they administer it.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from pydantic import Field
+from sqlalchemy.exc import IntegrityError
 
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.events import ChatKind, EventKind
 from bot.core.payloads import Payload
 from bot.core.ports import PlatformPort, port_of
-from bot.core.replies import Button
+from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
 from bot.domain.comments import COMMENT_MAX_LENGTH, clean_comment
 from bot.domain.lifecycle import collecting
 from bot.transport import DeliveryError, RecipientUnreachable
-from handlers.catalog import media_photo, purchase_card
+from handlers.catalog import MAX_ID, media_photo, purchase_card
 from storage.models import (
     Comment,
     CommentSource,
@@ -41,6 +56,9 @@ from storage.models import (
     Purchase,
     PurchasePost,
 )
+from storage.repositories.communities import OWN_COMMUNITY
+
+log = logging.getLogger(__name__)
 
 router = Router("communities")
 
@@ -54,6 +72,11 @@ COMMENT_SOURCES = {"telegram": CommentSource.TELEGRAM_DISCUSSION, "vk": CommentS
 # How many open purchases /post offers as buttons (newest first).
 PURCHASES_OFFERED = 10
 TITLE_SHOWN = 40
+# The extra flag of a new wall post among COMMENT events (set by bot/adapters/vk_events.py).
+WALL_POST = "wall_post"
+# handlers/catalog.py's start link of a purchase: `/start p_<purchase id>`.
+PURCHASE_LINK = "p"
+PURCHASE_REF = re.compile(rf"(?<![A-Za-z0-9_-]){PURCHASE_LINK}_(\d{{1,10}})(?!\d)")
 
 
 class LinkCommunity(Payload, prefix="cml"):
@@ -185,7 +208,11 @@ async def link_command(ctx: Context) -> None:
 
 async def show_communities(ctx: Context, organizer: Organizer, *, edit: bool = False) -> None:
     _require_port(ctx)
-    found = await ctx.uow.communities.linkable(ctx.event.platform, ctx.user.id, organizer.id)
+    # Where a bot identity is a community (VK), bot_key is that community's id: it is offered
+    # to every organizer writing to it (storage linkable, OWN_COMMUNITY).
+    found = await ctx.uow.communities.linkable(
+        ctx.event.platform, ctx.user.id, organizer.id, own_id=ctx.event.bot_key or None
+    )
     if not found:
         ctx.answer(ctx.t("communities-none"), edit=edit)
         return
@@ -324,7 +351,17 @@ async def on_post_to(ctx: Context, data: PostTo) -> None:
     try:
         message_id = await port.post(community.external_id, card)
     except RecipientUnreachable:
-        raise UserError("communities-post-forbidden", title=_title(community)) from None
+        if community.kind != OWN_COMMUNITY:
+            raise UserError("communities-post-forbidden", title=_title(community)) from None
+        # The community the bot runs as refused (VK: wall.post is for user tokens only). The
+        # organizer publishes the ready text; on_wall_post ties the post to the purchase by
+        # its link when the wall tells us about it.
+        ctx.answer(
+            ctx.t("communities-post-by-hand", title=purchase.title, community=_title(community)),
+            edit=True,
+        )
+        ctx.answer(post_text(card))
+        return
     except DeliveryError:
         raise UserError("communities-post-failed") from None
     await ctx.uow.communities.add_post(
@@ -336,6 +373,13 @@ async def on_post_to(ctx: Context, data: PostTo) -> None:
     ctx.answer(
         ctx.t("communities-posted", title=purchase.title, community=_title(community)), edit=True
     )
+
+
+def post_text(reply: Reply) -> str:
+    """A post as plain text: link buttons become "label: url" lines (as wall posts have no
+    buttons; the same as the VK adapter's wall posts)."""
+    links = [f"{b.text}: {b.url}" for row in reply.buttons for b in row if b.url]
+    return "\n\n".join([reply.text, *links]) if links else reply.text
 
 
 async def _open_purchase(ctx: Context, organizer: Organizer, purchase_id: int) -> Purchase:
@@ -367,6 +411,9 @@ comment_hooks: list[CommentHook] = []
 async def on_comment(ctx: Context) -> None:
     event = ctx.event
     extra = event.extra
+    if extra.get(WALL_POST):
+        await on_wall_post(ctx)
+        return
     source = COMMENT_SOURCES.get(event.platform)
     community_id, post_id, comment_id = _comment_ids(extra)
     if source is None or not community_id or not post_id:
@@ -409,3 +456,73 @@ def _comment_ids(extra: dict[str, Any]) -> tuple[str, str, str | None]:
         comment_id = f"{owner_id}:{comment_id}" if comment_id else ""
     post_id = str(extra.get("post_id") or "")
     return community_id, post_id, comment_id[:64] or None
+
+
+# --- purchase posts published by hand ---------------------------------------------------------
+
+
+async def on_wall_post(ctx: Context) -> None:
+    """A new post on a community's wall: if it carries the link of an open purchase of the
+    organizer the community is linked to, comments under it belong to that purchase from now
+    on. Anything else is not ours and is left alone (logged)."""
+    event = ctx.event
+    extra = event.extra
+    port = port_of(event)
+    community_id, post_id, _ = _comment_ids(extra)
+    if port is None or not community_id or not post_id:
+        return
+    if str(extra.get("post_type") or "post") != "post":
+        log.info("wall post %s/%s: a %s, not a post yet", community_id, post_id, extra["post_type"])
+        return
+    communities = ctx.uow.communities
+    community = await communities.find(event.platform, community_id)
+    if community is None or not community.active or community.organizer_id is None:
+        log.info("wall post %s/%s: the community is not linked", community_id, post_id)
+        return
+    if await communities.find_post(event.platform, community_id, post_id) is not None:
+        return  # the bot published it itself, or it was picked up already
+    purchase = await _linked_purchase(ctx, port, event.text, community.organizer_id)
+    if purchase is None:
+        log.info("wall post %s/%s: no open purchase of the organizer", community_id, post_id)
+        return
+    try:
+        async with ctx.uow.session.begin_nested():
+            post = await communities.add_post(
+                purchase_id=purchase.id,
+                community_id=community.id,
+                external_post_id=post_id[:64],
+                now=ctx.now(),
+            )
+    except IntegrityError:
+        return  # recorded meanwhile by a twin of this update
+    organizer = await ctx.uow.session.get(Organizer, community.organizer_id)
+    user = await ctx.uow.users.get(organizer.user_id) if organizer is not None else None
+    if user is not None:
+        await ctx.notify(
+            user,
+            "communities-post-picked-up",
+            kind=OutboxKind.ANSWER,
+            dedup_key=f"community-post:{community.id}:{post.external_post_id}",
+            title=purchase.title,
+            community=_title(community),
+        )
+
+
+async def _linked_purchase(
+    ctx: Context, port: PlatformPort, text: str, organizer_id: int
+) -> Purchase | None:
+    """The first purchase whose link of this bot (`port.start_link("p_<id>")`, with or
+    without the scheme) is in the text, that is the organizer's and takes orders."""
+    seen: set[int] = set()
+    for match in PURCHASE_REF.finditer(text):
+        purchase_id = int(match.group(1))
+        if purchase_id in seen or not 1 <= purchase_id <= MAX_ID:
+            continue
+        seen.add(purchase_id)
+        link = port.start_link(f"{PURCHASE_LINK}_{purchase_id}").split("://", 1)[-1]
+        if re.search(re.escape(link) + r"(?!\d)", text) is None:
+            continue  # "p_7" alone, or another bot's link
+        purchase = await ctx.uow.purchases.own_purchase(purchase_id, organizer_id)
+        if purchase is not None and collecting(purchase.status, purchase.stop_at, ctx.now()):
+            return purchase
+    return None

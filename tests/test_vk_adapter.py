@@ -250,7 +250,11 @@ async def test_the_bot_added_to_a_conversation_becomes_a_community(vk: Vk) -> No
 
     await vk.push(1, invited)
     async with vk.app.session_factory() as session:
-        [community] = list(await session.scalars(select(Community)))
+        communities = list(await session.scalars(select(Community).order_by(Community.id)))
+    # The communities the two tokens run as are recorded when the adapter starts.
+    own = [(c.external_id, c.kind) for c in communities[:2]]
+    assert own == [(str(GROUP_ID), "community"), (str(SECOND_GROUP), "community")]
+    [community] = communities[2:]
     assert (community.platform, community.external_id) == ("vk", str(CHAT_PEER))
 
 

@@ -31,7 +31,6 @@ from storage.models import (
     PurchasePost,
     User,
 )
-from storage.uow import UnitOfWork
 from tests.conftest import Clock
 from tests.outbox_harness import fast_sender
 from tests.telegram_harness import BOT_USERNAME, TelegramHarness, buttons, running_adapter, texts
@@ -43,7 +42,7 @@ DRAFT_BUTTONS = [RU("comment-orders-button-confirm"), RU("comment-orders-button-
 @pytest.fixture
 async def vk(app: App) -> AsyncIterator[VkWorld]:
     # Real VK lets only user tokens post on a wall; the fake allows the community's too.
-    async with vk_world(app, group_wall_post=True) as world:
+    async with vk_world(app, group_wall_post=True, group_name="СП Анны") as world:
         yield world
 
 
@@ -53,18 +52,7 @@ async def post_id(vk: VkWorld) -> int:
     the community the bot runs on, through /link and /post in VK."""
     await vk.say(ANNA, "/organizer Анна СП")
     await add_purchase(vk.app)
-    # The bot is never "added" to the community whose token it runs on, and nothing records
-    # that community yet: the test does, as if Anna had brought the bot in.
-    anna = await vk_person(vk, ANNA)
-    async with vk.app.session_factory() as session, session.begin():
-        await UnitOfWork(session).communities.joined(
-            "vk",
-            str(GROUP_ID),
-            kind="community",
-            title="СП Анны",
-            added_by_user_id=anna.id,
-            now=vk.app.dispatcher.clock(),
-        )
+    # The community the bot runs as is recorded when the adapter starts: /link offers it.
     vk.server.set_members([ANNA, BORIS], managers={ANNA: "administrator"})
     await vk.say(ANNA, "/link")
     await vk.press(ANNA, RU("communities-button-link-to", title="СП Анны"))

@@ -238,7 +238,9 @@ async def test_journey_purchase_posted_ordered_paid_through_vk(vk: VkWorld, app:
     assert greeting.peer_id == CHAT_PEER and greeting.text == RU("communities-welcome-group")
     vk.server.set_conversation_members(CHAT_PEER, {ANNA: "owner", BORIS: "member"})
     await vk.press(ANNA, RU("communities-button-link"), peer=CHAT_PEER)
-    [community] = await vk.rows(Community)
+    # The community the bot runs as is recorded at start; the conversation comes next.
+    [own, community] = await vk.rows(Community)
+    assert own.external_id == str(GROUP_ID) and own.organizer_id is None
     assert community.external_id == str(CHAT_PEER) and community.organizer_id is not None
     await vk.say(ANNA, "/post 1")
     await vk.press(ANNA, community.title or str(CHAT_PEER))

@@ -296,6 +296,7 @@ class VkAdapter:
         self._feeding = asyncio.Semaphore(self._max_concurrency)
         self._stopping.clear()
         for client in self.transport.clients.values():
+            await self._record_own_community(client)
             thread = threading.Thread(
                 target=self._poll_forever,
                 args=(client,),
@@ -305,6 +306,28 @@ class VkAdapter:
             self._threads.append(thread)
             thread.start()
             log.info("VK: listening to community %s (%s)", client.group_id, client.name)
+
+    async def _record_own_community(self, client: VkClient) -> None:
+        """Make sure the community this token runs as is a `Community` row, so an organizer
+        who administers it can /link it from the private chat and posts on its wall can be
+        tied to purchases.
+
+        A direct storage call in its own transaction rather than a synthetic MEMBERSHIP event:
+        such an event needs a person who brought the bot in (the dispatcher makes a user of
+        the sender and on_membership greets and credits them), and nobody did; the token is
+        the community. Idempotent (one row per platform and id), so every start may do it;
+        a database that cannot be reached now only costs the linking until the next start.
+        """
+        try:
+            async with self.dispatcher.session_factory() as session, session.begin():
+                await UnitOfWork(session).communities.own(
+                    PLATFORM,
+                    str(client.group_id),
+                    title=client.name[:255],
+                    now=self.dispatcher.clock(),
+                )
+        except Exception as exc:
+            log.warning("VK %s: the community could not be recorded: %s", client.group_id, exc)
 
     def request_stop(self) -> None:
         """Ask the long-poll threads to stop after their current check (at most `wait` s)."""

@@ -2,8 +2,11 @@
 
 Handled: message_new (text, commands with or without "/", button payloads, the "Start"
 button, vk.me `ref` links, attachments, the bot added to or removed from a conversation),
-message_event (callback buttons), message_allow / message_deny (consent) and wall_reply_new
-(comments). Everything else (group_join, typing, edits...) is not for the dispatcher.
+message_event (callback buttons), message_allow / message_deny (consent), wall_reply_new
+(comments) and wall_post_new (a new post on the community's wall: an organizer publishing a
+purchase post by hand, as a community token may not call wall.post; a COMMENT event with
+extra {"wall_post": True}, from the person who published it). Everything else (group_join,
+typing, edits...) is not for the dispatcher.
 """
 
 from __future__ import annotations
@@ -40,8 +43,17 @@ MENTION = re.compile(r"^\[club(\d+)\|[^\]]*\][,:]?\s*")
 # Conversation service messages about the bot itself -> communities' membership statuses.
 BOT_MEMBERSHIP = {"chat_invite_user": "member", "chat_kick_user": "left"}
 HANDLED_TYPES = frozenset(
-    {"message_new", "message_event", "message_allow", "message_deny", "wall_reply_new"}
+    {
+        "message_new",
+        "message_event",
+        "message_allow",
+        "message_deny",
+        "wall_reply_new",
+        "wall_post_new",
+    }
 )
+# The extra flag that tells a new wall post from a comment (both are EventKind.COMMENT).
+WALL_POST = "wall_post"
 
 
 def vk_start_link(group_id: int | str, payload: str) -> str:
@@ -139,6 +151,11 @@ def sender_id_of(raw: Mapping[str, Any]) -> int | None:
         user = as_int(message.get("from_id")) if isinstance(message, dict) else None
     elif kind == "wall_reply_new":
         user = as_int(obj.get("from_id"))
+    elif kind == "wall_post_new":
+        # A post on behalf of the community has from_id -<group id>; the administrator who
+        # published it is `created_by` (community tokens get it), a signed one `signer_id`.
+        candidates = (as_int(obj.get(key)) for key in ("created_by", "signer_id", "from_id"))
+        user = next((c for c in candidates if c is not None and c > 0), None)
     else:
         user = as_int(obj.get("user_id"))
     # Negative ids are communities (our own replies under posts among them): not people.
@@ -178,6 +195,8 @@ def to_incoming(raw: Mapping[str, Any], group_id: int, *, name: str = "") -> Inc
             kind=EventKind.CONSENT,
             extra={"allowed": kind == "message_allow", "key": str(obj.get("key") or "")},
         )
+    if kind == "wall_post_new":
+        return _wall_post(obj, group_id, base)
     # wall_reply_new: answers (an order draft to confirm) go to the person's private chat.
     text = str(obj.get("text") or "")
     attachments = tuple(a for a in map(_attachment, obj.get("attachments") or []) if a)
@@ -195,6 +214,29 @@ def to_incoming(raw: Mapping[str, Any], group_id: int, *, name: str = "") -> Inc
             "owner_id": as_int(obj.get("owner_id")),
             "text": text,
             "reply_to_comment": as_int(obj.get("reply_to_comment")),
+        },
+    )
+
+
+def _wall_post(obj: dict[str, Any], group_id: int, base: dict[str, Any]) -> Incoming:
+    """wall_post_new: a post on the wall; handlers/communities.py ties it to a purchase whose
+    link it carries. Whatever the handler says goes to the publisher's private chat."""
+    text = str(obj.get("text") or "")
+    owner = as_int(obj.get("owner_id"))
+    return Incoming(
+        **base,
+        chat=_chat(int(base["sender"].external_id)),
+        kind=EventKind.COMMENT,
+        text=text,
+        extra={
+            WALL_POST: True,
+            "community_id": str(abs(owner or group_id)),
+            "post_id": as_int(obj.get("id")),
+            "owner_id": owner,
+            # "post"; "suggest" (a suggestion, not published) and "postpone" (scheduled: it
+            # comes again as a "post" with its own id once published) are not posts yet.
+            "post_type": str(obj.get("post_type") or "post"),
+            "text": text,
         },
     )
 

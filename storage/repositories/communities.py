@@ -11,6 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Community, PurchasePost
 
+# The kind of a community the bot itself runs as (a VK community bot's own community): the
+# bot is never "added" there, it is recorded when the adapter starts listening to it.
+OWN_COMMUNITY = "community"
+
 
 class CommunityRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -67,6 +71,15 @@ class CommunityRepository:
             community.added_by_user_id = added_by_user_id or community.added_by_user_id
         return community, newly_added
 
+    async def own(self, platform: str, external_id: str, *, title: str, now: datetime) -> Community:
+        """Record the community the bot runs as (idempotent): kind OWN_COMMUNITY, added by
+        nobody, active whatever it was, its title kept up to date; a link stays."""
+        community, _ = await self.joined(
+            platform, external_id, kind=OWN_COMMUNITY, title=title, added_by_user_id=None, now=now
+        )
+        community.active = True
+        return community
+
     async def left(self, platform: str, external_id: str) -> Community | None:
         """The bot was removed: keep the row (posts point at it), stop using it."""
         community = await self.find(platform, external_id)
@@ -82,18 +95,19 @@ class CommunityRepository:
         community.external_id = new_id
         return community
 
-    async def linkable(self, platform: str, user_id: int, organizer_id: int) -> list[Community]:
-        """Active communities this person brought the bot into or has linked, oldest first."""
+    async def linkable(
+        self, platform: str, user_id: int, organizer_id: int, *, own_id: str | None = None
+    ) -> list[Community]:
+        """Active communities this person brought the bot into or has linked, and the
+        community the bot runs as (`own_id`, its platform id: nobody brings the bot there, so
+        it is offered to everyone; linking it checks that the person administers it), oldest
+        first."""
+        offered = [Community.added_by_user_id == user_id, Community.organizer_id == organizer_id]
+        if own_id:
+            offered.append((Community.external_id == own_id) & (Community.kind == OWN_COMMUNITY))
         stmt = (
             select(Community)
-            .where(
-                Community.platform == platform,
-                Community.active,
-                or_(
-                    Community.added_by_user_id == user_id,
-                    Community.organizer_id == organizer_id,
-                ),
-            )
+            .where(Community.platform == platform, Community.active, or_(*offered))
             .order_by(Community.id)
             .limit(50)
         )

@@ -454,6 +454,13 @@ class FakeVkServer:
         self._notify()
         return event
 
+    def redeliver(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update again as it was, event_id and all (VK does after a lost answer)."""
+        with self._lock:
+            self._group(event["group_id"]).events.append(event)
+        self._notify()
+        return event
+
     def message_new(
         self,
         user_id: int,
@@ -561,6 +568,38 @@ class FakeVkServer:
             if attachments:
                 obj["attachments"] = attachments
             return self.push_event("wall_reply_new", obj, group_id=group.group_id)
+
+    def wall_post_new(
+        self,
+        text: str,
+        *,
+        created_by: int | None = None,
+        post_id: int | None = None,
+        from_id: int | None = None,
+        post_type: str = "post",
+        group_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A new post on the community's wall (VK wall_post_new): by default published on
+        behalf of the community (from_id -group id) by the administrator `created_by`."""
+        with self._lock:
+            group = self._group(group_id)
+            owner_id = -group.group_id
+            obj: dict[str, Any] = {
+                "id": post_id if post_id is not None else next(self._ids),
+                "owner_id": owner_id,
+                "from_id": from_id if from_id is not None else owner_id,
+                "date": int(time.time()),
+                "marked_as_ads": 0,
+                "post_type": post_type,
+                "text": text,
+                "can_edit": 1,
+                "attachments": [],
+                "comments": {"count": 0},
+                "is_favorite": False,
+            }
+            if created_by is not None:
+                obj["created_by"] = created_by
+            return self.push_event("wall_post_new", obj, group_id=group.group_id)
 
     def group_join(
         self, user_id: int, join_type: str = "join", *, group_id: int | None = None

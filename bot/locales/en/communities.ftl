@@ -31,6 +31,9 @@ communities-purchase-not-open = The purchase “{ $title }” does not take orde
 communities-post-forbidden = I cannot post in “{ $title }”: make me an admin allowed to post messages and try again.
 communities-post-failed = The post could not be published. Please try again in a minute.
 communities-posted = The purchase “{ $title }” is posted in “{ $community }” with an “Order” button.
+communities-post-by-hand =
+    VK does not let a community bot publish on the community wall. Publish the text of the next message on the wall of “{ $community }” yourself (you may add a photo): I will recognize the post by its “Order” link and link it to the purchase “{ $title }”.
+communities-post-picked-up = The post on the wall of “{ $community }” is now linked to the purchase “{ $title }”: comments under it go to the buyers' /comments, and comments that read like orders come to them to confirm.
 
 communities-button-link = Link to my organizer profile
 communities-button-link-to = Link: { $title }
