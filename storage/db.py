@@ -5,7 +5,8 @@ every call to it is a trip to that thread and back (a queue put, a wake-up, a ca
 the event loop), and those trips, not SQLite, were most of an update's time. SQLAlchemy's
 adapter makes four of them per statement (cursor, execute, fetchall, close), so the engine
 here opens `_Connection`s whose cursors do all four in one trip, run BEGIN in the same trip as
-the transaction's first statement, let a write marked DEFERRED ride along with the next one,
+the transaction's first statement, let a write marked DEFERRED ride along with the next one
+(reporting its row count afterwards when asked to: see `DeferredRowcount`),
 and skip the pool's ROLLBACK when no transaction is open. The SQL, its order and the
 transactions are exactly what SQLAlchemy asks for.
 
@@ -31,11 +32,39 @@ from sqlalchemy.ext.asyncio import (
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
+_BEGIN = (_BEGIN_IMMEDIATE, (), None)
 # Execution option for a write whose result nobody reads (a timestamp, say): on SQLite it is
 # sent along with the transaction's next statement or its commit instead of taking a trip of
 # its own. Same SQL, same order, same transaction; an error in it surfaces there. Elsewhere
-# the option changes nothing.
+# the option changes nothing. Only for writes that cannot fail on a constraint (or whose
+# failure must fail the update): an error surfacing in the next statement would be taken for
+# that statement's, and a caller that catches IntegrityError around it (a savepoint meaning
+# "someone else did it first") would swallow it.
 DEFERRED = "sqlite_deferred"
+
+# A statement waiting in the thread's next trip: SQL, parameters, and where to report its
+# row count (None: nobody asks).
+_Pending = tuple[str, Any, "DeferredRowcount | None"]
+
+
+class DeferredRowcount:
+    """Give one as the value of the DEFERRED option to learn the statement's row count once
+    it ran: at once where nothing is deferred (PostgreSQL, outside a transaction), else after
+    the transaction's next statement (or its commit). Used to claim an update in the same trip
+    as the query that follows it."""
+
+    __slots__ = ("deferred", "rowcount")
+
+    def __init__(self) -> None:
+        self.deferred = False
+        # None until the statement ran.
+        self.rowcount: int | None = None
+
+    def settle(self, result: Any) -> None:
+        """Call with the execute's result: takes its row count unless the statement waits."""
+        if not self.deferred:
+            self.rowcount = result.rowcount
+
 
 # What one trip to the thread brings back: description, rowcount, lastrowid, rows.
 _Outcome = tuple[Any, int, int | None, list[Any]]
@@ -87,7 +116,7 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     if isinstance(driver, _Connection):
         # Sent with the transaction's first statement, right before it in the same trip, so
         # the write lock is taken exactly as early as before.
-        driver.pending = [(_BEGIN_IMMEDIATE, ())]
+        driver.pending = [_BEGIN]
     else:
         connection.exec_driver_sql(_BEGIN_IMMEDIATE)
 
@@ -96,10 +125,11 @@ def _sqlite_deferrable(
     connection: Any, _cursor: Any, _sql: str, _parameters: Any, context: Any, many: bool
 ) -> None:
     # Only inside a transaction: its commit is what sends a deferred statement at the latest.
-    if not many and context.execution_options.get(DEFERRED) and connection.in_transaction():
+    option = context.execution_options.get(DEFERRED)
+    if not many and option and connection.in_transaction():
         driver = connection.connection.driver_connection
         if isinstance(driver, _Connection):
-            driver.defer_next = True
+            driver.defer_next = option
 
 
 class _Connection(aiosqlite.Connection):
@@ -109,20 +139,21 @@ class _Connection(aiosqlite.Connection):
         super().__init__(*args, **kwargs)
         # Statements to run, in order, in the thread before the next statement or the
         # commit: the transaction's BEGIN and DEFERRED statements.
-        self.pending: list[tuple[str, Any]] = []
-        # Set just before the cursor is given a DEFERRED statement.
-        self.defer_next = False
+        self.pending: list[_Pending] = []
+        # Set just before the cursor is given a DEFERRED statement: True, or the
+        # `DeferredRowcount` to report to.
+        self.defer_next: bool | DeferredRowcount = False
 
     def cursor(self) -> _Cursor:  # type: ignore[override]
         return _Cursor(self)
 
-    def take_pending(self) -> list[tuple[str, Any]]:
+    def take_pending(self) -> list[_Pending]:
         pending, self.pending = self.pending, []
         return pending
 
     async def commit(self) -> None:
         pending = self.take_pending()
-        if pending == [(_BEGIN_IMMEDIATE, ())]:
+        if pending == [_BEGIN]:
             return  # nothing ran since BEGIN: there is no transaction to commit
         await self._execute(_commit, self._conn, pending)
 
@@ -158,8 +189,13 @@ class _Cursor:
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> _Cursor:
         connection = self._connection
         if connection.defer_next:
+            sink = connection.defer_next
             connection.defer_next = False
-            connection.pending.append((sql, parameters if parameters is not None else ()))
+            if isinstance(sink, DeferredRowcount):
+                sink.deferred = True
+            else:
+                sink = None
+            connection.pending.append((sql, parameters if parameters is not None else (), sink))
             self._take((None, -1, None, []))
             return self
         outcome = await connection._execute(
@@ -198,14 +234,18 @@ class _Cursor:
 # These run in the connection's thread.
 
 
-def _run_pending(conn: sqlite3.Connection, pending: list[tuple[str, Any]]) -> None:
-    for sql, parameters in pending:
-        conn.execute(sql, parameters)
+def _run_pending(conn: sqlite3.Connection, pending: list[_Pending]) -> None:
+    for sql, parameters, sink in pending:
+        cursor = conn.execute(sql, parameters)
+        if sink is not None:
+            # Read in the loop's thread only after this trip ended.
+            sink.rowcount = cursor.rowcount
+        cursor.close()
 
 
 def _run(
     conn: sqlite3.Connection,
-    pending: list[tuple[str, Any]],
+    pending: list[_Pending],
     sql: str,
     parameters: Sequence[Any] | None,
 ) -> _Outcome:
@@ -221,7 +261,7 @@ def _run(
 
 def _run_many(
     conn: sqlite3.Connection,
-    pending: list[tuple[str, Any]],
+    pending: list[_Pending],
     sql: str,
     parameters: Iterable[Sequence[Any]],
 ) -> _Outcome:
@@ -234,7 +274,7 @@ def _run_many(
         cursor.close()
 
 
-def _commit(conn: sqlite3.Connection, pending: list[tuple[str, Any]]) -> None:
+def _commit(conn: sqlite3.Connection, pending: list[_Pending]) -> None:
     _run_pending(conn, pending)
     conn.commit()
 

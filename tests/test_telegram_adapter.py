@@ -435,3 +435,29 @@ async def test_run_telegram_answers_and_delivers_the_outbox(app: App, settings: 
             running.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await running
+
+
+async def test_the_bots_session_sends_json_and_still_uploads_files() -> None:
+    from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+
+    from bot.adapters.telegram import make_bot
+
+    async with FakeTelegramServer(token=TOKEN) as server:
+        bot = make_bot(TOKEN, server.base_url)
+        try:
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text="Мои заказы", callback_data="c:1")]]
+            )
+            sent = await bot.send_message(
+                5, "Привет — «кавычки» & emoji 🎉", reply_markup=markup, disable_notification=False
+            )
+            assert sent.text == "Привет — «кавычки» & emoji 🎉"
+            (call,) = server.calls("sendMessage")
+            assert call["chat_id"] == 5 and call["disable_notification"] is False
+            assert call["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "c:1"
+            # A file goes as aiogram's multipart form.
+            await bot.send_document(5, BufferedInputFile(b"col1;col2", filename="export.csv"))
+            (upload,) = server.calls("sendDocument")
+            assert upload["document"].content == b"col1;col2"
+        finally:
+            await bot.session.close()

@@ -8,13 +8,13 @@
   outbox uses); `Reply.edit` edits the message whose button was pressed, falling back to a new
   message. Button presses are always answered (answerCallbackQuery), so buttons never spin.
 * Ordering: updates of one chat are handled one after another, different chats concurrently.
-  aiogram hands every update to `_schedule` (an outer middleware) in arrival order; it chains
-  the update after the previous one of the same chat and returns at once, so the polling loop
-  keeps reading while a slow chat is busy. At most `MAX_ACTIVE` updates are in the dispatcher
-  at a time on PostgreSQL (the connection pool is small), one on SQLite (it has one writer:
-  more would only wait in SQLite's busy loop, which sleeps, instead of in a fair queue); replies
-  are sent outside that limit. At most `MAX_BACKLOG` updates wait, which slows down reading
-  instead of piling up memory.
+  aiogram hands every update to `_schedule` (an outer middleware) in arrival order; it queues
+  the update behind the previous ones of the same chat (one worker task per busy chat) and
+  returns at once, so the polling loop keeps reading while a slow chat is busy. At most
+  `MAX_ACTIVE` updates are in the dispatcher at a time on PostgreSQL (the connection pool is
+  small), one on SQLite (it has one writer: more would only wait in SQLite's busy loop, which
+  sleeps, instead of in a fair queue); replies are sent outside that limit. At most
+  `MAX_BACKLOG` updates wait, which slows down reading instead of piling up memory.
 * Long polling by default; with TELEGRAM_WEBHOOK_URL an aiohttp webhook server that refuses
   requests without the secret token (403) and answers Telegram only once the update is
   handled, so an update lost in a crash is delivered again (the processed-update ids make the
@@ -35,13 +35,12 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
@@ -67,6 +66,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from bot.adapters.telegram_session import TelegramSession
 from bot.adapters.telegram_transport import TelegramTransport, delivery_error, keyboard
 from bot.app import App
 from bot.core.events import (
@@ -114,6 +114,9 @@ WAIT_KEY = "telegram_wait_for_processing"
 CALLBACK_TOAST_LIMIT = 200
 MENU_LIMIT = 100  # commands per scope
 COMMAND_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+# A chat's updates waiting to be handled, each with the future a webhook request waits on.
+_ChatQueue = deque[tuple[Update, "asyncio.Future[None] | None"]]
 
 _CHAT_KINDS = {
     "private": ChatKind.PRIVATE,
@@ -396,7 +399,7 @@ class TelegramPort:
 
 
 def make_bot(token: str, api_url: str) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    session = TelegramSession(api=TelegramAPIServer.from_base(api_url))
     return Bot(token, session=session)
 
 
@@ -431,7 +434,8 @@ class TelegramAdapter:
             max_active = 1 if settings.database_url.startswith("sqlite") else MAX_ACTIVE
         self._feeding = asyncio.Semaphore(max_active)
         self._backlog = asyncio.Semaphore(max_backlog)
-        self._tails: dict[int, asyncio.Task[None]] = {}
+        # The updates of each chat being handled, the one in hand first (see `_work`).
+        self._chats: dict[int, _ChatQueue] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._stop = asyncio.Event()
         # Set once updates are being received (polling started or webhook registered).
@@ -557,29 +561,49 @@ class TelegramAdapter:
         """aiogram's outer middleware: queue the update behind its chat's previous one."""
         assert isinstance(update, Update)
         await self._backlog.acquire()
+        handled = asyncio.get_running_loop().create_future() if data.get(WAIT_KEY) else None
         key = chat_key(update)
-        previous = self._tails.get(key) if key is not None else None
-        task = asyncio.create_task(self._run_after(previous, update))
-        self._tasks.add(task)
-        if key is not None:
-            self._tails[key] = task
-        task.add_done_callback(partial(self._finished, key))
-        if data.get(WAIT_KEY):
-            await asyncio.shield(task)
+        queue = self._chats.get(key) if key is not None else None
+        if queue is not None:
+            # The chat's worker is busy with an earlier update: it takes this one after.
+            queue.append((update, handled))
+        else:
+            # One worker per busy chat, not one task per update chained after the previous
+            # one: a chat's updates then cost no task and no asyncio.wait each.
+            queue = deque([(update, handled)])
+            if key is not None:
+                self._chats[key] = queue
+            task = asyncio.create_task(self._work(key, queue))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if handled is not None:
+            await asyncio.shield(handled)
 
-    def _finished(self, key: int | None, task: asyncio.Task[None]) -> None:
-        self._backlog.release()
-        self._tasks.discard(task)
-        if key is not None and self._tails.get(key) is task:
-            del self._tails[key]
-
-    async def _run_after(self, previous: asyncio.Task[None] | None, update: Update) -> None:
-        if previous is not None:
-            await asyncio.wait({previous})
+    async def _work(self, key: int | None, queue: _ChatQueue) -> None:
+        """Handle a chat's updates one after another until none is waiting."""
         try:
-            await self.handle(update)
-        except Exception:
-            log.exception("Telegram update %s failed", update.update_id)
+            while queue:
+                update, handled = queue[0]
+                try:
+                    await self.handle(update)
+                except Exception:
+                    log.exception("Telegram update %s failed", update.update_id)
+                # Cancelled: the update stays first in the queue, given up below.
+                queue.popleft()
+                self._backlog.release()
+                if handled is not None and not handled.done():
+                    handled.set_result(None)
+        finally:
+            # No await between the last `while queue` and here: an update scheduled for this
+            # chat meanwhile is impossible, so none is left behind. Cancelled (shutdown): the
+            # rest are given up, and their webhook requests told so.
+            if key is not None and self._chats.get(key) is queue:
+                del self._chats[key]
+            while queue:
+                _update, handled = queue.popleft()
+                self._backlog.release()
+                if handled is not None:
+                    handled.cancel()
 
     # --- one update ---------------------------------------------------------------------------
 

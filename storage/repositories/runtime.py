@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import insert_for
+from storage.db import DEFERRED, DeferredRowcount, insert_for
 from storage.models import DialogState, ProcessedUpdate
 from storage.types import utcnow
 
@@ -67,6 +67,25 @@ class ProcessedUpdateRepository:
         }
         result = await self.session.execute(stmt, params)
         return bool(result.rowcount)
+
+    async def claim_along(
+        self, platform: str, bot_key: str, update_id: str, now: datetime | None = None
+    ) -> DeferredRowcount:
+        """`claim`, sent on SQLite along with the transaction's next statement instead of in a
+        trip of its own (the same SQL, in the same order). Its `rowcount` (1: claimed, 0: seen
+        before) is known once that statement ran; the caller must roll back when it is 0."""
+        outcome = DeferredRowcount()
+        params = {
+            "platform": platform,
+            "bot_key": bot_key,
+            "update_id": update_id,
+            "processed_at": now or utcnow(),
+        }
+        result = await self.session.execute(
+            _claim_statement(self.session), params, execution_options={DEFERRED: outcome}
+        )
+        outcome.settle(result)
+        return outcome
 
     async def forget_before(self, moment: datetime) -> int:
         """Prune old ids: platforms never redeliver updates older than a day."""
