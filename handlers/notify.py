@@ -54,8 +54,9 @@ def set_notifications(ctx: Context, on: bool, *, edit: bool = False) -> None:
 
 def show_state(ctx: Context, *, edit: bool = False) -> None:
     on = ctx.user.notifications_allowed
+    # No "the community may not write to you" warning here: whoever sees this wrote to the
+    # bot in private, which on VK is what allows the community's messages (the dispatcher
+    # sets `messages_allowed` again).
     parts = [ctx.t("notify-state-on") if on else ctx.t("notify-state-off")]
-    if on and not ctx.user.messages_allowed:
-        parts.append(ctx.t("notify-messages-denied"))
     label = ctx.t("notify-button-off") if on else ctx.t("notify-button-on")
     ctx.answer("\n\n".join(parts), [[Button(label, NotifySet(on=not on).pack())]], edit=edit)

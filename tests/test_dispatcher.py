@@ -1,6 +1,7 @@
 """The neutral dispatcher: idempotency, groups, roles, bad payloads, failures."""
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from bot.core.errors import UserError
 from bot.core.events import Chat, ChatKind, EventKind, Incoming, Sender, parse_command
 from bot.core.payloads import CommandPayload
 from bot.core.router import Role
+from storage import db
 from storage.models import DialogState, Organizer, ProcessedUpdate, User
 
 
@@ -41,6 +43,37 @@ async def test_a_redelivered_update_changes_nothing_twice(app: App) -> None:
     assert await app.dispatcher.feed(event) == []
     assert await count(app, Organizer) == 1
     assert await count(app, ProcessedUpdate) == 1
+
+
+async def test_a_redelivered_update_leaves_the_user_as_it_was(app: App, clock) -> None:
+    event = message("/start", update_id="900")
+    assert await app.dispatcher.feed(event) != []
+    before = await user_row(app)
+    clock.advance(minutes=5)
+    again = replace(event, sender=replace(event.sender, name="Renamed"))
+    assert await app.dispatcher.feed(again) == []
+    after = await user_row(app)
+    assert (after.name, after.last_seen_at) == (before.name, before.last_seen_at)
+
+
+async def test_the_claim_shares_a_trip_with_the_user_query(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not app.settings.database_url.startswith("sqlite"):
+        pytest.skip("trips to the database thread are SQLite's")
+    await app.dispatcher.feed(message("/start"))
+    trips = 0
+    execute = db._Connection._execute
+
+    async def counting(self, *args, **kwargs):
+        nonlocal trips
+        trips += 1
+        return await execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(db._Connection, "_execute", counting)
+    assert await app.dispatcher.feed(message("/help")) != []
+    # BEGIN, the claim and the user's query in one trip; the last-seen time with the commit.
+    assert trips == 2
 
 
 async def test_language_from_the_platform_and_default(app: App) -> None:
@@ -140,6 +173,22 @@ async def test_a_person_writing_again_is_reachable_again(app: App) -> None:
     pressed = message("", kind=EventKind.BUTTON, payload=CommandPayload(name="help").pack())
     await app.dispatcher.feed(pressed)
     assert (await user_row(app)).reachable
+
+
+async def test_writing_in_private_allows_messages_again(app: App) -> None:
+    """VK answered 901 (messages not allowed) to a notification: writing to the community
+    is what allows them, so notifications may go again."""
+    await app.dispatcher.feed(message("/start"))
+    async with app.session_factory() as session, session.begin():
+        user = await session.scalar(select(User).where(User.external_id == "42"))
+        assert user is not None
+        user.messages_allowed = False
+    group = Chat(external_id="-100", kind=ChatKind.GROUP, title="СП группа")
+    await app.dispatcher.feed(message("/help", chat=group))
+    assert not (await user_row(app)).messages_allowed  # a group says nothing of the kind
+    await app.dispatcher.feed(message("/help"))
+    user = await user_row(app)
+    assert user.messages_allowed and user.reachable
 
 
 async def test_reachable_again_even_when_the_handler_refuses(app: App) -> None:

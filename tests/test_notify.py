@@ -93,11 +93,12 @@ async def test_warnings_unreachable_and_forged_buttons(console: ConsoleSession, 
         reachable=False,
         unreachable_reason="VK error 901",
     )
+    # Writing to the bot in private is what lets it (on VK: the community) write again.
     out = await console.say(":as vkfan", "/notify")
-    assert ru("notify-messages-denied") in out
-    out = await console.say("/notify on")
+    assert "Уведомления включены" in out
     user = await console_user(app, "vkfan")
     assert user.reachable is True and user.unreachable_reason is None
+    assert user.messages_allowed is True
 
     for forged in ("ntf:maybe", "ntf:", "ntf:1:2"):
         event = Incoming(

@@ -2,7 +2,8 @@
 
 For every update it opens one transaction that
 1. claims the update id (one INSERT ... ON CONFLICT DO NOTHING: a redelivered update is
-   acknowledged and ignored),
+   acknowledged and ignored; on SQLite it goes in the same trip to the database thread as
+   the next query, and its outcome is checked right after that, before any handler),
 2. loads or creates the user with their organizer profile and dialog (one query),
 3. routes to a handler,
 and commits. Replies are returned to the adapter only after the commit succeeded.
@@ -41,6 +42,10 @@ MAX_TEXT_LENGTH = 4096
 CONSOLE_ADMIN = "admin"
 # Updates by which a person shows they are there: writing, pressing a button.
 _ACTIVE_KINDS = frozenset({EventKind.MESSAGE, EventKind.BUTTON})
+
+
+class _Seen(Exception):
+    """The update was processed before: roll back and answer nothing."""
 
 
 class _Refused(Exception):
@@ -90,26 +95,42 @@ class Dispatcher:
     async def _handle(self, event: Incoming) -> list[Reply]:
         """The update in one transaction; raises `_Refused` (after the rollback) when the
         handler failed."""
-        async with self.session_factory() as session, session.begin():
-            uow = UnitOfWork(session)
-            if not await self._claim(uow, event):
-                return []
-            ctx = await self._context(uow, event)
-            # The language the person had before the handler: a failure undoes any change.
-            lang = ctx.user.language
-            try:
-                await self._route(ctx)
-                # Write the handler's changes now, so that a constraint they break is the
-                # handler's failure, not the commit's.
-                await session.flush()
-            except UserError as exc:
-                raise _Refused(Reply(self.texts.get(lang, exc.key, **exc.args_))) from exc
-            except PayloadError as exc:
-                log.warning("bad payload %r from %s: %s", event.payload, event.sender, exc)
-                raise _Refused(Reply(self.texts.get(lang, "error-button-outdated"))) from exc
-            except Exception as exc:
-                log.exception("handler failed on update %s", event.update_id)
-                raise _Refused(Reply(self.texts.get(lang, "error-internal"))) from exc
+        try:
+            async with self.session_factory() as session, session.begin():
+                uow = UnitOfWork(session)
+                return await self._handle_claimed(session, uow, event)
+        except _Seen:
+            log.info("update %s/%s seen before: ignored", event.platform, event.update_id)
+            return []
+
+    async def _handle_claimed(
+        self, session: AsyncSession, uow: UnitOfWork, event: Incoming
+    ) -> list[Reply]:
+        # On SQLite the claim goes in the same trip as the user's query (one trip to the
+        # database thread less per update); a redelivered update is still known before any
+        # handler runs, and `_Seen` rolls back whatever the look-up wrote.
+        claim = await uow.processed.claim_along(
+            event.platform, event.bot_key, event.update_id, self.clock()
+        )
+        ctx = await self._context(uow, event)
+        assert claim.rowcount is not None  # the user's query carried it
+        if claim.rowcount == 0:
+            raise _Seen
+        # The language the person had before the handler: a failure undoes any change.
+        lang = ctx.user.language
+        try:
+            await self._route(ctx)
+            # Write the handler's changes now, so that a constraint they break is the
+            # handler's failure, not the commit's.
+            await session.flush()
+        except UserError as exc:
+            raise _Refused(Reply(self.texts.get(lang, exc.key, **exc.args_))) from exc
+        except PayloadError as exc:
+            log.warning("bad payload %r from %s: %s", event.payload, event.sender, exc)
+            raise _Refused(Reply(self.texts.get(lang, "error-button-outdated"))) from exc
+        except Exception as exc:
+            log.exception("handler failed on update %s", event.update_id)
+            raise _Refused(Reply(self.texts.get(lang, "error-internal"))) from exc
         return ctx.replies
 
     async def _record(self, event: Incoming) -> bool:
@@ -149,15 +170,18 @@ class Dispatcher:
         )
         user = arrival.user
         if (
-            not user.reachable
+            not (user.reachable and user.messages_allowed)
             and event.chat.kind is ChatKind.PRIVATE
             and event.kind in _ACTIVE_KINDS
         ):
-            # Marked unreachable after a refused delivery (they had blocked the bot), but
-            # someone writing to the bot can be written to again. A CONSENT event is not
-            # enough: it may be the block itself.
+            # Marked unreachable after a refused delivery (they had blocked the bot), or
+            # "messages not allowed" by VK (error 901, a missed message_deny), but someone
+            # writing to the bot in private can be written to again: on VK writing to the
+            # community is what allows its messages. A CONSENT event is not enough: it may be
+            # the block itself.
             user.reachable = True
             user.unreachable_reason = None
+            user.messages_allowed = True
         is_admin = self.settings.is_admin(event.platform, event.sender.external_id) or (
             event.platform == "console" and event.sender.external_id == CONSOLE_ADMIN
         )

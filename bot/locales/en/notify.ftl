@@ -10,7 +10,6 @@ notify-state-off =
     🔕 Notifications are off.
     Purchase status changes, reminders and organizers' broadcasts do not arrive.
     Answers to your own actions (orders, payments) always arrive.
-notify-messages-denied = ⚠️ The community cannot write to you first right now. Allow messages from the community in VK, or notifications will not reach you.
 notify-button-on = 🔔 Turn notifications on
 notify-button-off = 🔕 Turn notifications off
 notify-unknown-arg = I didn't understand "{ $arg }". Type /notify on or /notify off, or press the button in /notify.
