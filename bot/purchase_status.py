@@ -62,7 +62,9 @@ async def schedule_stop(uow: UnitOfWork, purchase: Purchase) -> None:
     """
     key = stop_key(purchase.id)
     if purchase.status is not PurchaseStatus.OPEN or purchase.stop_at is None:
-        await uow.tasks.cancel(key)
+        # The caller holds the purchase, which a running stop task locks next: skip a task
+        # being run instead of waiting for it (a deadlock); it finds the purchase moved on.
+        await uow.tasks.cancel(key, unless_running=True)
         return
     created = await uow.tasks.schedule(
         STOP_TASK, key, purchase.stop_at, {"purchase_id": purchase.id}

@@ -5,15 +5,23 @@ has run, and the organizer changes the stop date and the payment deadline from t
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from bot.app import App
 from bot.core.replies import Reply
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus, collecting
 from bot.domain.purchase_form import end_of_day
-from bot.purchase_status import STOP_TASK, plan_missing_stops, stop_at_date, stop_key
+from bot.purchase_status import (
+    STOP_TASK,
+    move_purchase,
+    plan_missing_stops,
+    stop_at_date,
+    stop_key,
+)
 from bot.reminders import DAY_BEFORE, DUE_DAY, reminder_key, reminder_times
 from bot.scheduler import TASK_HANDLERS, Scheduler, TaskContext
 from handlers.catalog import StartOrder
@@ -444,3 +452,42 @@ async def test_purchases_open_before_the_automatic_stop_get_one_at_start(
 
     await app.start_scheduler()  # runs it too, and finds nothing more to plan
     assert len(await tasks(app)) == 1
+
+
+async def test_a_manual_stop_while_the_stop_task_runs_does_not_deadlock(
+    app: App, console: ConsoleSession, clock: Clock
+) -> None:
+    """The scheduler holds the task row and wants the purchase; the organizer holds the
+    purchase and cancels the task. Row locks only exist on PostgreSQL (SQLite's write lock
+    serializes the two transactions whole), where waiting for each other would deadlock."""
+    purchase_id = await make_shop(app, console, points=False)
+    await move(console, purchase_id, PurchaseStatus.OPEN)
+    key = stop_key(purchase_id)
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (run with TEST_DATABASE_URL)")
+    async with app.session_factory() as runner, runner.begin():
+        task = await runner.scalar(
+            select(ScheduledTask).where(ScheduledTask.key == key).with_for_update()
+        )
+        assert task is not None
+        async with app.session_factory() as organizer, organizer.begin():
+            uow = UnitOfWork(organizer)
+            purchase = await organizer.get(Purchase, purchase_id, with_for_update=True)
+            assert purchase is not None
+            # Would wait for the runner's row lock, while the runner waits for the purchase.
+            await asyncio.wait_for(
+                move_purchase(
+                    uow,
+                    app.texts,
+                    purchase,
+                    PurchaseStatus.STOPPED,
+                    actor_user_id=None,
+                    now=clock(),
+                ),
+                timeout=5,
+            )
+        # The runner gets the purchase now and finds it stopped: nothing to do.
+        locked = await runner.get(
+            Purchase, purchase_id, populate_existing=True, with_for_update=True
+        )
+        assert locked is not None and locked.status is PurchaseStatus.STOPPED

@@ -56,10 +56,23 @@ class TaskRepository:
         )
         return bool(result.rowcount)
 
-    async def cancel(self, key: str) -> bool:
+    async def cancel(self, key: str, *, unless_running: bool = False) -> bool:
+        """Cancel the pending task. `unless_running`: leave it alone when a scheduler holds
+        it right now (PostgreSQL: SKIP LOCKED) instead of waiting for it. For callers that
+        hold a lock the task's handler takes next (the purchase, for the automatic stop):
+        waiting would deadlock, and the handler sees the caller's change when it gets the
+        lock. On SQLite the write lock already serializes the two."""
+        stmt = select(ScheduledTask.id).where(
+            ScheduledTask.key == key, ScheduledTask.status == TaskStatus.PENDING
+        )
+        if unless_running:
+            stmt = stmt.with_for_update(skip_locked=True)
+        task_id = await self.session.scalar(stmt)
+        if task_id is None:
+            return False
         result = await self.session.execute(
             update(ScheduledTask)
-            .where(ScheduledTask.key == key, ScheduledTask.status == TaskStatus.PENDING)
+            .where(ScheduledTask.id == task_id, ScheduledTask.status == TaskStatus.PENDING)
             .values(status=TaskStatus.CANCELLED)
         )
         return bool(result.rowcount)
