@@ -24,6 +24,7 @@ from storage.models import (
     User,
 )
 from tests.conftest import ConsoleSession
+from tests.test_exports import DISTRIBUTION_HEADERS
 
 NBSP = "\u00a0"
 
@@ -124,26 +125,7 @@ async def test_a_purchase_from_profile_to_closing(
     ]
     distribution = read_csv(tmp_path / "purchase-1-distribution.csv")
     assert distribution == [
-        [
-            "Пункт выдачи",
-            "Покупатель",
-            "Заказ",
-            "Товар",
-            "Артикул",
-            "Размер",
-            "Количество",
-            "Цена",
-            "Сумма",
-            "Примечание",
-            "Товары в заказе",
-            "Оргсбор",
-            "Скидка",
-            "Промокод",
-            "К оплате",
-            "Оплачено",
-            "Осталось оплатить",
-            "К возврату",
-        ],
+        DISTRIBUTION_HEADERS,
         [
             "Север, пр. Мира, 10",
             "buyer2",

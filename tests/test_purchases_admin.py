@@ -51,6 +51,7 @@ from storage.models import (
     User,
 )
 from tests.conftest import Clock, ConsoleSession
+from tests.test_exports import DISTRIBUTION_HEADERS
 from tests.test_organizer_profile import become_organizer, organizer_row, press
 
 QUICK = "/newpurchase Осень; Orby; Одежда; сбор 15%; стоп 01.12.2026; оплата 05.12.2026"
@@ -696,26 +697,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
             delimiter=";",
         )
     )
-    assert rows[0] == [
-        "Пункт выдачи",
-        "Покупатель",
-        "Заказ",
-        "Товар",
-        "Артикул",
-        "Размер",
-        "Количество",
-        "Цена",
-        "Сумма",
-        "Примечание",
-        "Товары в заказе",
-        "Оргсбор",
-        "Скидка",
-        "Промокод",
-        "К оплате",
-        "Оплачено",
-        "Осталось оплатить",
-        "К возврату",
-    ]
+    assert rows[0] == DISTRIBUTION_HEADERS
     # Boris: 1 290 + 15 % - the code's 100 = 1 383,50; paid 1 500, so 116,50 to refund.
     assert rows[1] == [
         "Север, пр. Мира, 10",
