@@ -286,7 +286,10 @@ async def test_killed_mid_batch_restarted_sender_finishes_it(app: App) -> None:
             await queue(app, user, f"msg {user.external_id}")
         # Every answer is late but the message is already sent: a killed sender cannot know.
         server.delay_next("sendMessage", 0.05, times=None, process_first=True)
-        first = fast_sender(app, transport_for(bot, timeout=0.6), concurrency=4)
+        # Generous time-outs: under load a late answer would be a time-out, retried, and a
+        # second copy that has nothing to do with the kill this test is about.
+        patient = {"claim_ttl": 3.0, "send_timeout": 2.5}
+        first = fast_sender(app, transport_for(bot, timeout=2.5), concurrency=4, **patient)
         task = asyncio.create_task(first.run())
         await server.wait_for(lambda: len(server.sent) >= 12, timeout=10, what="12 sent")
         task.cancel()
@@ -302,7 +305,7 @@ async def test_killed_mid_batch_restarted_sender_finishes_it(app: App) -> None:
         in_flight = [m for m in pending if m.attempts > 0]
         assert len(in_flight) <= first.concurrency
 
-        second = fast_sender(app, transport_for(bot), concurrency=4)
+        second = fast_sender(app, transport_for(bot, timeout=2.5), concurrency=4, **patient)
         task = asyncio.create_task(second.run())
         try:
             await wait_settled(app)
