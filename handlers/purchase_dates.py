@@ -46,6 +46,7 @@ from handlers.purchases_admin import (
     status_label,
 )
 from storage.models import OutboxKind, Purchase
+from storage.repositories.outbox import Recipient
 
 router = Router("purchase_dates")
 
@@ -139,6 +140,8 @@ async def on_stop_date(ctx: Context) -> None:
     purchase.stop_at = stop_at
     purchase.updated_at = now
     await schedule_stop(ctx.uow, purchase)
+    if purchase.status is PurchaseStatus.OPEN:
+        await tell_buyers_of_stop(ctx, purchase, stop_at)
     await ctx.dialog.finish()
     ctx.say("purchase-admin-date-stop-saved", title=purchase.title, stop=_day(ctx, stop_at))
     await show_card(ctx, purchase)
@@ -184,3 +187,24 @@ async def tell_payers(ctx: Context, purchase: Purchase, deadline: datetime) -> N
             OutboxKind.NOTIFICATION,
             dedup_key=f"pay-deadline:{purchase.id}:{deadline.isoformat()}:{buyer.id}",
         )
+
+
+async def tell_buyers_of_stop(ctx: Context, purchase: Purchase, stop_at: datetime) -> None:
+    """Buyers with orders learn until when they may still change them (a draft has none).
+    Once per buyer and new date."""
+    recipients = [
+        Recipient(
+            user=target.buyer,
+            reply=Reply(
+                ctx.texts.get(
+                    target.buyer.language,
+                    "purchase-admin-stop-moved",
+                    title=purchase.title,
+                    stop=format_deadline(stop_at, target.buyer.language),
+                )
+            ),
+            dedup_key=f"stop-moved:{purchase.id}:{stop_at:%Y%m%d}:{target.buyer.id}",
+        )
+        for target in await ctx.uow.purchases.buyers_to_notify(purchase.id)
+    ]
+    await ctx.uow.outbox.enqueue_many(recipients, OutboxKind.NOTIFICATION)

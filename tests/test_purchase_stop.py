@@ -323,6 +323,11 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     await press(app, "organizer", stop_button)
     out = await console.say("4.12")
     assert "Готово: стоп в «Осень» — 04.12.2026" in out
+    # Buyers with orders hear of it (the draft's earlier move told nobody).
+    moved = [t for t in texts_to(await outbox(app), "buyer1") if "Стоп покупки" in t]
+    assert moved == [
+        "📅 Стоп покупки «Осень» перенесён: заказы принимаются и меняются до 04.12.2026 (МСК)."
+    ]
     assert await tasks(app) == {key: (end_of_day(date(2026, 12, 4)), TaskStatus.PENDING)}
 
     # The payment deadline: not before the stop date; no reminders before the payment stage.

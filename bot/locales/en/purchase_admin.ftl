@@ -277,3 +277,4 @@ purchase-admin-open-stop-passed = The stop date ({ $stop }) has passed: orders w
 purchase-admin-auto-stopped =
     ⏰ Stop in purchase #{ $id } "{ $title }": its stop date ({ $stop }) has come, and orders are closed automatically.
     Orders: { $orders }, buyers: { $buyers }, items worth { $items_sum }. Buyers with orders have been told.
+purchase-admin-stop-moved = 📅 The stop date of «{ $title }» has moved: orders are taken and changed until { $stop } (Moscow time).

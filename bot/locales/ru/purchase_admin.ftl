@@ -278,3 +278,4 @@ purchase-admin-open-stop-passed = Дата стопа ({ $stop }) уже про�
 purchase-admin-auto-stopped =
     ⏰ Стоп в покупке №{ $id } «{ $title }»: наступила дата стопа ({ $stop }), приём заказов закрыт автоматически.
     Заказов: { $orders }, покупателей: { $buyers }, товары на { $items_sum }. Покупатели с заказами уведомлены.
+purchase-admin-stop-moved = 📅 Стоп покупки «{ $title }» перенесён: заказы принимаются и меняются до { $stop } (МСК).
