@@ -29,6 +29,7 @@ from storage.models import (
 )
 from storage.uow import UnitOfWork
 from tests.conftest import Clock
+from tests.test_exports import RECONCILIATION_HEADERS
 from tests.test_payments import Shop
 
 NBSP = "\u00a0"
@@ -193,20 +194,7 @@ async def test_reconciliation_message_and_files_read_back_cell_by_cell(
     assert set(files) == {f"{name}.csv", f"{name}.xlsx"}
 
     expected = [
-        [
-            "Заказ",
-            "Покупатель",
-            "Состояние",
-            "Товары, ₽",
-            "Оргсбор, ₽",
-            "Скидка, ₽",
-            "Промокод",
-            "К оплате, ₽",
-            "Заявлено покупателем, ждёт подтверждения, ₽",
-            "Подтверждено, ₽",
-            "Осталось оплатить, ₽",
-            "К возврату, ₽",
-        ],
+        RECONCILIATION_HEADERS,
         [book.evil.number, "=HYPERLINK(1)", "переплата", 200, 30, 0, "", 230, 0, 300, 0, 70],
         [book.anna.number, "Анна", "оплачен", 1000, 150, 0, "", 1150, 0, 1150, 0, 0],
         [book.boris.number, "Борис", "не оплачен", 1400, 210, 110, "BLOG10", 1500, 500, 0, 1500, 0],
