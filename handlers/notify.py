@@ -42,13 +42,9 @@ async def on_switch(ctx: Context, data: NotifySet) -> None:
 
 
 def set_notifications(ctx: Context, on: bool, *, edit: bool = False) -> None:
-    user = ctx.user
-    user.notifications_allowed = on
-    if on and not user.reachable:
-        # Marked unreachable after a refused delivery, yet the person is writing to us now
-        # and asks for messages: let the next one try.
-        user.reachable = True
-        user.unreachable_reason = None
+    # Marked unreachable or "messages not allowed" before? Writing here in private has made
+    # them reachable again already (bot/core/dispatcher.py).
+    ctx.user.notifications_allowed = on
     show_state(ctx, edit=edit)
 
 

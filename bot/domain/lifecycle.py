@@ -101,14 +101,9 @@ def accepts_orders(status: PurchaseStatus | str) -> bool:
     return PurchaseStatus(status) is PurchaseStatus.OPEN
 
 
-def orders_editable(status: PurchaseStatus | str) -> bool:
-    """Buyers change or cancel orders only while collecting: after the stop the organizer
-    counts on them for the supplier's minimums."""
-    return PurchaseStatus(status) is PurchaseStatus.OPEN
-
-
 def collecting(status: PurchaseStatus | str, stop_at: datetime | None, now: datetime) -> bool:
-    """Buyers may order, change and cancel orders: the purchase is open and its stop date
+    """Buyers may order, change and cancel orders (after the stop the organizer counts on
+    them for the supplier's minimums): the purchase is open and its stop date
     (the end of a Moscow day, `purchase_form.parse_stop`) has not come yet. A purchase
     without a stop date collects until the organizer stops it."""
     return accepts_orders(status) and (stop_at is None or now < stop_at)

@@ -222,10 +222,8 @@ class OrderRepository:
         order.pickup_point_id = point_id
         order.updated_at = now
 
-    async def count_buyer_orders(self, buyer_id: int, *, since: datetime | None = None) -> int:
+    async def count_buyer_orders(self, buyer_id: int) -> int:
         stmt = select(func.count()).select_from(Order).where(Order.buyer_id == buyer_id)
-        if since is not None:
-            stmt = stmt.where(Order.created_at >= since)
         return await self.session.scalar(stmt) or 0
 
     async def count_buyer_orders_since(self, buyer_id: int, since: datetime) -> tuple[int, int]:

@@ -1,4 +1,5 @@
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,10 +11,10 @@ from bot.domain.lifecycle import (
     accepts_payments,
     can_cancel,
     can_transition,
+    collecting,
     ensure_transition,
     is_final,
     next_statuses,
-    orders_editable,
 )
 
 S = PurchaseStatus
@@ -113,7 +114,7 @@ def test_unknown_status_is_refused(bad: str) -> None:
 @pytest.mark.parametrize("status", list(S))
 def test_stage_helpers(status: PurchaseStatus) -> None:
     assert accepts_orders(status) is (status is S.OPEN)
-    assert orders_editable(status) is (status is S.OPEN)
+    assert collecting(status, None, datetime(2026, 11, 30, tzinfo=UTC)) is (status is S.OPEN)
     assert accepts_payments(status) is (status in {S.PAYMENT, S.ORDERED, S.ARRIVED, S.DISTRIBUTION})
     assert can_cancel(status) is (status in {S.DRAFT, S.OPEN, S.STOPPED, S.PAYMENT})
     assert can_cancel(status) is can_transition(status, S.CANCELLED)
