@@ -439,6 +439,11 @@ def promo_error(refusal: PromoRefusal, **args: str) -> UserError:
     return UserError(PROMO_ERRORS[refusal], **args)
 
 
+def sum_before_discount(order: Order, fee_bp: int) -> int:
+    """Items plus the organizer fee: what a code's minimum and percent apply to."""
+    return order.items_total_kop + fee_kopecks(order.items_total_kop, fee_bp)
+
+
 async def apply_promo(
     uow: UnitOfWork, user: User, order: Order, code_text: str, now: datetime
 ) -> int:
@@ -487,7 +492,7 @@ async def redeem(uow: UnitOfWork, user: User, code: PromoCode, order_id: int, no
         raise promo_error(PromoRefusal.ORDER_HAS_CODE, number=number)
     if order.due_kop <= order.confirmed_paid_kop:
         raise promo_error(PromoRefusal.ORDER_PAID, number=number)
-    order_sum = order.items_total_kop + fee_kopecks(order.items_total_kop, purchase.fee_bp)
+    order_sum = sum_before_discount(order, purchase.fee_bp)
     if not meets_minimum(order_sum, code.min_order_kop):
         raise promo_error(
             PromoRefusal.BELOW_MINIMUM,
@@ -518,7 +523,7 @@ async def codes_for_order(
     /promo. Empty when the order already carries a code or is paid."""
     if order.promo_code_id is not None or order.due_kop <= order.confirmed_paid_kop:
         return []
-    order_sum = order.items_total_kop + fee_kopecks(order.items_total_kop, fee_bp)
+    order_sum = sum_before_discount(order, fee_bp)
     fitting = [
         (code, discount_for(code.discount_kind, code.discount_value, order_sum))
         for code in await uow.referrals.unused_codes(user.id, now)
@@ -539,7 +544,7 @@ async def refresh_promo_discount(uow: UnitOfWork, order: Order, now: datetime) -
         return order.discount_kop
     purchase = await repo.purchase(order.purchase_id)
     assert purchase is not None
-    order_sum = order.items_total_kop + fee_kopecks(order.items_total_kop, purchase.fee_bp)
+    order_sum = sum_before_discount(order, purchase.fee_bp)
     redemption = await repo.redemption_for_order(order.id)
     if order.status is OrderStatus.CANCELLED or not meets_minimum(order_sum, code.min_order_kop):
         if redemption is not None:

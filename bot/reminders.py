@@ -18,7 +18,8 @@ from bot.domain.money import format_amount
 from bot.domain.payments import MOSCOW, format_moscow
 from bot.domain.pricing import balance
 from bot.scheduler import TaskContext, task_handler
-from storage.models import OutboxKind, Purchase, ScheduledTask
+from bot.texts import Texts
+from storage.models import Order, OutboxKind, Purchase, ScheduledTask
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -81,6 +82,12 @@ async def schedule_payment_reminders(
             await uow.tasks.rearm(key, due_at)
 
 
+def pay_button(texts: Texts, lang: str, order: Order) -> Button:
+    """/pay for the buyer's (first) unpaid order, under a reminder or a moved deadline."""
+    pay = CommandPayload(name="pay", args=order.number or "").pack()
+    return Button(texts.get(lang, "payments-button-pay"), pay)
+
+
 @task_handler(PAY_REMINDER)
 async def send_payment_reminders(ctx: TaskContext, task: ScheduledTask) -> None:
     """Queue the reminders; the dedup key per purchase, reminder and buyer makes a re-run
@@ -110,9 +117,7 @@ async def send_payment_reminders(ctx: TaskContext, task: ScheduledTask) -> None:
         text = ctx.texts.get(
             lang, key, title=purchase.title, deadline=format_moscow(deadline), orders=orders
         )
-        first = target.orders[0]
-        pay = CommandPayload(name="pay", args=first.number or "").pack()
-        button = Button(ctx.texts.get(lang, "payments-button-pay"), pay)
+        button = pay_button(ctx.texts, lang, target.orders[0])
         queued = await ctx.uow.outbox.enqueue(
             buyer,
             Reply(text=text, buttons=[[button]]),

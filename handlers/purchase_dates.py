@@ -23,8 +23,7 @@ from typing import Any, Literal
 
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.payloads import CommandPayload
-from bot.core.replies import Button, Reply
+from bot.core.replies import Reply
 from bot.core.router import Role, Router
 from bot.domain.lifecycle import PurchaseStatus, accepts_payments
 from bot.domain.payments import format_moscow
@@ -35,7 +34,7 @@ from bot.domain.purchase_form import (
     parse_stop,
 )
 from bot.purchase_status import schedule_stop
-from bot.reminders import schedule_payment_reminders
+from bot.reminders import pay_button, schedule_payment_reminders
 from handlers.purchases_admin import (
     PAY_DATE_EDITABLE,
     STOP_DATE_EDITABLE,
@@ -176,11 +175,7 @@ async def tell_payers(ctx: Context, purchase: Purchase, deadline: datetime) -> N
             title=purchase.title,
             deadline=format_moscow(deadline),
         )
-        first = target.orders[0]
-        pay = Button(
-            ctx.texts.get(buyer.language, "payments-button-pay"),
-            CommandPayload(name="pay", args=first.number or "").pack(),
-        )
+        pay = pay_button(ctx.texts, buyer.language, target.orders[0])
         await ctx.uow.outbox.enqueue(
             buyer,
             Reply(text=text, buttons=[[pay]]),
