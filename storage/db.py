@@ -10,15 +10,37 @@ the transaction's first statement, let a write marked DEFERRED ride along with t
 and skip the pool's ROLLBACK when no transaction is open. The SQL, its order and the
 transactions are exactly what SQLAlchemy asks for.
 
+Even one trip per statement was most of an update's time under load: the answer comes back
+through `call_soon_threadsafe`, and the waiting coroutine resumes one or two turns of a busy
+event loop later, while the update holds SQLite's single write lock. So once a transaction
+holds that lock (every one takes it at BEGIN, see below), its statements and its commit run
+right here, in the event loop's thread: SQLite answers them in microseconds, less than the
+trip would cost, and nothing can make them wait (writers queue at BEGIN; in WAL mode readers
+never block). BEGIN itself is tried here with no busy wait at all; if another connection
+holds the lock, it goes to the thread, which waits there on the busy timeout without holding
+up the loop. Anything else (connecting, rollbacks, executemany's bulk inserts, a statement
+outside a transaction) still takes the thread, and nothing runs here while a call is still
+running there, so the order of calls on a connection never changes.
+
+A commit may also checkpoint the write-ahead log into the database file (SQLite's automatic
+checkpoint, an fsync: 10-30 ms here, every couple of hundred commits under load). That must
+not happen in the loop's thread, so the automatic checkpoint is off and each connection
+checkpoints in its own thread every `CHECKPOINT_EVERY` commits instead (PASSIVE: it never
+blocks a writer).
+
 PostgreSQL (asyncpg) needs none of this: one statement is one round trip there already.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import threading
 from collections import deque
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from queue import SimpleQueue
+from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy import event
@@ -30,7 +52,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+log = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Commits of one connection between two checkpoints of the write-ahead log: a few pages
+# each, so the log stays around SQLite's own threshold (1000 pages) with a pool of five.
+CHECKPOINT_EVERY = 200
 _BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
 _BEGIN = (_BEGIN_IMMEDIATE, (), None)
 # Execution option for a write whose result nobody reads (a timestamp, say): on SQLite it is
@@ -45,6 +72,7 @@ DEFERRED = "sqlite_deferred"
 # A statement waiting in the thread's next trip: SQL, parameters, and where to report its
 # row count (None: nobody asks).
 _Pending = tuple[str, Any, "DeferredRowcount | None"]
+T = TypeVar("T")
 
 
 class DeferredRowcount:
@@ -92,6 +120,8 @@ def _sqlite_connect(dialect: Any, _record: Any, cargs: list[Any], cparams: dict[
 
 
 async def _open_sqlite(database: str, **kwargs: Any) -> _Connection:
+    # Used from the loop's thread too, never at the same time as from its own (see _Connection).
+    kwargs["check_same_thread"] = False
     connection = _Connection(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
     # As SQLAlchemy does for aiosqlite's own connections: a forgotten connection must not
     # keep the process alive.
@@ -108,6 +138,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Checkpoints are the connection's own thread's job (see the module and _Connection).
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
@@ -132,17 +164,58 @@ def _sqlite_deferrable(
             driver.defer_next = option
 
 
+class _CallQueue:
+    """aiosqlite's queue of calls for its thread, counting the calls given and finished, so
+    the loop knows when the thread is idle: `idle` is True only once every call put in has
+    returned in the thread (not merely been awaited: an awaiting coroutine may have been
+    cancelled while its call still runs)."""
+
+    def __init__(self) -> None:
+        self._queue: SimpleQueue[tuple[Any, Callable[[], Any]]] = SimpleQueue()
+        self._given = 0
+        # Written by the thread only; an int assignment is atomic.
+        self._finished = 0
+
+    @property
+    def idle(self) -> bool:
+        return self._finished == self._given
+
+    def put_nowait(self, item: tuple[Any, Callable[[], Any]]) -> None:
+        future, function = item
+        self._given += 1
+        ticket = self._given
+
+        def counted() -> Any:
+            try:
+                return function()
+            finally:
+                self._finished = ticket
+
+        self._queue.put_nowait((future, counted))
+
+    def get(self) -> tuple[Any, Callable[[], Any]]:
+        return self._queue.get()
+
+
 class _Connection(aiosqlite.Connection):
-    """aiosqlite's connection with one trip to its thread per statement (see the module)."""
+    """aiosqlite's connection with one trip to its thread per statement, and none at all once
+    its transaction holds the write lock (see the module)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # aiosqlite's thread is not started yet: give it the counting queue instead.
+        self._calls = _CallQueue()
+        self._tx = self._calls  # type: ignore[assignment]
+        self._thread = threading.Thread(
+            target=aiosqlite.core._connection_worker_thread, args=(self._calls,)
+        )
         # Statements to run, in order, in the thread before the next statement or the
         # commit: the transaction's BEGIN and DEFERRED statements.
         self.pending: list[_Pending] = []
         # Set just before the cursor is given a DEFERRED statement: True, or the
         # `DeferredRowcount` to report to.
         self.defer_next: bool | DeferredRowcount = False
+        self._commits = 0
 
     def cursor(self) -> _Cursor:  # type: ignore[override]
         return _Cursor(self)
@@ -151,11 +224,36 @@ class _Connection(aiosqlite.Connection):
         pending, self.pending = self.pending, []
         return pending
 
+    def _here(self, pending: list[_Pending]) -> bool:
+        """Whether the next call may run in the loop's thread: the connection's thread has
+        nothing in hand, and the transaction holds the write lock or is about to try for it
+        (BEGIN is pending)."""
+        if not self._calls.idle:
+            return False
+        return self._conn.in_transaction or bool(pending and pending[0] is _BEGIN)
+
+    async def run(self, function: Callable[..., T], pending: list[_Pending], *args: Any) -> T:
+        """`function(sqlite3_connection, pending, *args)` here if `_here`, else in the thread;
+        also in the thread when BEGIN cannot have the lock at once."""
+        conn = self._conn
+        if self._here(pending):
+            if not (pending and pending[0] is _BEGIN):
+                return function(conn, pending, *args)
+            if _begin_now(conn):
+                return function(conn, pending[1:], *args)
+        return await self._execute(function, conn, pending, *args)
+
     async def commit(self) -> None:
         pending = self.take_pending()
         if pending == [_BEGIN]:
             return  # nothing ran since BEGIN: there is no transaction to commit
-        await self._execute(_commit, self._conn, pending)
+        await self.run(_commit, pending)
+        self._commits += 1
+        if self._commits % CHECKPOINT_EVERY == 0:
+            # Queued now, not from a task: whatever this connection runs next waits behind it
+            # in the thread, and nothing of it runs in the loop's thread meanwhile. Nobody
+            # awaits it (no future).
+            self._calls.put_nowait((None, partial(_checkpoint, self._conn)))
 
     async def rollback(self) -> None:
         # Whatever is pending never ran: rolled back by not running it.
@@ -198,9 +296,7 @@ class _Cursor:
             connection.pending.append((sql, parameters if parameters is not None else (), sink))
             self._take((None, -1, None, []))
             return self
-        outcome = await connection._execute(
-            _run, connection._conn, connection.take_pending(), sql, parameters
-        )
+        outcome = await connection.run(_run, connection.take_pending(), sql, parameters)
         self._take(outcome)
         return self
 
@@ -231,7 +327,29 @@ class _Cursor:
         self._rows.clear()
 
 
-# These run in the connection's thread.
+# These run in the connection's thread, or in the loop's when the transaction holds the lock.
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+    except sqlite3.Error as exc:  # the next one tries again; nothing is lost meanwhile
+        log.warning("SQLite checkpoint failed: %s", exc)
+
+
+def _begin_now(conn: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE without waiting: False (nothing begun) if another connection holds
+    the write lock. Never waits in the loop's thread: the busy timeout is off meanwhile."""
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        conn.execute(_BEGIN_IMMEDIATE)
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+            return False
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    return True
 
 
 def _run_pending(conn: sqlite3.Connection, pending: list[_Pending]) -> None:

@@ -1,0 +1,199 @@
+"""storage/db.py on SQLite: which calls run in the event loop's thread and which in the
+connection's own, and that a lock held elsewhere never stalls the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select, text
+
+from bot.app import App
+from bot.core.events import Chat, Incoming, Sender, parse_command
+from storage import db
+from storage.models import ProcessedUpdate, User
+
+
+@pytest.fixture
+async def sqlite_app(app: App) -> AsyncIterator[App]:
+    if not app.settings.database_url.startswith("sqlite"):
+        pytest.skip("the event-loop path is SQLite's (PostgreSQL has no database thread)")
+    yield app
+
+
+def database_path(app: App) -> str:
+    return app.settings.database_url.split(":///", 1)[1]
+
+
+def message(text: str, user: str = "42") -> Incoming:
+    command, args, addressed = parse_command(text, bot_username=None)
+    return Incoming(
+        platform="telegram",
+        update_id=uuid.uuid4().hex,
+        sender=Sender(external_id=user, name="Ivan", language_code="ru"),
+        chat=Chat(external_id=user),
+        text=text,
+        command=command,
+        args=args,
+        addressed=addressed,
+    )
+
+
+class TripCounter:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.trips = 0
+        execute = db._Connection._execute
+
+        async def counting(connection: db._Connection, *args: object, **kwargs: object) -> object:
+            self.trips += 1
+            return await execute(connection, *args, **kwargs)
+
+        monkeypatch.setattr(db._Connection, "_execute", counting)
+
+
+class LockHolder:
+    """Another process's writer, as far as SQLite can tell: a plain sqlite3 connection in a
+    thread of its own holding the write lock until released."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.taken = threading.Event()
+        self.release = threading.Event()
+        self.thread = threading.Thread(target=self._hold, daemon=True)
+
+    def _hold(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            self.taken.set()
+            self.release.wait(10)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def __enter__(self) -> LockHolder:
+        self.thread.start()
+        assert self.taken.wait(5)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release.set()
+        self.thread.join(10)
+
+
+async def test_statements_of_a_transaction_run_in_the_loop_thread(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sqlite_app.dispatcher.feed(message("/start"))
+    counter = TripCounter(monkeypatch)
+    replies = await sqlite_app.dispatcher.feed(message("/start"))
+    assert replies and counter.trips == 0
+    async with sqlite_app.session_factory() as session:
+        assert await session.scalar(select(User.name)) == "Ivan"
+        assert len((await session.scalars(select(ProcessedUpdate))).all()) == 2
+
+
+async def test_a_lock_held_elsewhere_is_waited_for_in_the_thread_not_the_loop(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sqlite_app.dispatcher.feed(message("/start"))
+    counter = TripCounter(monkeypatch)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticking = asyncio.create_task(ticker())
+    try:
+        with LockHolder(database_path(sqlite_app)):
+            feeding = asyncio.create_task(sqlite_app.dispatcher.feed(message("/help")))
+            await asyncio.sleep(0.3)
+            # The update waits for the lock; the loop meanwhile runs everything else.
+            assert not feeding.done()
+            assert ticks >= 10
+        replies = await asyncio.wait_for(feeding, 10)
+    finally:
+        ticking.cancel()
+    assert replies and "Что я умею" in replies[0].text
+    # BEGIN waited in the thread, with the claim and the user's query in the same trip;
+    # the rest of the transaction, holding the lock by then, ran in the loop's thread.
+    assert counter.trips == 1
+
+
+async def test_nothing_runs_in_the_loop_while_the_thread_is_still_busy(
+    sqlite_app: App,
+) -> None:
+    async with sqlite_app.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        connection = raw.driver_connection
+        assert isinstance(connection, db._Connection)
+        assert connection._calls.idle
+        slow = asyncio.create_task(connection._execute(time.sleep, 0.3))
+        await asyncio.sleep(0.05)
+        slow.cancel()
+        # The awaiting coroutine is gone, the call is not: the thread still has it in hand.
+        assert not connection._calls.idle
+        assert not connection._here([db._BEGIN])
+        await asyncio.sleep(0.4)
+        assert connection._calls.idle and connection._here([db._BEGIN])
+        await conn.execute(text("SELECT 1"))
+
+
+async def test_begin_does_not_wait_in_the_loop_and_keeps_the_busy_timeout(
+    sqlite_app: App,
+) -> None:
+    path = database_path(sqlite_app)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout={db.SQLITE_BUSY_TIMEOUT_MS}")
+    try:
+        with LockHolder(path):
+            started = time.perf_counter()
+            assert db._begin_now(conn) is False
+            assert time.perf_counter() - started < 0.5
+            assert not conn.in_transaction
+        assert db._begin_now(conn) is True
+        assert conn.in_transaction
+        conn.execute("ROLLBACK")
+        timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        assert timeout == db.SQLITE_BUSY_TIMEOUT_MS
+    finally:
+        conn.close()
+
+
+async def test_the_log_is_checkpointed_in_the_thread_every_so_many_commits(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "CHECKPOINT_EVERY", 3)
+    threads: list[threading.Thread] = []
+    checkpoint = db._checkpoint
+
+    def recording(conn: sqlite3.Connection) -> None:
+        threads.append(threading.current_thread())
+        checkpoint(conn)
+
+    monkeypatch.setattr(db, "_checkpoint", recording)
+    async with sqlite_app.engine.connect() as conn:
+        assert (await conn.execute(text("PRAGMA wal_autocheckpoint"))).scalar() == 0
+        await conn.commit()
+        raw = await conn.get_raw_connection()
+        raw.driver_connection._commits = 0  # the pool may have lent it out before
+        for number in range(7):
+            await conn.execute(
+                text(
+                    "INSERT INTO processed_updates (platform, bot_key, update_id, processed_at)"
+                    " VALUES ('t', '', :n, CURRENT_TIMESTAMP)"
+                ),
+                {"n": str(number)},
+            )
+            await conn.commit()
+        await conn.execute(text("SELECT 1"))  # after the queued checkpoints, in the thread
+    assert len(threads) == 2
+    assert all(thread is not threading.main_thread() for thread in threads)
