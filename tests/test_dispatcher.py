@@ -56,6 +56,21 @@ async def test_a_redelivered_update_leaves_the_user_as_it_was(app: App, clock) -
     assert (after.name, after.last_seen_at) == (before.name, before.last_seen_at)
 
 
+async def test_last_seen_is_kept_to_the_minute(app: App, clock) -> None:
+    await app.dispatcher.feed(message("/start"))
+    first = (await user_row(app)).last_seen_at
+    clock.advance(seconds=40)
+    await app.dispatcher.feed(message("/help"))
+    assert (await user_row(app)).last_seen_at == first
+    clock.advance(seconds=30)
+    await app.dispatcher.feed(message("/help"))
+    assert (await user_row(app)).last_seen_at == clock.now
+    # A clock set back (another process's) is no reason to keep a time from the future.
+    clock.advance(minutes=-10)
+    await app.dispatcher.feed(message("/help"))
+    assert (await user_row(app)).last_seen_at == clock.now
+
+
 async def test_an_update_takes_no_trip_to_the_database_thread(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,7 @@ _TOUCH = (
     .values(last_seen_at=bindparam("seen_at"))
 )
 _DEFERRED = {DEFERRED: True}
+LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(slots=True)
@@ -107,12 +108,13 @@ class UserRepository:
             assert row is not None
         user, organizer, dialog = row
         _refresh(user, name, username, bot_key)
-        # Every update writes this and nothing reads the result: deferred, on SQLite it
-        # rides along with the update's next statement instead of a trip of its own.
-        await self.session.execute(
-            _TOUCH, {"user_id": user.id, "seen_at": now}, execution_options=_DEFERRED
-        )
-        set_committed_value(user, "last_seen_at", now)
+        if not _seen_lately(user.last_seen_at, now):
+            # Nothing reads the result: deferred, on SQLite it rides along with the update's
+            # next statement.
+            await self.session.execute(
+                _TOUCH, {"user_id": user.id, "seen_at": now}, execution_options=_DEFERRED
+            )
+            set_committed_value(user, "last_seen_at", now)
         return Arrival(user, organizer, dialog, created=False)
 
     async def _create(
@@ -147,6 +149,12 @@ class UserRepository:
 
     async def organizer_of(self, user: User) -> Organizer | None:
         return await self.session.scalar(select(Organizer).where(Organizer.user_id == user.id))
+
+
+def _seen_lately(last_seen_at: datetime | None, now: datetime) -> bool:
+    """Whether `last_seen_at` is recent enough to leave as it is: "last seen" is kept to the
+    minute, so a person tapping through a dialog costs one write a minute, not one an update."""
+    return last_seen_at is not None and timedelta(0) <= now - last_seen_at < LAST_SEEN_PRECISION
 
 
 def _refresh(user: User, name: str, username: str | None, bot_key: str) -> None:
