@@ -30,6 +30,7 @@ from bot.core.replies import Reply
 from bot.core.router import Role, Router
 from bot.settings import Settings
 from bot.texts import Texts
+from storage.db import session_scope
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -96,7 +97,7 @@ class Dispatcher:
         """The update in one transaction; raises `_Refused` (after the rollback) when the
         handler failed."""
         try:
-            async with self.session_factory() as session, session.begin():
+            async with session_scope(self.session_factory) as session, session.begin():
                 uow = UnitOfWork(session)
                 return await self._handle_claimed(session, uow, event)
         except _Seen:
@@ -136,7 +137,7 @@ class Dispatcher:
     async def _record(self, event: Incoming) -> bool:
         """Record the update and the user without running the handler; False if the update
         was processed meanwhile (a concurrent redelivery)."""
-        async with self.session_factory() as session, session.begin():
+        async with session_scope(self.session_factory) as session, session.begin():
             uow = UnitOfWork(session)
             if not await self._claim(uow, event):
                 return False
