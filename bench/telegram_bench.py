@@ -1,7 +1,7 @@
 """How fast the Telegram adapter turns updates into answers, next to a bare aiogram echo bot.
 
-    .venv/bin/python bench/telegram_bench.py [N] [--users 100] [--profile] [--database-url URL]
-                                             [--server-in-thread]
+    .venv/bin/python bench/telegram_bench.py [N] [--users 100] [--rounds 3] [--profile]
+                                             [--database-url URL] [--server-in-thread]
 
 Both runs use the fake Bot API server (tests/fakes/telegram_server.py) on loopback, in a
 process of its own, as Telegram is another machine (with --server-in-thread: in a thread of
@@ -26,6 +26,11 @@ so the HTTP client is the same. What differs, and is the bot's real work: its re
 ~190 characters of Russian with a keyboard where the echo sends back ~9 characters without one
 (measured: giving the echo the bot's reply size costs it ~0.1-0.2 ms per update, ~5-8%, since
 requests go as JSON; with aiogram's urlencoded forms it was ~0.1 ms more per reply).
+
+Runs 1 and 3 alternate, `--rounds` times, each bot run compared with the echo run right
+before it (the machine's speed drifts by more than the difference measured); the median of
+those ratios is the result. Both run after `freeze_startup_objects()`, as bot.py does: without
+it a full garbage collection (~350 ms) landing in one run or the other decided the ratio.
 
 Prints updates per second for each and the ratio (target: the bot at least half the echo),
 the SQL statements and transactions per update of the dispatcher-only run, and the Bot API
