@@ -58,6 +58,7 @@ from handlers.catalog import (
 from handlers.communities import comment_hooks
 from handlers.orders import order_line
 from storage.models import Comment, OutboxKind, ProcessedUpdate, Purchase, PurchasePost
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,10 @@ class CancelCommentOrder(Payload, prefix="bcon"):
 
 
 async def on_comment(ctx: Context, comment: Comment, post: PurchasePost) -> None:
-    """The comment hook (handlers/communities.py): draft an order from an order-like comment."""
+    """The comment hook (handlers/communities.py): draft an order from an order-like comment.
+
+    The drafts are made here; asking the platform whether the person may be written to, and
+    answering under the comment, wait until the comment is committed (`Context.after_commit`)."""
     if comment.user_id != ctx.user.id:
         return  # the platform's comment id was recorded before, for someone else
     purchase = await ctx.uow.orders.visible_purchase(post.purchase_id, viewer_id=ctx.user.id)
@@ -99,27 +103,46 @@ async def on_comment(ctx: Context, comment: Comment, post: PurchasePost) -> None
     draft = _read_draft(comment, purchase)
     if draft is None:
         return
+    private = await _draft_reply(ctx, purchase, comment, draft)
+    dedup_key = f"comment-order:{comment.id}"
     port = comment_port_of(ctx.event)
-    if await _may_message(ctx, port):
-        reply = await _draft_reply(ctx, purchase, comment, draft)
-        await ctx.uow.outbox.enqueue(
-            ctx.user, reply, OutboxKind.ANSWER, dedup_key=f"comment-order:{comment.id}"
-        )
+    if port is None:
+        # The console: no platform to ask, the flags are all there is.
+        if ctx.user.reachable and ctx.user.messages_allowed:
+            await ctx.uow.outbox.enqueue(ctx.user, private, OutboxKind.ANSWER, dedup_key=dedup_key)
         return
+    under_comment: Reply | None = None
     links = port_of(ctx.event)
-    if port is None or links is None or comment.external_id is None:
-        return
-    link = links.start_link(f"{LINK_PREFIX}_{comment.id}")
-    line = _line(purchase, draft)
-    reply = Reply(
-        ctx.t("comment-orders-reply", line=line),
-        [[Button(ctx.t("comment-orders-button-open"), url=link)]],
-    )
-    try:
-        await port.reply_to_comment(post.external_post_id, comment.external_id, reply)
-    except DeliveryError as exc:
-        # The comment is recorded and the post's Order button still works.
-        log.warning("no reply under comment %s: %s", comment.external_id, exc)
+    if links is not None and comment.external_id is not None:
+        link = links.start_link(f"{LINK_PREFIX}_{comment.id}")
+        under_comment = Reply(
+            ctx.t("comment-orders-reply", line=_line(purchase, draft)),
+            [[Button(ctx.t("comment-orders-button-open"), url=link)]],
+        )
+    user_id, external_user_id = ctx.user.id, ctx.user.external_id
+    post_id, comment_id = post.external_post_id, comment.external_id
+
+    async def deliver(uow: UnitOfWork) -> None:
+        if await _may_message(port, external_user_id):
+            user = await uow.users.get(user_id)
+            if user is None:
+                return
+            # The platform's word is fresher than flags set by deliveries or events we
+            # missed (handlers/consent.py does the same on VK's message_allow).
+            user.messages_allowed = True
+            user.reachable = True
+            user.unreachable_reason = None
+            await uow.outbox.enqueue(user, private, OutboxKind.ANSWER, dedup_key=dedup_key)
+            return
+        if under_comment is None or comment_id is None:
+            return
+        try:
+            await port.reply_to_comment(post_id, comment_id, under_comment)
+        except DeliveryError as exc:
+            # The comment is recorded and the post's Order button still works.
+            log.warning("no reply under comment %s: %s", comment_id, exc)
+
+    ctx.after_commit(deliver)
 
 
 def _read_draft(comment: Comment, purchase: Purchase) -> OrderDraft | None:
@@ -130,24 +153,14 @@ def _read_draft(comment: Comment, purchase: Purchase) -> OrderDraft | None:
     return parse_order_comment(comment.text, specs, item_id=comment.item_id)
 
 
-async def _may_message(ctx: Context, port: CommentPort | None) -> bool:
+async def _may_message(port: CommentPort, external_user_id: str) -> bool:
     """Whether the draft can go to the commenter in private (see the module docstring)."""
-    user = ctx.user
-    if port is None:
-        return user.reachable and user.messages_allowed
     try:
-        allowed = await port.may_message(user.external_id)
+        return await port.may_message(external_user_id)
     except DeliveryError as exc:
         # The link under the comment works either way.
-        log.info("could not ask whether %s may be written to: %s", user.external_id, exc)
+        log.info("could not ask whether %s may be written to: %s", external_user_id, exc)
         return False
-    if allowed:
-        # The platform's word is fresher than flags set by deliveries or events we missed
-        # (handlers/consent.py does the same on VK's message_allow).
-        user.messages_allowed = True
-        user.reachable = True
-        user.unreachable_reason = None
-    return allowed
 
 
 # --- showing a draft ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ hook answers comments in a channel's discussion group.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -191,6 +192,44 @@ async def test_a_buyer_who_does_not_allow_messages_gets_a_reply_under_the_commen
     assert other.text == RU("comment-orders-not-found")
     [again] = await vk.open_link(BORIS, f"co_{comment.id}")
     assert again.text == RU("comment-orders-already-decided")
+
+
+def lock_is_free(app: App) -> bool:
+    """Whether another writer could take SQLite's write lock right now."""
+    conn = sqlite3.connect(app.settings.database_url.split(":///", 1)[1], timeout=0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+async def test_vk_is_asked_and_answered_with_the_database_free(
+    vk: VkWorld, post_id: int, app: App, allowed: bool
+) -> None:
+    if not app.settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's single write lock is what is checked")
+    vk.server.set_messages_allowed(BORIS, allowed)
+    free: list[tuple[str, bool]] = []
+    for method in ("messages.isMessagesFromGroupAllowed", "wall.createComment"):
+        handler, kinds = vk.server._methods[method]
+
+        def checking(*args: Any, _handler: Any = handler, _method: str = method) -> Any:
+            free.append((_method, lock_is_free(app)))
+            return _handler(*args)
+
+        vk.server._methods[method] = (checking, kinds)
+    await vk.comment(BORIS, post_id, "хочу синее 46")
+    # However long VK takes to answer, the outbox sender and the scheduler can write meanwhile.
+    expected = [("messages.isMessagesFromGroupAllowed", True)]
+    if not allowed:
+        expected.append(("wall.createComment", True))
+    assert free == expected
+    assert (len(await vk.deliver()) == 1) is allowed
 
 
 async def test_a_double_pressed_confirm_places_one_order(

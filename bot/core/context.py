@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -86,6 +86,9 @@ class Dialog:
         self._loaded = True
 
 
+AfterCommit = Callable[[UnitOfWork], Awaitable[None]]
+
+
 @dataclass
 class Context:
     event: Incoming
@@ -103,6 +106,8 @@ class Context:
     # The command's arguments (typed after it, or carried by a command button).
     args: str = ""
     replies: list[Reply] = field(default_factory=list)
+    # Work for after the commit (see `after_commit`).
+    afterwards: list[AfterCommit] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -132,6 +137,15 @@ class Context:
     def say(self, key: str, buttons: list[list[Button]] | None = None, **args: Any) -> None:
         """`answer` with a text key in the user's language."""
         self.answer(self.t(key, **args), buttons)
+
+    def after_commit(self, work: AfterCommit) -> None:
+        """Run `work` once this update's transaction has committed, before its replies go out,
+        in a transaction of its own (given as the unit of work; nothing is begun before its
+        first statement). For calls to a platform: made inside the update's transaction, they
+        would hold SQLite's only write lock for as long as the platform takes to answer, and
+        every other writer (the outbox sender, the scheduler) would time out meanwhile.
+        Nothing runs if the update fails; a failing `work` is logged and undone alone."""
+        self.afterwards.append(work)
 
     async def notify(
         self,

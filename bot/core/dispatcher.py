@@ -22,7 +22,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.context import Context, Dialog
+from bot.core.context import AfterCommit, Context, Dialog
 from bot.core.errors import UserError
 from bot.core.events import ChatKind, EventKind, Incoming
 from bot.core.payloads import CommandPayload, Payload, PayloadError
@@ -94,19 +94,30 @@ class Dispatcher:
             return []
 
     async def _handle(self, event: Incoming) -> list[Reply]:
-        """The update in one transaction; raises `_Refused` (after the rollback) when the
-        handler failed."""
+        """The update in one transaction, then the work it left for after the commit;
+        raises `_Refused` (after the rollback) when the handler failed."""
         try:
             async with session_scope(self.session_factory) as session, session.begin():
                 uow = UnitOfWork(session)
-                return await self._handle_claimed(session, uow, event)
+                ctx = await self._handle_claimed(session, uow, event)
         except _Seen:
             log.info("update %s/%s seen before: ignored", event.platform, event.update_id)
             return []
+        for work in ctx.afterwards:
+            await self._after_commit(event, work)
+        return ctx.replies
+
+    async def _after_commit(self, event: Incoming, work: AfterCommit) -> None:
+        try:
+            async with session_scope(self.session_factory) as session, session.begin():
+                await work(UnitOfWork(session))
+        except Exception:
+            # The update itself is committed; its replies still go out.
+            log.exception("after-commit work of update %s failed", event.update_id)
 
     async def _handle_claimed(
         self, session: AsyncSession, uow: UnitOfWork, event: Incoming
-    ) -> list[Reply]:
+    ) -> Context:
         # On SQLite the claim goes in the same trip as the user's query (one trip to the
         # database thread less per update); a redelivered update is still known before any
         # handler runs, and `_Seen` rolls back whatever the look-up wrote.
@@ -132,7 +143,7 @@ class Dispatcher:
         except Exception as exc:
             log.exception("handler failed on update %s", event.update_id)
             raise _Refused(Reply(self.texts.get(lang, "error-internal"))) from exc
-        return ctx.replies
+        return ctx
 
     async def _record(self, event: Incoming) -> bool:
         """Record the update and the user without running the handler; False if the update
