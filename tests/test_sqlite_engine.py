@@ -7,16 +7,15 @@ import asyncio
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select, text
 
 from bot.app import App
-from bot.core.events import Chat, Incoming, Sender, parse_command
 from storage import db
 from storage.models import ProcessedUpdate, User
+from tests.test_dispatcher import message
 
 
 @pytest.fixture
@@ -28,20 +27,6 @@ async def sqlite_app(app: App) -> AsyncIterator[App]:
 
 def database_path(app: App) -> str:
     return app.settings.database_url.split(":///", 1)[1]
-
-
-def message(text: str, user: str = "42") -> Incoming:
-    command, args, addressed = parse_command(text, bot_username=None)
-    return Incoming(
-        platform="telegram",
-        update_id=uuid.uuid4().hex,
-        sender=Sender(external_id=user, name="Ivan", language_code="ru"),
-        chat=Chat(external_id=user),
-        text=text,
-        command=command,
-        args=args,
-        addressed=addressed,
-    )
 
 
 class TripCounter:
