@@ -11,7 +11,7 @@ from bot.domain.referrals import PERCENT, discount_for
 from handlers.my_orders import OrderAction
 from handlers.payment_reports import ReportConfirm
 from handlers.referrals import PromoApply
-from storage.models import InviteStatus, Order, PaymentReportStatus, User
+from storage.models import InviteStatus, Order, PaymentReportStatus, PromoCode, User
 from tests.conftest import Clock, ConsoleSession
 from tests.test_catalog import make_shop
 from tests.test_ordering import place_socks
@@ -83,16 +83,25 @@ async def test_a_friend_counts_when_their_payment_is_confirmed(
     assert code.owner_id == await user_id(app, "anna")
 
 
-async def test_a_percent_code_follows_order_edits_and_is_freed_by_cancelling(
+async def anna_earns_a_percent_code(
     app: App, console: ConsoleSession, clock: Clock
-) -> None:
-    # anna earns a 10 % code with a small minimum, then orders socks (item 2) and applies it.
+) -> tuple[PromoCode, Shop]:
+    """anna brings a friend and earns a 10 % code (minimum 1 ₽); a shop is open and the
+    console speaks as anna. Returns the code and the shop."""
     await open_round(app, clock, threshold=1, discount=(PERCENT, 1000), min_order_kop=100)
     link = await invite_link_of(console, app, "anna")
     await console.say(":as friend1", link)
     [code] = await codes(app)
     shop = await make_shop(app)
     await console.say(":as anna")
+    return code, shop
+
+
+async def test_a_percent_code_follows_order_edits_and_is_freed_by_cancelling(
+    app: App, console: ConsoleSession, clock: Clock
+) -> None:
+    # anna earns a 10 % code with a small minimum, then orders socks (item 2) and applies it.
+    code, shop = await anna_earns_a_percent_code(app, console, clock)
     await place_socks(console, shop.purchase_id, quantity="2")
     order = await the_order(app, "anna")
     await press(console, PromoApply(code_id=code.id, order_id=order.id))
@@ -127,12 +136,7 @@ async def test_orders_of_a_purchase_not_open_do_not_qualify(
 async def test_placing_an_order_offers_the_codes_that_fit_it(
     app: App, console: ConsoleSession, clock: Clock
 ) -> None:
-    await open_round(app, clock, threshold=1, discount=(PERCENT, 1000), min_order_kop=100)
-    link = await invite_link_of(console, app, "anna")
-    await console.say(":as friend1", link)
-    [code] = await codes(app)
-    shop = await make_shop(app)
-    await console.say(":as anna")
+    code, shop = await anna_earns_a_percent_code(app, console, clock)
 
     out = await place_socks(console, shop.purchase_id, quantity="2")
     assert f"Применить {code.code}" in out
