@@ -1,5 +1,6 @@
 """storage/db.py on SQLite: which calls run in the event loop's thread and which in the
-connection's own, and that a lock held elsewhere never stalls the loop."""
+connection's own, that a lock held elsewhere never stalls the loop, and that queued writes
+store what SQLAlchemy would."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from bot.app import App
 from storage import db
 from storage.models import ProcessedUpdate, User
+from storage.repositories.runtime import ProcessedUpdateRepository
 from tests.test_dispatcher import message
 
 
@@ -182,3 +185,46 @@ async def test_the_log_is_checkpointed_in_the_thread_every_so_many_commits(
         await conn.execute(text("SELECT 1"))  # after the queued checkpoints, in the thread
     assert len(threads) == 2
     assert all(thread is not threading.main_thread() for thread in threads)
+
+
+async def test_a_queued_write_stores_what_sqlalchemy_would_and_reports_its_count(
+    app: App,
+) -> None:
+    """On SQLite the claim is queued on the connection, not run through SQLAlchemy; what it
+    stores must be exactly what SQLAlchemy's execute stores (the same on PostgreSQL, where
+    both are that execute)."""
+    moment = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
+    sqlite = app.settings.database_url.startswith("sqlite")
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        statements.append(sql)
+
+    event.listen(app.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with app.session_factory() as session, session.begin():
+            updates = ProcessedUpdateRepository(session)
+            assert await updates.claim("telegram", "", "1", moment)
+            statements.clear()
+            queued = await updates.claim_along("telegram", "", "2", moment)
+            again = await updates.claim_along("telegram", "", "1", moment)
+            if sqlite:
+                assert statements == []  # queued, not executed yet
+                assert (queued.rowcount, again.rowcount) == (None, None)
+            stored = (
+                await session.execute(
+                    text(
+                        "SELECT update_id, CAST(processed_at AS TEXT) FROM processed_updates"
+                        " ORDER BY update_id"
+                    )
+                )
+            ).all()
+    finally:
+        event.remove(app.engine.sync_engine, "before_cursor_execute", record)
+    assert (queued.rowcount, again.rowcount) == (1, 0)
+    assert stored[0][1] == stored[1][1] and [row[0] for row in stored] == ["1", "2"]
+    async with app.session_factory() as session:
+        read = await session.scalar(
+            select(ProcessedUpdate.processed_at).where(ProcessedUpdate.update_id == "2")
+        )
+    assert read == moment

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import DEFERRED, DeferredRowcount, insert_for
+from storage.db import DeferredRowcount, QueuedWrite, insert_for
 from storage.models import DialogState, ProcessedUpdate
 from storage.types import utcnow
 
@@ -58,33 +58,19 @@ class ProcessedUpdateRepository:
         One INSERT ... ON CONFLICT DO NOTHING: a redelivery (even a concurrent one, which
         waits on the row lock until the first transaction ends) inserts nothing, and no
         savepoint is needed because nothing fails."""
-        stmt = _claim_statement(self.session)
-        params = {
-            "platform": platform,
-            "bot_key": bot_key,
-            "update_id": update_id,
-            "processed_at": now or utcnow(),
-        }
-        result = await self.session.execute(stmt, params)
+        statement = _CLAIM.statement(self.session.get_bind().dialect.name)
+        result = await self.session.execute(statement, _claim(platform, bot_key, update_id, now))
         return bool(result.rowcount)
 
     async def claim_along(
         self, platform: str, bot_key: str, update_id: str, now: datetime | None = None
     ) -> DeferredRowcount:
-        """`claim`, sent on SQLite along with the transaction's next statement instead of in a
-        trip of its own (the same SQL, in the same order). Its `rowcount` (1: claimed, 0: seen
-        before) is known once that statement ran; the caller must roll back when it is 0."""
+        """`claim`, sent on SQLite along with the transaction's next statement instead of on
+        its own (the same SQL, in the same order: see `QueuedWrite`). Its `rowcount` (1:
+        claimed, 0: seen before) is known once that statement ran; the caller must roll back
+        when it is 0."""
         outcome = DeferredRowcount()
-        params = {
-            "platform": platform,
-            "bot_key": bot_key,
-            "update_id": update_id,
-            "processed_at": now or utcnow(),
-        }
-        result = await self.session.execute(
-            _claim_statement(self.session), params, execution_options={DEFERRED: outcome}
-        )
-        outcome.settle(result)
+        await _CLAIM.execute(self.session, _claim(platform, bot_key, update_id, now), outcome)
         return outcome
 
     async def forget_before(self, moment: datetime) -> int:
@@ -95,22 +81,23 @@ class ProcessedUpdateRepository:
         return result.rowcount or 0
 
 
-# Built once per backend: every update runs it, and building a statement costs more than
-# running one already built (SQLAlchemy caches the compiled SQL either way).
+def _claim(platform: str, bot_key: str, update_id: str, now: datetime | None) -> dict[str, Any]:
+    return {
+        "platform": platform,
+        "bot_key": bot_key,
+        "update_id": update_id,
+        "processed_at": now or utcnow(),
+    }
+
+
 _CLAIM_VALUES = {
     name: bindparam(name) for name in ("platform", "bot_key", "update_id", "processed_at")
 }
-_claim_statements: dict[str, Any] = {}
-
-
-def _claim_statement(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    stmt = _claim_statements.get(dialect)
-    if stmt is None:
-        stmt = (
-            insert_for(session, ProcessedUpdate.__table__)
-            .values(_CLAIM_VALUES)
-            .on_conflict_do_nothing(index_elements=["platform", "bot_key", "update_id"])
-        )
-        _claim_statements[dialect] = stmt
-    return stmt
+# Built once per backend: every update runs it.
+_CLAIM = QueuedWrite(
+    lambda dialect_name: (
+        insert_for(dialect_name, ProcessedUpdate.__table__)
+        .values(_CLAIM_VALUES)
+        .on_conflict_do_nothing(index_elements=["platform", "bot_key", "update_id"])
+    )
+)

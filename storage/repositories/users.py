@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from storage.db import DEFERRED, insert_for
+from storage.db import QueuedWrite, insert_for
 from storage.models import DialogState, Organizer, User
 from storage.types import utcnow
 
@@ -25,12 +25,13 @@ _ARRIVAL = (
 )
 # A plain UPDATE of the table, not of the mapped class: no unit of work, no session sync.
 _users = User.__table__
-_TOUCH = (
-    update(_users)
-    .where(_users.c.id == bindparam("user_id"))
-    .values(last_seen_at=bindparam("seen_at"))
+_TOUCH = QueuedWrite(
+    lambda _dialect_name: (
+        update(_users)
+        .where(_users.c.id == bindparam("user_id"))
+        .values(last_seen_at=bindparam("seen_at"))
+    )
 )
-_DEFERRED = {DEFERRED: True}
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
@@ -109,11 +110,9 @@ class UserRepository:
         user, organizer, dialog = row
         _refresh(user, name, username, bot_key)
         if not _seen_lately(user.last_seen_at, now):
-            # Nothing reads the result: deferred, on SQLite it rides along with the update's
-            # next statement.
-            await self.session.execute(
-                _TOUCH, {"user_id": user.id, "seen_at": now}, execution_options=_DEFERRED
-            )
+            # Nothing reads the result: on SQLite it rides along with the update's next
+            # statement.
+            await _TOUCH.execute(self.session, {"user_id": user.id, "seen_at": now})
             set_committed_value(user, "last_seen_at", now)
         return Arrival(user, organizer, dialog, created=False)
 
