@@ -461,3 +461,53 @@ async def test_the_bots_session_sends_json_and_still_uploads_files() -> None:
             assert upload["document"].content == b"col1;col2"
         finally:
             await bot.session.close()
+
+
+async def test_replies_built_as_json_are_what_aiogram_would_send() -> None:
+    """The transport writes the requests made on every update (a reply, an edit, an answered
+    button) as JSON itself; aiogram's own serialization of the same methods (used on any
+    other session) must reach Telegram as the same request."""
+    from aiogram import Bot
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+
+    from bot.adapters.telegram import make_bot
+    from bot.adapters.telegram_transport import TelegramTransport
+    from bot.core.replies import Button
+
+    reply = Reply(
+        "Заказ №7 — «Чай» × 2\n" + "слово " * 800,  # over 4096: split
+        buttons=[
+            [Button("Оплатил", payload="pay:7"), Button("Сайт", url="https://example.com/a?b=1")],
+            [],
+            [Button("Назад", payload="c:orders")],
+        ],
+    )
+    requests = {}
+    for name in ("direct", "aiogram"):
+        async with FakeTelegramServer(token=TOKEN) as server:
+            if name == "direct":
+                bot = make_bot(TOKEN, server.base_url)
+            else:
+                api = TelegramAPIServer.from_base(server.base_url)
+                bot = Bot(TOKEN, session=AiohttpSession(api=api))
+            transport = TelegramTransport(bot)
+            try:
+                first = await transport.send("5", reply) or ""
+                await transport.edit("5", first, Reply("Изменено", buttons=reply.buttons))
+                await transport.edit("5", first, Reply("Без кнопок"))
+                update = server.callback_query(5, "pay:7", message_id=int(first))
+                query = update["callback_query"]["id"]
+                await transport.answer_button(query)
+                await transport.answer_button(query, "Только в личке")
+            finally:
+                await bot.session.close()
+            requests[name] = {
+                method: server.calls(method)
+                for method in ("sendMessage", "editMessageText", "answerCallbackQuery")
+            }
+    assert requests["direct"] == requests["aiogram"]
+    sent = requests["direct"]["sendMessage"]
+    assert len(sent) == 3 and not any("reply_markup" in part for part in sent[:-1])
+    assert sent[-1]["reply_markup"]["inline_keyboard"][0][1]["url"] == "https://example.com/a?b=1"
+    assert [a.get("show_alert") for a in requests["direct"]["answerCallbackQuery"]] == [None, True]

@@ -634,7 +634,7 @@ class TelegramAdapter:
             # Every subscriber would see an answer posted in the channel: a toast instead.
             text = replies[0].text[:CALLBACK_TOAST_LIMIT]
         try:
-            await self.bot.answer_callback_query(query.id, text=text, show_alert=bool(text))
+            await self.transport.answer_button(query.id, text)
         except Exception as exc:  # a too old query must not cost the replies
             log.info("callback %s not answered: %s", query.id, exc)
 

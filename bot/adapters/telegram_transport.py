@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -34,10 +34,9 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import EditMessageText, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import (
     BufferedInputFile,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     Message,
@@ -45,6 +44,7 @@ from aiogram.types import (
 )
 from pydantic import ConfigDict
 
+from bot.adapters.telegram_session import TelegramSession
 from bot.core.replies import Button, Photo, Reply
 from bot.transport import (
     DeliveryError,
@@ -208,21 +208,29 @@ def _prefix_within(text: str, limit: int) -> str:
     return text
 
 
-def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+def keyboard_json(rows: Sequence[Sequence[Button]]) -> dict[str, Any] | None:
+    """The buttons as the Bot API's inline keyboard, in its JSON form: a payload is
+    callback_data, a url a link button."""
     if not rows:
         return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
+    return {
+        "inline_keyboard": [
             [
-                InlineKeyboardButton(text=button.text, url=button.url)
+                {"text": button.text, "url": button.url}
                 if button.url
-                else InlineKeyboardButton(text=button.text, callback_data=button.payload)
+                else {"text": button.text, "callback_data": button.payload}
                 for button in row
             ]
             for row in rows
             if row
         ]
-    )
+    }
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """`keyboard_json` as aiogram's model, for the requests aiogram builds (media, posts)."""
+    markup = keyboard_json(rows)
+    return None if markup is None else InlineKeyboardMarkup.model_validate(markup)
 
 
 def photo_input(photo: Photo) -> str | InputFile | None:
@@ -253,7 +261,6 @@ class TelegramTransport:
     async def send(self, chat_id: str, reply: Reply, *, bot_key: str = "") -> str | None:
         """Deliver one reply (several messages if long); returns the first message's id."""
         target = _chat(chat_id)
-        markup = keyboard(reply.buttons)
         first: Message | SentMessage | None = None
         text = reply.text
         if reply.photo is not None:
@@ -268,7 +275,7 @@ class TelegramTransport:
                         media,
                         caption=text if fits and text else None,
                         parse_mode=None,
-                        reply_markup=markup if fits else None,
+                        reply_markup=keyboard(reply.buttons) if fits else None,
                     )
                 )
                 if fits:
@@ -282,7 +289,7 @@ class TelegramTransport:
                     document,
                     caption=text if fits and text else None,
                     parse_mode=None,
-                    reply_markup=markup if fits else None,
+                    reply_markup=keyboard(reply.buttons) if fits else None,
                 )
             )
             first = first or sent
@@ -290,18 +297,12 @@ class TelegramTransport:
                 text = ""
         if text or first is None:
             parts = split_text(text) or [text]
+            buttons = keyboard_json(reply.buttons)
             for index, part in enumerate(parts):
-                last = index == len(parts) - 1
-                sent = await self._call(
-                    lambda part=part, last=last: self.bot(
-                        SendText(
-                            chat_id=target,
-                            text=part,
-                            parse_mode=None,
-                            reply_markup=markup if last else None,
-                        )
-                    )
-                )
+                payload: dict[str, Any] = {"chat_id": target, "text": part}
+                if buttons is not None and index == len(parts) - 1:
+                    payload["reply_markup"] = buttons
+                sent = await self._call(lambda payload=payload: self._post(SendText, payload))
                 first = first or sent
         return None if first is None else str(first.message_id)
 
@@ -341,23 +342,34 @@ class TelegramTransport:
             number = int(message_id)
         except ValueError:
             raise PermanentFailure(f"{message_id!r} is not a message id") from None
+        payload: dict[str, Any] = {"chat_id": target, "message_id": number, "text": reply.text}
+        buttons = keyboard_json(reply.buttons)
+        if buttons is not None:
+            payload["reply_markup"] = buttons
         try:
-            await self._call(
-                lambda: self.bot(
-                    EditText(
-                        text=reply.text,
-                        chat_id=target,
-                        message_id=number,
-                        parse_mode=None,
-                        reply_markup=keyboard(reply.buttons),
-                    )
-                )
-            )
+            await self._call(lambda: self._post(EditText, payload))
         except PermanentFailure as exc:
             # Pressing the same button twice: the message already says this.
             if "message is not modified" not in exc.reason.lower():
                 raise
         return str(message_id)
+
+    async def answer_button(self, query_id: str, alert: str | None = None) -> None:
+        """Answer a button press (so the button stops spinning), with `alert` shown in a
+        window if given."""
+        payload: dict[str, Any] = {"callback_query_id": query_id}
+        if alert:
+            payload.update(text=alert, show_alert=True)
+        await self._call(lambda: self._post(AnswerCallbackQuery, payload))
+
+    async def _post(self, method: type[TelegramMethod[T]], payload: dict[str, Any]) -> T:
+        """One request from `payload`, already in the Bot API's JSON form (no parse mode: see
+        the module). Through our session straight as JSON (see `TelegramSession.post_json`);
+        through another (tests give aiogram's own) validated into aiogram's method."""
+        session = self.bot.session
+        if isinstance(session, TelegramSession):
+            return await session.post_json(self.bot, method, payload)
+        return await self.bot(method.model_validate(payload))
 
     async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
         try:
