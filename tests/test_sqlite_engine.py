@@ -1,6 +1,6 @@
-"""storage/db.py on SQLite: which calls run in the event loop's thread and which in the
-connection's own, that a lock held elsewhere never stalls the loop, and that queued writes
-store what SQLAlchemy would."""
+"""storage/db.py: on SQLite, which calls run in the event loop's thread and which in the
+connection's own, and that a lock held elsewhere never stalls the loop; on both backends,
+that queued writes store what SQLAlchemy would and that `transaction` commits or undoes."""
 
 from __future__ import annotations
 
@@ -228,3 +228,23 @@ async def test_a_queued_write_stores_what_sqlalchemy_would_and_reports_its_count
             select(ProcessedUpdate.processed_at).where(ProcessedUpdate.update_id == "2")
         )
     assert read == moment
+
+
+async def test_a_transaction_commits_at_the_end_and_rolls_back_on_error(app: App) -> None:
+    async with db.transaction(app.session_factory) as session:
+        session.add(ProcessedUpdate(platform="t", bot_key="", update_id="kept"))
+    with pytest.raises(RuntimeError):
+        async with db.transaction(app.session_factory) as session:
+            session.add(ProcessedUpdate(platform="t", bot_key="", update_id="undone"))
+            await session.flush()
+            raise RuntimeError("the handler failed")
+    async with db.transaction(app.session_factory) as session:
+        pass  # never used: nothing begun, nothing to commit
+    assert not session.in_transaction()
+    async with app.session_factory() as session:
+        stored = await session.scalars(
+            select(ProcessedUpdate.update_id).where(ProcessedUpdate.platform == "t")
+        )
+        assert stored.all() == ["kept"]
+    # Every connection went back to the pool.
+    assert app.engine.pool.checkedout() == 0

@@ -30,7 +30,7 @@ from bot.core.replies import Reply
 from bot.core.router import Role, Router
 from bot.settings import Settings
 from bot.texts import Texts
-from storage.db import session_scope
+from storage.db import transaction
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -97,7 +97,7 @@ class Dispatcher:
         """The update in one transaction, then the work it left for after the commit;
         raises `_Refused` (after the rollback) when the handler failed."""
         try:
-            async with session_scope(self.session_factory) as session, session.begin():
+            async with transaction(self.session_factory) as session:
                 uow = UnitOfWork(session)
                 ctx = await self._handle_claimed(session, uow, event)
         except _Seen:
@@ -109,7 +109,7 @@ class Dispatcher:
 
     async def _after_commit(self, event: Incoming, work: AfterCommit) -> None:
         try:
-            async with session_scope(self.session_factory) as session, session.begin():
+            async with transaction(self.session_factory) as session:
                 await work(UnitOfWork(session))
         except Exception:
             # The update itself is committed; its replies still go out.
@@ -133,8 +133,10 @@ class Dispatcher:
         try:
             await self._route(ctx)
             # Write the handler's changes now, so that a constraint they break is the
-            # handler's failure, not the commit's.
-            await session.flush()
+            # handler's failure, not the commit's. (Only when there are any: a flush is a
+            # greenlet of its own, see storage.db.transaction.)
+            if session.new or session.dirty or session.deleted:
+                await session.flush()
         except UserError as exc:
             raise _Refused(Reply(self.texts.get(lang, exc.key, **exc.args_))) from exc
         except PayloadError as exc:
@@ -148,7 +150,7 @@ class Dispatcher:
     async def _record(self, event: Incoming) -> bool:
         """Record the update and the user without running the handler; False if the update
         was processed meanwhile (a concurrent redelivery)."""
-        async with session_scope(self.session_factory) as session, session.begin():
+        async with transaction(self.session_factory) as session:
             uow = UnitOfWork(session)
             if not await self._claim(uow, event):
                 return False
