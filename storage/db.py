@@ -117,18 +117,20 @@ class QueuedWrite:
         params: dict[str, Any],
         sink: DeferredRowcount | None = None,
     ) -> None:
-        connection = (await session.connection()).sync_connection
-        driver = connection.connection.driver_connection
-        if isinstance(driver, _Connection) and connection.in_transaction():
-            compiled, sql, binds = self._compiled_for_sqlite(connection.dialect)
-            values = compiled.construct_params(params)
-            row = tuple(
-                values[name] if process is None else process(values[name])
-                for name, process in binds
-            )
-            driver.pending.append((sql, row, sink))
-            return
-        result = await session.execute(self.statement(connection.dialect.name), params)
+        dialect = session.get_bind().dialect
+        if dialect.name == "sqlite":
+            connection = (await session.connection()).sync_connection
+            driver = connection.connection.driver_connection
+            if isinstance(driver, _Connection) and connection.in_transaction():
+                compiled, sql, binds = self._compiled_for_sqlite(dialect)
+                values = compiled.construct_params(params)
+                row = tuple(
+                    values[name] if process is None else process(values[name])
+                    for name, process in binds
+                )
+                driver.pending.append((sql, row, sink))
+                return
+        result = await session.execute(self.statement(dialect.name), params)
         if sink is not None:
             sink.rowcount = result.rowcount
 
