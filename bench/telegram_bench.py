@@ -30,8 +30,9 @@ requests go as JSON; with aiogram's urlencoded forms it was ~0.1 ms more per rep
 Runs 1 and 3 alternate, `--rounds` times, each bot run compared with the echo run right
 before it (the machine's speed drifts by more than the difference measured); the median of
 those ratios is the result. Five by default: on the 2-core machine this was tuned on, single
-rounds of one run ranged from 0.46 to 0.67. Both run after `freeze_startup_objects()`, as bot.py does: without
-it a full garbage collection (~350 ms) landing in one run or the other decided the ratio.
+rounds of one run ranged from 0.46 to 0.67. Both run after `freeze_startup_objects()`, as
+bot.py does: without it a full garbage collection (~350 ms) landing in one run or the other
+decided the ratio.
 
 Prints updates per second for each and the ratio (target: the bot at least half the echo),
 the SQL statements and transactions per update of the dispatcher-only run (on SQLite as
