@@ -19,6 +19,10 @@ if str(HERE.parent) not in sys.path:
 
 
 def main(names: list[str]) -> None:
+    # The names choose benchmarks; each benchmark parsing sys.argv must see none of them
+    # (vk_bench refused `python -m bench vk_bench` as an unknown argument) and use its
+    # defaults.
+    sys.argv = sys.argv[:1]
     found = sorted(info.name for info in pkgutil.iter_modules([str(HERE)]))
     for name in found:
         if name.startswith("_") or (names and name not in names):
