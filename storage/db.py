@@ -4,7 +4,7 @@ SQLite is reached through aiosqlite, which runs the sqlite3 connection in a thre
 every call to it is a trip to that thread and back (a queue put, a wake-up, a callback into
 the event loop), and those trips, not SQLite, were most of an update's time. SQLAlchemy's
 adapter makes four of them per statement (cursor, execute, fetchall, close), so the engine
-here opens `_Connection`s whose cursors do all four in one trip, run BEGIN in the same trip as
+here opens `SQLiteConnection`s whose cursors do all four in one trip, run BEGIN in the same trip as
 the transaction's first statement, let a `QueuedWrite` ride along with the next statement
 (reporting its row count afterwards when asked to: see `DeferredRowcount`),
 and skip the pool's ROLLBACK when no transaction is open. The SQL, its order and the
@@ -121,7 +121,7 @@ class QueuedWrite:
         if dialect.name == "sqlite":
             connection = (await session.connection()).sync_connection
             driver = connection.connection.driver_connection
-            if isinstance(driver, _Connection) and connection.in_transaction():
+            if isinstance(driver, SQLiteConnection) and connection.in_transaction():
                 compiled, sql, binds = self._compiled_for_sqlite(dialect)
                 values = compiled.construct_params(params)
                 row = tuple(
@@ -170,10 +170,11 @@ def _sqlite_connect(dialect: Any, _record: Any, cargs: list[Any], cparams: dict[
     return dialect.dbapi.connect(*cargs, async_creator_fn=_open_sqlite, **cparams)
 
 
-async def _open_sqlite(database: str, **kwargs: Any) -> _Connection:
-    # Used from the loop's thread too, never at the same time as from its own (see _Connection).
+async def _open_sqlite(database: str, **kwargs: Any) -> SQLiteConnection:
+    # Used from the loop's thread too, never at the same time as from its own (see
+    # SQLiteConnection).
     kwargs["check_same_thread"] = False
-    connection = _Connection(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
+    connection = SQLiteConnection(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
     # As SQLAlchemy does for aiosqlite's own connections: a forgotten connection must not
     # keep the process alive.
     connection._thread.daemon = True
@@ -189,14 +190,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # Checkpoints are the connection's own thread's job (see the module and _Connection).
+    # Checkpoints are the connection's own thread's job (see the module and SQLiteConnection).
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:
     driver = connection.connection.driver_connection
-    if isinstance(driver, _Connection):
+    if isinstance(driver, SQLiteConnection):
         # Sent with the transaction's first statement, right before it in the same trip, so
         # the write lock is taken exactly as early as before.
         driver.pending = [_BEGIN]
@@ -237,7 +238,7 @@ class _CallQueue:
         return self._queue.get()
 
 
-class _Connection(aiosqlite.Connection):
+class SQLiteConnection(aiosqlite.Connection):
     """aiosqlite's connection with one trip to its thread per statement, and none at all once
     its transaction holds the write lock (see the module)."""
 
@@ -308,7 +309,7 @@ class _Cursor:
 
     arraysize = 1
 
-    def __init__(self, connection: _Connection) -> None:
+    def __init__(self, connection: SQLiteConnection) -> None:
         self._connection = connection
         self.description: Any = None
         self.rowcount = -1

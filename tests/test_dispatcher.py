@@ -78,14 +78,14 @@ async def test_an_update_takes_no_trip_to_the_database_thread(
         pytest.skip("trips to the database thread are SQLite's")
     await app.dispatcher.feed(message("/start"))
     trips = 0
-    execute = db._Connection._execute
+    execute = db.SQLiteConnection._execute
 
     async def counting(self, *args, **kwargs):
         nonlocal trips
         trips += 1
         return await execute(self, *args, **kwargs)
 
-    monkeypatch.setattr(db._Connection, "_execute", counting)
+    monkeypatch.setattr(db.SQLiteConnection, "_execute", counting)
     assert await app.dispatcher.feed(message("/help")) != []
     # Nobody else holds the write lock: BEGIN, the claim, the user's query and the commit
     # all run in the loop's thread (tests/test_sqlite_engine.py: when someone does).

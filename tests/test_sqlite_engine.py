@@ -35,13 +35,15 @@ def database_path(app: App) -> str:
 class TripCounter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.trips = 0
-        execute = db._Connection._execute
+        execute = db.SQLiteConnection._execute
 
-        async def counting(connection: db._Connection, *args: object, **kwargs: object) -> object:
+        async def counting(
+            connection: db.SQLiteConnection, *args: object, **kwargs: object
+        ) -> object:
             self.trips += 1
             return await execute(connection, *args, **kwargs)
 
-        monkeypatch.setattr(db._Connection, "_execute", counting)
+        monkeypatch.setattr(db.SQLiteConnection, "_execute", counting)
 
 
 class LockHolder:
@@ -122,7 +124,7 @@ async def test_nothing_runs_in_the_loop_while_the_thread_is_still_busy(
     async with sqlite_app.engine.connect() as conn:
         raw = await conn.get_raw_connection()
         connection = raw.driver_connection
-        assert isinstance(connection, db._Connection)
+        assert isinstance(connection, db.SQLiteConnection)
         assert connection._calls.idle
         slow = asyncio.create_task(connection._execute(time.sleep, 0.3))
         await asyncio.sleep(0.05)
