@@ -158,6 +158,30 @@ async def test_begin_does_not_wait_in_the_loop_and_keeps_the_busy_timeout(
         conn.close()
 
 
+async def test_a_writer_waiting_for_the_lock_tries_often_and_gives_up_at_the_timeout(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = database_path(sqlite_app)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        with LockHolder(path) as holder:
+            threading.Timer(0.18, holder.release.set).start()
+            started = time.perf_counter()
+            db._begin_waiting(conn)
+            # In as soon as the lock was free (0.18 s), not at the next try of SQLite's own
+            # busy wait (0.228 s: it sleeps 1, 2, 5, 10... 50 ms between tries).
+            assert time.perf_counter() - started < 0.215
+            conn.execute("ROLLBACK")
+        monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+        with LockHolder(path):
+            with pytest.raises(sqlite3.OperationalError) as failure:
+                db._begin_waiting(conn)
+            assert failure.value.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            assert not conn.in_transaction
+    finally:
+        conn.close()
+
+
 async def test_the_log_is_checkpointed_in_the_thread_every_so_many_commits(
     sqlite_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
