@@ -95,6 +95,7 @@ class App:
             await self.scheduler.stop()
             self.scheduler = None
         await self.stop_senders()
+        await self.dispatcher.close()
         await self.engine.dispose()
 
 

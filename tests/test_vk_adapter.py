@@ -475,8 +475,10 @@ def editing_dispatcher(app: App) -> Dispatcher:
 
 @pytest.fixture
 async def vk_editing(app: App) -> AsyncIterator[Vk]:
-    async for harness in start_vk(app, editing_dispatcher(app)):
+    dispatcher = editing_dispatcher(app)
+    async for harness in start_vk(app, dispatcher):
         yield harness
+    await dispatcher.close()
 
 
 async def test_button_replies_edit_the_pressed_message(vk_editing: Vk) -> None:

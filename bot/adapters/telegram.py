@@ -11,9 +11,9 @@
   aiogram hands every update to `_schedule` (an outer middleware) in arrival order; it queues
   the update behind the previous ones of the same chat (one worker task per busy chat) and
   returns at once, so the polling loop keeps reading while a slow chat is busy. At most
-  `MAX_ACTIVE` updates are in the dispatcher at a time on PostgreSQL (the connection pool is
-  small), one on SQLite (it has one writer: more would only wait in SQLite's busy loop, which
-  sleeps, instead of in a fair queue); replies are sent outside that limit. At most
+  `MAX_ACTIVE` updates are in the dispatcher at a time (the connection pool is small; on
+  SQLite the dispatcher lets them take turns itself and commits those that waited together,
+  see storage/group_commit.py); replies are sent outside that limit. At most
   `MAX_BACKLOG` updates wait, which slows down reading instead of piling up memory.
 * Long polling by default; with TELEGRAM_WEBHOOK_URL an aiohttp webhook server that refuses
   requests without the secret token (403) and answers Telegram only once the update is
@@ -430,9 +430,7 @@ class TelegramAdapter:
         self.port: TelegramPort | None = None
         self.dp = Dispatcher()
         self.dp.update.outer_middleware(self._schedule)
-        if max_active is None:
-            max_active = 1 if settings.database_url.startswith("sqlite") else MAX_ACTIVE
-        self._feeding = asyncio.Semaphore(max_active)
+        self._feeding = asyncio.Semaphore(max_active or MAX_ACTIVE)
         self._backlog = asyncio.Semaphore(max_backlog)
         # The updates of each chat being handled, the one in hand first (see `_work`).
         self._chats: dict[int, _ChatQueue] = {}

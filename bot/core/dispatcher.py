@@ -6,12 +6,15 @@ For every update it opens one transaction that
    the next query, and its outcome is checked right after that, before any handler),
 2. loads or creates the user with their organizer profile and dialog (one query),
 3. routes to a handler,
-and commits. Replies are returned to the adapter only after the commit succeeded.
+and commits. Replies are returned to the adapter only after the commit succeeded. On SQLite
+the updates take turns and those that waited commit together (`storage.group_commit`): the
+transaction is then a savepoint, and "committed" means its group committed.
 
 A polite refusal (`UserError`), an outdated button or a bug must undo the handler's changes
-but still record the update and the user. Rather than pay a savepoint on every update for the
-rare failure, the whole transaction is rolled back and a second, short one records the update
-and the user before the error is answered.
+but still record the update and the user. Rather than pay a savepoint inside every update's
+transaction for the rare failure, the whole transaction is rolled back (on SQLite: its
+savepoint) and a second, short one records the update and the user before the error is
+answered.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from bot.core.router import Role, Router
 from bot.settings import Settings
 from bot.texts import Texts
 from storage.db import transaction
+from storage.group_commit import GroupCommit
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -71,20 +75,17 @@ class Dispatcher:
         self.settings = settings
         self.texts = texts
         self.clock = clock
+        # On SQLite the updates' transactions take turns and commit in groups.
+        self._writes = GroupCommit(session_factory)
 
     async def feed(self, event: Incoming) -> list[Reply]:
         if self._ignored(event):
             return []
         lang = self.texts.pick_language(event.sender.language_code)
         try:
-            try:
-                return await self._handle(event)
-            except _Refused as refused:
-                # Everything the handler did is rolled back; record the update and the user
-                # alone, so a redelivered failing update is not retried in a loop.
-                if not await self._record(event):
-                    return []
-                return [refused.reply]
+            async with self._writes.turn() as turn:
+                outcome = await self._handle(turn.sessions, event)
+            await turn.committed()
         except Exception:
             # The database itself failed (or the commit did): nothing was recorded, so a
             # redelivery may try again; the person still gets an answer instead of silence.
@@ -92,20 +93,34 @@ class Dispatcher:
             if event.chat.kind is ChatKind.PRIVATE:
                 return [Reply(self.texts.get(lang, "error-internal"))]
             return []
+        if isinstance(outcome, Reply):
+            return [outcome]
+        if outcome is None:
+            return []
+        for work in outcome.afterwards:
+            await self._after_commit(event, work)
+        return outcome.replies
 
-    async def _handle(self, event: Incoming) -> list[Reply]:
-        """The update in one transaction, then the work it left for after the commit;
-        raises `_Refused` (after the rollback) when the handler failed."""
+    async def close(self) -> None:
+        await self._writes.close()
+
+    async def _handle(
+        self, sessions: async_sessionmaker[AsyncSession], event: Incoming
+    ) -> Context | Reply | None:
+        """The update in one transaction: its context, the refusal to answer (after the
+        rollback, with the update and the user recorded), or None if it was seen before."""
         try:
-            async with transaction(self.session_factory) as session:
-                uow = UnitOfWork(session)
-                ctx = await self._handle_claimed(session, uow, event)
+            async with transaction(sessions) as session:
+                return await self._handle_claimed(session, UnitOfWork(session), event)
         except _Seen:
             log.info("update %s/%s seen before: ignored", event.platform, event.update_id)
-            return []
-        for work in ctx.afterwards:
-            await self._after_commit(event, work)
-        return ctx.replies
+            return None
+        except _Refused as refused:
+            # Everything the handler did is rolled back; record the update and the user
+            # alone, so a redelivered failing update is not retried in a loop.
+            if not await self._record(sessions, event):
+                return None
+            return refused.reply
 
     async def _after_commit(self, event: Incoming, work: AfterCommit) -> None:
         try:
@@ -147,10 +162,10 @@ class Dispatcher:
             raise _Refused(Reply(self.texts.get(lang, "error-internal"))) from exc
         return ctx
 
-    async def _record(self, event: Incoming) -> bool:
+    async def _record(self, sessions: async_sessionmaker[AsyncSession], event: Incoming) -> bool:
         """Record the update and the user without running the handler; False if the update
         was processed meanwhile (a concurrent redelivery)."""
-        async with transaction(self.session_factory) as session:
+        async with transaction(sessions) as session:
             uow = UnitOfWork(session)
             if not await self._claim(uow, event):
                 return False

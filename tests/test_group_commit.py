@@ -1,0 +1,207 @@
+"""storage/group_commit.py: on SQLite the dispatcher's updates that wait for their turn
+commit together, each still undone alone when it fails; nobody's reply comes before the
+commit; another writer is let in between groups. PostgreSQL keeps a transaction per update."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bot.app import App
+from bot.core.dispatcher import Dispatcher
+from bot.core.replies import Reply
+from bot.core.router import Router
+from handlers import build_router
+from storage import db
+from storage.db import transaction
+from storage.group_commit import MAX_UNITS, GroupCommit
+from storage.models import Organizer, ProcessedUpdate, User
+from tests.test_dispatcher import message
+
+
+@pytest.fixture
+async def sqlite_app(app: App) -> AsyncIterator[App]:
+    if not app.settings.database_url.startswith("sqlite"):
+        pytest.skip("group commit is SQLite's (PostgreSQL has no single writer)")
+    yield app
+
+
+@pytest.fixture
+async def failing(app: App) -> AsyncIterator[Dispatcher]:
+    """The product's dispatcher plus /fail: renames the person, writes it, then breaks."""
+    router = Router("group-commit-test")
+
+    @router.command("fail")
+    async def fail(ctx: Any) -> None:
+        ctx.user.name = "Renamed"
+        await ctx.uow.session.flush()
+        raise RuntimeError("a bug after a write")
+
+    base = app.dispatcher
+    dispatcher = Dispatcher(
+        build_router().include(router), base.session_factory, base.settings, base.texts, base.clock
+    )
+    yield dispatcher
+    await dispatcher.close()
+
+
+class CommitCounter:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.commits = 0
+        commit = db._commit
+
+        def counting(conn: sqlite3.Connection, pending: list[Any]) -> None:
+            self.commits += 1
+            commit(conn, pending)
+
+        monkeypatch.setattr(db, "_commit", counting)
+
+
+async def scalar(app: App, statement: Any) -> Any:
+    async with app.session_factory() as session:
+        return await session.scalar(statement)
+
+
+async def test_updates_waiting_for_their_turn_commit_together(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dispatcher = sqlite_app.dispatcher
+    await dispatcher.feed(message("/start", user="0"))  # the group's connection is open
+    counter = CommitCounter(monkeypatch)
+    replies = await asyncio.gather(
+        *(dispatcher.feed(message(f"/organizer Org {n}", user=str(n))) for n in range(1, 11))
+    )
+    assert all(f"Org {n}" in reply[0].text for n, reply in enumerate(replies, 1))
+    # The first update finds nobody waiting and commits alone; the nine that queued up
+    # meanwhile commit once.
+    assert counter.commits <= 2
+    assert await scalar(sqlite_app, select(func.count()).select_from(Organizer)) == 10
+    assert await scalar(sqlite_app, select(func.count()).select_from(ProcessedUpdate)) == 11
+
+
+async def test_a_failing_update_is_undone_alone_within_its_group(
+    sqlite_app: App, failing: Dispatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await failing.feed(message("/start", user="0"))
+    counter = CommitCounter(monkeypatch)
+    bad = message("/fail", user="2", update_id="bad-1")
+    _first, before, broken, after = await asyncio.gather(
+        failing.feed(message("/organizer First", user="0")),
+        failing.feed(message("/organizer Before", user="1")),
+        failing.feed(bad),
+        failing.feed(message("/organizer After", user="3")),
+    )
+    assert "Before" in before[0].text and "After" in after[0].text
+    assert broken == [Reply(sqlite_app.texts.get("ru", "error-internal"))]
+    assert counter.commits <= 2
+    names = await scalar(
+        sqlite_app, select(func.group_concat(Organizer.name.distinct())).select_from(Organizer)
+    )
+    assert sorted(names.split(",")) == ["After", "Before", "First"]
+    # The failing update's write is undone, the update and its sender still recorded.
+    assert await scalar(sqlite_app, select(User.name).where(User.external_id == "2")) == "Ivan"
+    claimed = select(func.count()).where(ProcessedUpdate.update_id == "bad-1")
+    assert await scalar(sqlite_app, claimed) == 1
+    # Redelivered, it is known: nothing runs twice.
+    assert await failing.feed(bad) == []
+
+
+async def test_a_group_that_cannot_commit_fails_every_update_in_it(
+    sqlite_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dispatcher = sqlite_app.dispatcher
+    await dispatcher.feed(message("/start", user="0"))
+    commit = db._commit
+    failures = 0
+
+    def failing_once(conn: sqlite3.Connection, pending: list[Any]) -> None:
+        nonlocal failures
+        if failures == 0:
+            failures += 1
+            db._run_pending(conn, pending)
+            raise sqlite3.OperationalError("disk I/O error")
+        commit(conn, pending)
+
+    monkeypatch.setattr(db, "_commit", failing_once)
+    replies = await asyncio.gather(
+        *(dispatcher.feed(message(f"/organizer Org {n}", user=str(n))) for n in range(1, 4))
+    )
+    assert failures == 1
+    # The first update committed alone and failed; nothing of it is stored.
+    assert replies[0] == [Reply(sqlite_app.texts.get("ru", "error-internal"))]
+    assert all("Org" in reply[0].text for reply in replies[1:])
+    assert await scalar(sqlite_app, select(func.count()).select_from(Organizer)) == 2
+    # The connection was rolled back: the next update works.
+    [reply] = await dispatcher.feed(message("/organizer Later", user="9"))
+    assert "Later" in reply.text
+
+
+async def test_another_writer_gets_the_lock_between_groups_under_load(sqlite_app: App) -> None:
+    dispatcher = sqlite_app.dispatcher
+    await dispatcher.feed(message("/start", user="0"))
+    # More updates in flight than a group takes: someone is always waiting for a turn.
+    turns = asyncio.Semaphore(4 * MAX_UNITS)
+
+    async def one(n: int) -> None:
+        async with turns:
+            await dispatcher.feed(message("/help", user=str(n)))
+
+    updates = [asyncio.create_task(one(n)) for n in range(1, 20 * MAX_UNITS)]
+    await asyncio.sleep(0.01)  # the updates are under way, the lock taken by a group
+    async with transaction(sqlite_app.session_factory) as session:
+        await session.execute(
+            insert(ProcessedUpdate).values(
+                platform="outbox", bot_key="", update_id="w", processed_at=func.now()
+            )
+        )
+    # Let in between two groups (at most `MAX_UNITS` updates each), not after the last one.
+    # (Measured: after 28-52 of the 639; SQLite's own busy wait, which sleeps up to 100 ms
+    # between tries, often got in only after the last.)
+    assert sum(task.done() for task in updates) < 10 * MAX_UNITS
+    await asyncio.gather(*updates)
+
+
+async def test_a_group_whose_next_update_gave_up_waiting_still_commits(
+    sqlite_app: App,
+) -> None:
+    writes = GroupCommit(sqlite_app.session_factory)
+    wrote = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def first() -> None:
+        async with writes.turn() as turn:
+            async with transaction(turn.sessions) as session:
+                await session.execute(
+                    insert(User).values(platform="console", external_id="g", name="Group")
+                )
+            wrote.set()
+            await go_on.wait()
+        await turn.committed()
+
+    async def second() -> None:
+        async with writes.turn():
+            pass
+
+    committing = asyncio.create_task(first())
+    await wrote.wait()
+    waiting = asyncio.create_task(second())
+    await asyncio.sleep(0)  # `second` waits: the first keeps the group open for it
+    go_on.set()
+    await asyncio.sleep(0)  # the first left its turn, handing it to `second`...
+    waiting.cancel()  # ...which gives up before taking it
+    await asyncio.wait_for(committing, 5)
+    assert await scalar(sqlite_app, select(User.name).where(User.external_id == "g")) == "Group"
+    await writes.close()
+
+
+async def test_postgresql_keeps_a_transaction_per_update(app: App) -> None:
+    writes = GroupCommit(app.session_factory)
+    async with writes.turn() as turn:
+        grouped = turn.sessions is not app.session_factory
+    await writes.close()
+    assert grouped == app.settings.database_url.startswith("sqlite")
