@@ -71,7 +71,7 @@ from aiogram.types import CallbackQuery, Message, Update  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
 from bot.adapters.telegram import TelegramAdapter, make_bot, to_incoming  # noqa: E402
-from bot.app import create_app, freeze_startup_objects  # noqa: E402
+from bot.app import App, create_app, freeze_startup_objects  # noqa: E402
 from bot.core.payloads import CommandPayload  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from storage.db import create_engine  # noqa: E402
@@ -273,9 +273,32 @@ async def fresh_database(url: str | None, folder: Path, name: str) -> str:
     return url
 
 
+class SqliteTrace:
+    """What SQLite itself runs on an app's connections (its trace callback), the writes
+    queued past SQLAlchemy included: statements, transactions (BEGIN) and the dispatcher's
+    units (its per-update savepoints, see storage/group_commit.py)."""
+
+    def __init__(self, app: App) -> None:
+        self.statements = self.transactions = self.units = 0
+        event.listen(app.engine.sync_engine, "checkout", self._trace)
+
+    def _trace(self, dbapi_connection: Any, *_args: Any) -> None:
+        dbapi_connection.driver_connection._conn.set_trace_callback(self._ran)
+
+    def _ran(self, sql: str) -> None:
+        verb = sql.lstrip()[:9].upper()
+        if verb.startswith("BEGIN"):
+            self.transactions += 1
+        elif verb == "SAVEPOINT":
+            self.units += sql.rstrip().endswith(" unit")
+        elif not verb.startswith(("COMMIT", "ROLLBACK", "PRAGMA", "RELEASE")):
+            self.statements += 1
+
+
 async def run_bot(
     updates: int, users: int, folder: Path, url: str | None = None, in_thread: bool = False
-) -> tuple[float, int, dict[str, int]]:
+) -> tuple[float, int, dict[str, int], float | None]:
+    """Seconds, replies sent, Bot API calls by method, and on SQLite updates per commit."""
     with fake_api(in_thread) as server:
         settings = load_settings(
             database_url=await fresh_database(url, folder, "bench.sqlite3"),
@@ -283,6 +306,8 @@ async def run_bot(
             telegram_api_url=server.base_url,
         )
         app = await create_app(settings)
+        # A Python call per statement (~7 per update, well under 1 % of the bot's time).
+        trace = SqliteTrace(app) if url is None else None
         adapter = CountingAdapter(
             app, make_bot(TOKEN, server.base_url), expected=updates, polling_timeout=1
         )
@@ -301,7 +326,8 @@ async def run_bot(
             await adapter.stop()
             await runner
             await app.close()
-        return elapsed, await server.sent_count(), calls
+        per_commit = trace.units / max(trace.transactions, 1) if trace is not None else None
+        return elapsed, await server.sent_count(), calls, per_commit
 
 
 async def run_dispatcher_only(
@@ -327,20 +353,8 @@ async def run_dispatcher_only(
         nonlocal transactions
         transactions += 1
 
-    def sqlite_ran(sql: str) -> None:
-        # Everything SQLite runs, the claims SQLAlchemy never sees included (QueuedWrite).
-        verb = sql.lstrip()[:8].upper()
-        if verb.startswith("BEGIN"):
-            transaction()
-        elif not verb.startswith(("COMMIT", "ROLLBACK", "PRAGMA")):
-            statement()
-
-    def trace(dbapi_connection: Any, *_args: Any) -> None:
-        dbapi_connection.driver_connection._conn.set_trace_callback(sqlite_ran)
-
-    if url is None:
-        event.listen(app.engine.sync_engine, "checkout", trace)
-    else:
+    trace = SqliteTrace(app) if url is None else None
+    if url is not None:
         # Statements SQLAlchemy runs (BEGIN and COMMIT are counted as transactions instead).
         event.listen(app.engine.sync_engine, "before_cursor_execute", statement)
         event.listen(app.engine.sync_engine, "begin", transaction)
@@ -350,6 +364,8 @@ async def run_dispatcher_only(
             assert incoming is not None
             await app.dispatcher.feed(incoming)
         elapsed = time.perf_counter() - started
+        if trace is not None:
+            statements, transactions = trace.statements, trace.transactions
         return elapsed, statements / updates, transactions / updates
     finally:
         await app.close()
@@ -427,6 +443,7 @@ def main(argv: list[str] | None = None) -> None:
     # frequency) by more than the difference being measured, so each bot run is compared with
     # the echo run right before it, and the median of those ratios is the result.
     rounds = []
+    commits: list[float | None] = []
     profiler = cProfile.Profile() if args.profile else None
     with tempfile.TemporaryDirectory() as folder:
         for round_number in range(args.rounds):
@@ -435,12 +452,13 @@ def main(argv: list[str] | None = None) -> None:
                 profiler.enable()
             round_folder = Path(folder) / f"round{round_number}"  # a fresh database each
             round_folder.mkdir()
-            bot_seconds, bot_sent, bot_calls = asyncio.run(
+            bot_seconds, bot_sent, bot_calls, per_commit = asyncio.run(
                 run_bot(updates, users, round_folder, args.database_url, in_thread)
             )
             if profiler is not None:
                 profiler.disable()
             rounds.append((updates / echo_seconds, updates / bot_seconds, echo_sent, bot_sent))
+            commits.append(per_commit)
         direct_seconds, statements, transactions = asyncio.run(
             run_dispatcher_only(updates, users, Path(folder), args.database_url)
         )
@@ -468,8 +486,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"ratio bot/dispatcher only: {bot_rate / direct_rate:.2f}")
     print(
         f"SQL per update: {statements:.2f} statements in {transactions:.2f} transactions"
-        " (+ BEGIN and COMMIT each)"
+        " (+ BEGIN and COMMIT each; dispatcher only, one update after another)"
     )
+    if commits and commits[0] is not None:
+        grouped = ", ".join(f"{value:.1f}" for value in commits if value is not None)
+        print(f"our bot's updates per commit (group commit), by round: {grouped}")
     print(f"Bot API calls per update, echo: {_calls_line(echo_calls, updates)}")
     print(f"Bot API calls per update, bot:  {_calls_line(bot_calls, updates)}")
     if profiler is not None:
