@@ -284,6 +284,8 @@ class SQLiteConnection(aiosqlite.Connection):
         self.grouping = False
         # SQLite itself rolled a group back (an I/O error, a full disk): `end_group` fails.
         self.group_lost = False
+        # Units of the open group that ran something and were released (not yet committed).
+        self._units_done = 0
         self.database = ""
 
     def cursor(self) -> _Cursor:  # type: ignore[override]
@@ -334,6 +336,7 @@ class SQLiteConnection(aiosqlite.Connection):
                 self.pending.pop()  # nothing ran in it
             else:
                 self.pending.append(_UNIT_DONE)
+                self._units_done += 1
             return
         await self._commit(self.take_pending())
 
@@ -341,6 +344,7 @@ class SQLiteConnection(aiosqlite.Connection):
         """Commit the units of a grouped connection's transaction; raises if SQLite rolled
         them back itself meanwhile (then nothing of them was committed)."""
         pending = self.take_pending()
+        self._units_done = 0
         if self.group_lost:
             self.group_lost = False
             raise sqlite3.OperationalError("the transaction was rolled back by SQLite")
@@ -380,8 +384,10 @@ class SQLiteConnection(aiosqlite.Connection):
         # Pending statements are the unit's own (its savepoint ran before them).
         self.pending = []
         if not self._conn.in_transaction:
-            # The savepoint ran, so the group's transaction had begun: SQLite ended it.
-            self.group_lost = True
+            # SQLite ended the group's transaction (or its BEGIN never got the lock): lost
+            # if earlier units of the group had written something.
+            if self._units_done:
+                self.group_lost = True
             return
         await self.run(_undo_unit, [])
 

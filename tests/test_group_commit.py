@@ -140,6 +140,43 @@ async def test_a_group_that_cannot_commit_fails_every_update_in_it(
     assert "Later" in reply.text
 
 
+async def test_a_group_sqlite_rolled_back_itself_is_reported_lost(sqlite_app: App) -> None:
+    writes = GroupCommit(sqlite_app.session_factory)
+    turns = []
+
+    async def unit(name: str, *, then_fail: bool = False) -> None:
+        async with writes.turn() as turn:
+            turns.append(turn)
+            async with transaction(turn.sessions) as session:
+                await session.execute(
+                    insert(User).values(platform="console", external_id=name, name=name)
+                )
+                if then_fail:
+                    # What SQLite does on a full disk or an I/O error: the whole transaction
+                    # is gone, the earlier unit's row with it.
+                    driver = (await session.connection()).sync_connection.connection
+                    driver.driver_connection._conn.execute("ROLLBACK")
+                    raise RuntimeError("disk full")
+
+    first = asyncio.create_task(unit("first"))
+    second = asyncio.create_task(unit("second", then_fail=True))
+    await first
+    with pytest.raises(RuntimeError):
+        await second
+    for turn in turns:  # one group: both learn that nothing of it was stored
+        with pytest.raises(sqlite3.OperationalError):
+            await turn.committed()
+    assert await scalar(sqlite_app, select(func.count()).where(User.platform == "console")) == 0
+    # The connection is usable again.
+    async with writes.turn() as turn, transaction(turn.sessions) as session:
+        await session.execute(
+            insert(User).values(platform="console", external_id="later", name="Later")
+        )
+    await turn.committed()
+    assert await scalar(sqlite_app, select(User.name).where(User.external_id == "later"))
+    await writes.close()
+
+
 async def test_another_writer_gets_the_lock_between_groups_under_load(sqlite_app: App) -> None:
     dispatcher = sqlite_app.dispatcher
     await dispatcher.feed(message("/start", user="0"))
