@@ -30,7 +30,7 @@ blocks a writer).
 
 A connection can also group transactions (`SQLiteConnection.grouping`, used by
 storage/group_commit.py): BEGIN, COMMIT and ROLLBACK of the transactions SQLAlchemy runs on
-it become SAVEPOINT, RELEASE and ROLLBACK TO of one SQLite transaction, queued like BEGIN,
+it become SAVEPOINT (queued like BEGIN), RELEASE and ROLLBACK TO of one SQLite transaction,
 which `end_group` commits. A BEGIN that finds the lock taken waits in the thread trying again
 every half millisecond (`_begin_waiting`), and while it waits a group ends for it and lets
 it in (SQLite's own busy wait sleeps up to 100 ms between tries and, against groups that
@@ -303,22 +303,30 @@ class SQLiteConnection(aiosqlite.Connection):
             return False
         return self._conn.in_transaction or bool(pending and pending[0] is _BEGIN)
 
-    async def run(self, function: Callable[..., T], pending: list[_Pending], *args: Any) -> T:
-        """`function(sqlite3_connection, pending, *args)` here if `_here`, else in the thread;
-        also in the thread when BEGIN cannot have the lock at once."""
+    async def run(
+        self,
+        function: Callable[..., T],
+        pending: list[_Pending],
+        *args: Any,
+        in_thread: bool = False,
+    ) -> T:
+        """`function(sqlite3_connection, pending, *args)` here if `_here` (and not asked to
+        run `in_thread`), else in the thread; also in the thread when BEGIN cannot have the
+        lock at once, and then counted as waiting for it (see `others_waiting`)."""
         conn = self._conn
-        if self._here(pending):
-            if not (pending and pending[0] is _BEGIN):
+        begins = bool(pending and pending[0] is _BEGIN)
+        if not in_thread and self._here(pending):
+            if not begins:
                 return function(conn, pending, *args)
             if _begin_now(conn):
                 return function(conn, pending[1:], *args)
-            # Another connection has the write lock: wait for it in the thread.
-            _WAITING_WRITERS[self.database] += 1
-            try:
-                return await self._execute(_after_begin, conn, pending, function, *args)
-            finally:
-                _WAITING_WRITERS[self.database] -= 1
-        return await self._execute(function, conn, pending, *args)
+        if not begins:
+            return await self._execute(function, conn, pending, *args)
+        _WAITING_WRITERS[self.database] += 1
+        try:
+            return await self._execute(_after_begin, conn, pending, function, *args)
+        finally:
+            _WAITING_WRITERS[self.database] -= 1
 
     def others_waiting(self) -> bool:
         """Whether another connection of this process waits for the write lock."""
@@ -331,12 +339,17 @@ class SQLiteConnection(aiosqlite.Connection):
 
     async def commit(self) -> None:
         if self.grouping:
-            # A unit is done: released with the next statement, or by `end_group`.
-            if self.pending and self.pending[-1] is _UNIT:
-                self.pending.pop()  # nothing ran in it
-            else:
-                self.pending.append(_UNIT_DONE)
-                self._units_done += 1
+            # A unit is done: released now, with what it left queued, so that a failure
+            # there is this unit's, undone to its own savepoint (the next unit's first
+            # statement would take the blame and roll back to the wrong one). In the loop's
+            # thread this is no trip.
+            pending = self.take_pending()
+            if pending and pending[-1] is _UNIT:
+                pending.pop()  # nothing ran in it; a BEGIN may be left for the group
+                self.pending = pending
+                return
+            await self.run(_release_unit, pending)
+            self._units_done += 1
             return
         await self._commit(self.take_pending())
 
@@ -419,8 +432,8 @@ class _Cursor:
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> _Cursor:
         connection = self._connection
-        outcome = await connection._execute(
-            _run_many, connection._conn, connection.take_pending(), sql, parameters
+        outcome = await connection.run(
+            _run_many, connection.take_pending(), sql, parameters, in_thread=True
         )
         self._take(outcome)
         return self
@@ -526,6 +539,22 @@ def _run_many(
         return cursor.description, cursor.rowcount, cursor.lastrowid, []
     finally:
         cursor.close()
+
+
+def _release_unit(conn: sqlite3.Connection, pending: list[_Pending]) -> None:
+    """Run what a unit left queued, then release it. If that fails, the unit is rolled back
+    here (to its own savepoint, when it was made) before the error is raised: SQLAlchemy
+    does not roll back after a failed commit, and the group goes on."""
+    savepoint_made = not any(item is _UNIT for item in pending)  # made with a statement
+    try:
+        for item in pending:
+            _run_pending(conn, [item])
+            savepoint_made = savepoint_made or item is _UNIT
+        _run_pending(conn, [_UNIT_DONE])
+    except BaseException:
+        if savepoint_made and conn.in_transaction:
+            _undo_unit(conn, [])
+        raise
 
 
 def _undo_unit(conn: sqlite3.Connection, pending: list[_Pending]) -> None:

@@ -9,12 +9,13 @@ waiting for their turn, the transaction stays open: each update's transaction is
 in it (see `storage.db.SQLiteConnection.grouping`: SQLAlchemy and the handlers see ordinary
 transactions), and the last update of the group commits them all at once. A failing update
 rolls back its own savepoint only. In the Telegram benchmark groups were mostly 16 updates
-(the adapter's `MAX_ACTIVE`), and the bot went from 0.53 to 0.66 of the echo bot.
+(the adapter's `MAX_ACTIVE`), and the bot went from 0.53 to 0.63-0.69 of the echo bot.
 
 An update's outcome is known only once its group committed: `Turn.committed()`, which the
 dispatcher awaits before it returns any reply, so nobody is told of a change that is not
 stored. If that commit fails, every update of the group fails, as one update's failed commit
-did before.
+did before; so does the group when SQLAlchemy gives its connection up (it invalidates one
+whose call was cancelled midway), and the next turn opens a new connection.
 
 The write lock is held from the group's first update to its commit, so other writers (the
 outbox sender, the scheduler, work after a commit) wait for a group to end. It ends when no
@@ -28,7 +29,9 @@ PostgreSQL has no single writer: there every update keeps its own transaction fr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -108,16 +111,44 @@ class GroupCommit:
             group.units += 1
             yield Turn(bound, group)
         finally:
-            if group is not None and self._group_ends(group):
+            if group is not None and (
+                self._connection_lost() or self._transaction_left() or self._group_ends(group)
+            ):
                 # Shielded, and the turn passed on from there: an update cancelled now must
                 # neither leave its group open nor let the next turn in before it committed.
                 await asyncio.shield(self._leave(group))
             else:
                 self._lock.release()
 
+    def _connection_lost(self) -> bool:
+        """Whether SQLAlchemy gave up the group's connection: it invalidates (closes) a
+        connection whose call was cancelled midway, rolling back whatever it held."""
+        connection = self._connection
+        return connection is not None and (connection.invalidated or connection.closed)
+
+    def _transaction_left(self) -> bool:
+        """Whether SQLAlchemy still holds a transaction on the connection after a turn: it
+        keeps a failed commit's, even though the unit was rolled back (see
+        storage.db._release_unit), and would refuse to begin the next."""
+        assert self._connection is not None
+        return self._connection.sync_connection.get_transaction() is not None
+
     async def _leave(self, group: _Group) -> None:
-        """The end of a turn that may end its group; releases the turn."""
+        """The end of a turn that may end its group, or has to tidy up; releases the turn."""
         try:
+            if self._connection_lost():
+                await self._discard(group)
+                return
+            if self._transaction_left():
+                assert self._connection is not None
+                try:
+                    # A failed commit's (no SQL: the unit is undone already), or an open
+                    # one's (rolled back to the unit's savepoint).
+                    await self._connection.rollback()
+                except Exception:
+                    log.exception("a transaction left on the group's connection would not end")
+                    await self._discard(group)
+                    return
             if self._waiting == 0:
                 # Updates ready to run may be about to ask for their turn (as those of a
                 # group that just committed are let in, one by one): one turn of the event
@@ -130,6 +161,22 @@ class GroupCommit:
                 await self._let_others_write()
         finally:
             self._lock.release()
+
+    async def _discard(self, group: _Group) -> None:
+        """Fail the group of a connection that is lost or in an unknown state (nothing of
+        the group is stored) and let the next turn open a new connection."""
+        self._group = None
+        error = sqlite3.OperationalError("the group's database connection was lost")
+        group.done.set_exception(error)
+        group.done.exception()  # read: its updates may all have been given up
+        log.error("the connection of a group of %s transactions was lost", group.units)
+        connection, driver = self._connection, self._driver
+        self._connection = self._driver = self._bound = None
+        if driver is not None:
+            driver.grouping = False
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.close()
 
     def _group_ends(self, group: _Group) -> bool:
         assert self._driver is not None

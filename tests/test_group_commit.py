@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -18,10 +20,11 @@ from bot.core.replies import Reply
 from bot.core.router import Router
 from handlers import build_router
 from storage import db
-from storage.db import transaction
+from storage.db import QueuedWrite, transaction
 from storage.group_commit import MAX_UNITS, GroupCommit
 from storage.models import Organizer, ProcessedUpdate, User
 from tests.test_dispatcher import message
+from tests.test_sqlite_engine import LockHolder, database_path
 
 
 @pytest.fixture
@@ -177,7 +180,74 @@ async def test_a_group_sqlite_rolled_back_itself_is_reported_lost(sqlite_app: Ap
     await writes.close()
 
 
-async def test_another_writer_gets_the_lock_between_groups_under_load(sqlite_app: App) -> None:
+async def test_an_update_cancelled_on_its_way_to_the_database_costs_nothing_else(
+    sqlite_app: App,
+) -> None:
+    dispatcher = sqlite_app.dispatcher
+    await dispatcher.feed(message("/start", user="0"))
+    cancelled = message("/organizer Cancelled", user="1", update_id="c-1")
+    with LockHolder(database_path(sqlite_app)):
+        feeding = asyncio.create_task(dispatcher.feed(cancelled))
+        await asyncio.sleep(0.1)  # its BEGIN waits in the thread for the lock
+        feeding.cancel()
+    # SQLAlchemy gave the connection up (a call cancelled midway): the group is dropped
+    # with it, and the next update gets a new one.
+    with pytest.raises(asyncio.CancelledError):
+        await feeding
+    [later] = await dispatcher.feed(message("/organizer Later", user="2"))
+    assert "Later" in later.text
+    # Nothing of the cancelled update was stored: delivered again, it is handled.
+    [again] = await dispatcher.feed(cancelled)
+    assert "Cancelled" in again.text
+    names = select(func.group_concat(Organizer.name.distinct())).select_from(Organizer)
+    assert sorted((await scalar(sqlite_app, names)).split(",")) == ["Cancelled", "Later"]
+
+
+async def test_a_unit_whose_queued_write_fails_at_its_commit_is_undone_alone(
+    sqlite_app: App,
+) -> None:
+    """A unit's queued writes run when it commits, not with the next unit's statement: a
+    failure there is its own, undone to its own savepoint, and the next unit is unharmed."""
+    duplicate = QueuedWrite(
+        lambda _dialect: insert(User.__table__).values(
+            platform="telegram", external_id="0", name="Twin", language="ru", bot_key=""
+        )
+    )
+    router = Router("queued-failure-test")
+
+    @router.command("twin")
+    async def twin(ctx: Any) -> None:
+        ctx.user.name = "Renamed"
+        await ctx.uow.session.flush()
+        await duplicate.execute(ctx.uow.session, {})  # breaks (platform, external_id)
+        ctx.say("help-text")
+
+    base = sqlite_app.dispatcher
+    dispatcher = Dispatcher(
+        build_router().include(router), base.session_factory, base.settings, base.texts, base.clock
+    )
+    try:
+        await dispatcher.feed(message("/start", user="0"))
+        await dispatcher.feed(message("/start", user="5"))
+        _opening, failed, after = await asyncio.gather(
+            dispatcher.feed(message("/start", user="9")),
+            dispatcher.feed(message("/twin", user="5", update_id="twin")),
+            dispatcher.feed(message("/organizer After", user="6")),
+        )
+    finally:
+        await dispatcher.close()
+    assert failed == [Reply(sqlite_app.texts.get("ru", "error-internal"))]
+    assert "After" in after[0].text
+    assert await scalar(sqlite_app, select(User.name).where(User.external_id == "5")) == "Ivan"
+    claimed = select(func.count()).where(ProcessedUpdate.update_id == "twin")
+    assert await scalar(sqlite_app, claimed) == 0
+    assert await scalar(sqlite_app, select(Organizer.name)) == "After"
+
+
+@pytest.mark.parametrize("thread_busy", [False, True], ids=["thread-idle", "thread-busy"])
+async def test_another_writer_gets_the_lock_between_groups_under_load(
+    sqlite_app: App, thread_busy: bool
+) -> None:
     dispatcher = sqlite_app.dispatcher
     await dispatcher.feed(message("/start", user="0"))
     # More updates in flight than a group takes: someone is always waiting for a turn.
@@ -189,12 +259,18 @@ async def test_another_writer_gets_the_lock_between_groups_under_load(sqlite_app
 
     updates = [asyncio.create_task(one(n)) for n in range(1, 20 * MAX_UNITS)]
     await asyncio.sleep(0.01)  # the updates are under way, the lock taken by a group
-    async with transaction(sqlite_app.session_factory) as session:
-        await session.execute(
+    async with sqlite_app.engine.connect() as connection:
+        if thread_busy:
+            # As after every CHECKPOINT_EVERY commits: the connection's thread has work in
+            # hand, so its BEGIN goes there at once, and must be counted as waiting too.
+            driver = (await connection.get_raw_connection()).driver_connection
+            driver._calls.put_nowait((None, partial(time.sleep, 0.003)))
+        await connection.execute(
             insert(ProcessedUpdate).values(
                 platform="outbox", bot_key="", update_id="w", processed_at=func.now()
             )
         )
+        await connection.commit()
     # Let in between two groups (at most `MAX_UNITS` updates each), not after the last one.
     # (Measured: after 28-52 of the 639; SQLite's own busy wait, which sleeps up to 100 ms
     # between tries, often got in only after the last.)
