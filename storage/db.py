@@ -364,6 +364,13 @@ class SQLiteConnection(aiosqlite.Connection):
         if pending or self._conn.in_transaction:
             await self._commit(pending)
 
+    async def abandon_group(self) -> None:
+        """Roll back whatever a grouped connection's transaction holds (after `end_group`
+        failed), so that the next group starts clean."""
+        self.pending, self._units_done, self.group_lost = [], 0, False
+        if self._conn.in_transaction:
+            await super().rollback()
+
     async def _commit(self, pending: list[_Pending]) -> None:
         if pending == [_BEGIN]:
             return  # nothing ran since BEGIN: there is no transaction to commit

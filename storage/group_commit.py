@@ -170,13 +170,8 @@ class GroupCommit:
         group.done.set_exception(error)
         group.done.exception()  # read: its updates may all have been given up
         log.error("the connection of a group of %s transactions was lost", group.units)
-        connection, driver = self._connection, self._driver
-        self._connection = self._driver = self._bound = None
-        if driver is not None:
-            driver.grouping = False
-        if connection is not None:
-            with contextlib.suppress(Exception):
-                await connection.close()
+        with contextlib.suppress(Exception):
+            await self._give_back()
 
     def _group_ends(self, group: _Group) -> bool:
         assert self._driver is not None
@@ -202,10 +197,16 @@ class GroupCommit:
             if self._group is not None:
                 group, self._group = self._group, None
                 await self._end(group)
-            assert self._driver is not None
-            self._driver.grouping = False
-            await self._connection.close()
-            self._connection = self._driver = self._bound = None
+            await self._give_back()
+
+    async def _give_back(self) -> None:
+        """Return the connection to the pool as an ordinary one; the next turn opens anew."""
+        connection, driver = self._connection, self._driver
+        self._connection = self._driver = self._bound = None
+        if driver is not None:
+            driver.grouping = False
+        if connection is not None:
+            await connection.close()
 
     async def _bound_sessions(self) -> async_sessionmaker[AsyncSession]:
         if self._bound is None:
@@ -235,13 +236,10 @@ class GroupCommit:
     async def _abandon(self) -> None:
         """After a failed commit: roll back whatever is left, so the next group starts clean."""
         assert self._driver is not None
-        self._driver.grouping = False
         try:
-            await self._driver.rollback()
+            await self._driver.abandon_group()
         except Exception:
             log.exception("rollback after a failed group commit failed")
-        finally:
-            self._driver.grouping = True
 
     def _end_if_abandoned(self) -> None:
         """An update gave up waiting for its turn: if it was the one the open group waited
