@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/vk_bench.py [--events 2000] [--users 200]
 
-The VK runs use the fake VK server (tests/fakes/vk_server.py, in its own thread and event loop,
-on loopback) and the real vk_api Bots Long Poll:
+The VK runs use the fake VK server (tests/fakes/vk_server.py on loopback, in a process of its
+own, as VK is another machine: in a thread of the bot's process its Python took the GIL from
+the bot's threads) and the real vk_api Bots Long Poll:
 
 1. the bot: every update goes through the adapter's long-poll thread, the dispatcher and the
    handlers on a temporary SQLite database, and its replies back through messages.send
@@ -24,10 +25,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import sys
 import tempfile
 import time
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -81,12 +84,62 @@ def mix_of(raws: list[dict[str, Any]]) -> dict[str, int]:
     }
 
 
+class ServerProcess:
+    """The fake VK server in a process of its own, driven over a pipe."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True)
+        self.base_url = ""
+
+    def __enter__(self) -> ServerProcess:
+        self.process.start()
+        self.base_url = self.conn.recv()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.ask("stop")
+        self.process.join(10)
+
+    def ask(self, *command: Any) -> Any:
+        self.conn.send(command)
+        return self.conn.recv()
+
+
+def _serve(conn: Connection) -> None:
+    """The server process: the fake VK server in a thread, and the commands of the pipe."""
+    server = FakeVkServer(group_id=GROUP_ID, token=TOKEN).start_in_thread()
+    conn.send(server.base_url)
+    while True:
+        command, *args = conn.recv()
+        if command == "mix":
+            conn.send(mix_of(push_mix(server, *args)))
+        elif command == "echo":
+            events, users = args
+            for number in range(events):
+                server.message_new(1 + number % users, f"echo {number}")
+            conn.send(None)
+        elif command == "counts":
+            conn.send(
+                {
+                    "api_calls": len(server.calls),
+                    "event_answers": len(server.event_answers),
+                    "messages_sent": len(server.sent),
+                }
+            )
+        elif command == "stop":
+            server.stop()
+            conn.send(None)
+            return
+
+
 async def bench_bot(events: int, users: int, workdir: Path) -> tuple[float, dict[str, int]]:
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}")
     app = await create_app(settings)
-    server = FakeVkServer(group_id=GROUP_ID, token=TOKEN).start_in_thread()
+    server = ServerProcess().__enter__()
     try:
-        kinds = mix_of(push_mix(server, events, users))
+        kinds = server.ask("mix", events, users)
         transport = await VkTransport.connect([TOKEN], server.base_url, rate_per_token=UNPACED)
         adapter = VkAdapter(app.dispatcher, transport, wait=1)
         started = time.perf_counter()
@@ -99,14 +152,11 @@ async def bench_bot(events: int, users: int, workdir: Path) -> tuple[float, dict
         adapter.request_stop()
         await adapter.stop()
         await transport.close()
-        calls = len(server.calls)
-        answers = len(server.event_answers)
-        sent = len(server.sent)
+        counts = server.ask("counts")
     finally:
-        server.stop()
+        server.__exit__()
         await app.close()
-    stats = {**kinds, "api_calls": calls, "event_answers": answers, "messages_sent": sent}
-    return elapsed, stats
+    return elapsed, {**kinds, **counts}
 
 
 async def bench_dispatcher(events: int, users: int, workdir: Path) -> float:
@@ -133,9 +183,8 @@ async def bench_dispatcher(events: int, users: int, workdir: Path) -> float:
 
 
 def bench_echo(events: int, users: int) -> float:
-    with FakeVkServer(group_id=GROUP_ID, token=TOKEN) as server:
-        for number in range(events):
-            server.message_new(1 + number % users, f"echo {number}")
+    with ServerProcess() as server:
+        server.ask("echo", events, users)
         vk = make_vk_api(TOKEN, server.base_url, min_interval=0)
         started = time.perf_counter()
         longpoll = VkBotLongPoll(vk, GROUP_ID, wait=1)
