@@ -50,7 +50,6 @@ import asyncio
 import cProfile
 import io
 import logging
-import multiprocessing
 import pstats
 import statistics
 import sys
@@ -70,6 +69,7 @@ from aiogram import Bot, Dispatcher  # noqa: E402
 from aiogram.types import CallbackQuery, Message, Update  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
+from bench._server_process import ServerProcess  # noqa: E402
 from bot.adapters.telegram import TelegramAdapter, make_bot, to_incoming  # noqa: E402
 from bot.app import App, create_app, freeze_startup_objects  # noqa: E402
 from bot.core.payloads import CommandPayload  # noqa: E402
@@ -155,40 +155,23 @@ class ServerThread:
         return request_counts(self.server)
 
 
-class ServerProcess:
-    """The fake Bot API in a process of its own, driven over a pipe: like Telegram, it takes
-    no CPU time and no GIL from the bot's process."""
+class TelegramServerProcess(ServerProcess):
+    """The fake Bot API in a process of its own (bench/_server_process.py)."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True)
-        self.base_url = ""
-
-    def __enter__(self) -> ServerProcess:
-        self.process.start()
-        self.base_url = self.conn.recv()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._ask("stop")
-        self.process.join(10)
-
-    def _ask(self, *command: Any) -> Any:
-        self.conn.send(command)
-        return self.conn.recv()
+        super().__init__(_serve)
 
     async def push(self, updates: int, users: int) -> None:
-        await asyncio.to_thread(self._ask, "push", updates, users)
+        await asyncio.to_thread(self.ask, "push", updates, users)
 
     async def wait_polling(self) -> None:
-        await asyncio.to_thread(self._ask, "wait_polling")
+        await asyncio.to_thread(self.ask, "wait_polling")
 
     async def sent_count(self) -> int:
-        return int(await asyncio.to_thread(self._ask, "sent_count"))
+        return int(await asyncio.to_thread(self.ask, "sent_count"))
 
     async def request_counts(self) -> dict[str, int]:
-        return dict(await asyncio.to_thread(self._ask, "request_counts"))
+        return dict(await asyncio.to_thread(self.ask, "request_counts"))
 
 
 def request_counts(server: FakeTelegramServer) -> dict[str, int]:
@@ -197,7 +180,7 @@ def request_counts(server: FakeTelegramServer) -> dict[str, int]:
 
 
 def _serve(conn: Connection) -> None:
-    """The server process: answers the Bot API and the commands of `ServerProcess`."""
+    """The server process: answers the Bot API and the commands of `TelegramServerProcess`."""
     asyncio.run(_serve_commands(conn))
 
 
@@ -240,8 +223,8 @@ def _calls_line(calls: dict[str, int], updates: int) -> str:
     return f"{total / updates:.2f} ({parts})"
 
 
-def fake_api(in_thread: bool) -> ServerThread | ServerProcess:
-    return ServerThread() if in_thread else ServerProcess()
+def fake_api(in_thread: bool) -> ServerThread | TelegramServerProcess:
+    return ServerThread() if in_thread else TelegramServerProcess()
 
 
 class CountingAdapter(TelegramAdapter):

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import multiprocessing
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from vk_api.bot_longpoll import VkBotEventType, VkBotLongPoll  # noqa: E402
 
+from bench._server_process import ServerProcess  # noqa: E402
 from bot.adapters.vk import OrderedWork, VkAdapter, to_incoming  # noqa: E402
 from bot.adapters.vk_session import make_vk_api  # noqa: E402
 from bot.adapters.vk_transport import VkTransport  # noqa: E402
@@ -84,29 +84,6 @@ def mix_of(raws: list[dict[str, Any]]) -> dict[str, int]:
     }
 
 
-class ServerProcess:
-    """The fake VK server in a process of its own, driven over a pipe."""
-
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True)
-        self.base_url = ""
-
-    def __enter__(self) -> ServerProcess:
-        self.process.start()
-        self.base_url = self.conn.recv()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.ask("stop")
-        self.process.join(10)
-
-    def ask(self, *command: Any) -> Any:
-        self.conn.send(command)
-        return self.conn.recv()
-
-
 def _serve(conn: Connection) -> None:
     """The server process: the fake VK server in a thread, and the commands of the pipe."""
     server = FakeVkServer(group_id=GROUP_ID, token=TOKEN).start_in_thread()
@@ -137,7 +114,7 @@ def _serve(conn: Connection) -> None:
 async def bench_bot(events: int, users: int, workdir: Path) -> tuple[float, dict[str, int]]:
     settings = load_settings(database_url=f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}")
     app = await create_app(settings)
-    server = ServerProcess().__enter__()
+    server = ServerProcess(_serve).__enter__()
     try:
         kinds = server.ask("mix", events, users)
         transport = await VkTransport.connect([TOKEN], server.base_url, rate_per_token=UNPACED)
@@ -183,7 +160,7 @@ async def bench_dispatcher(events: int, users: int, workdir: Path) -> float:
 
 
 def bench_echo(events: int, users: int) -> float:
-    with ServerProcess() as server:
+    with ServerProcess(_serve) as server:
         server.ask("echo", events, users)
         vk = make_vk_api(TOKEN, server.base_url, min_interval=0)
         started = time.perf_counter()
