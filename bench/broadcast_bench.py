@@ -44,6 +44,7 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 from bot.adapters.telegram_transport import TelegramTransport  # noqa: E402
 from bot.app import App, create_app  # noqa: E402
 from bot.core.replies import Reply  # noqa: E402
+from bot.domain import clock  # noqa: E402
 from bot.outbox import Sender  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from storage.db import create_engine  # noqa: E402
@@ -57,7 +58,6 @@ from storage.models import (  # noqa: E402
     User,
 )
 from storage.repositories.outbox import Recipient  # noqa: E402
-from storage.types import utcnow  # noqa: E402
 from storage.uow import UnitOfWork  # noqa: E402
 from tests.fakes.telegram_server import FakeTelegramServer  # noqa: E402
 
@@ -134,7 +134,7 @@ async def queue_broadcast(app: App, messages: int) -> int:
             author_id=author.id,
             text="Раздача в субботу",
             photo=None,
-            now=utcnow(),
+            now=clock.now(),
         )
         body = Reply("📣 СП Анны · «Кофе»\n\nРаздача в субботу")
         broadcast.total = await uow.outbox.enqueue_many(

@@ -27,6 +27,7 @@ from sqlalchemy import insert, select, text
 
 from bot.app import create_app
 from bot.core.events import Chat, EventKind, Incoming, Sender
+from bot.domain.clock import FrozenClock, install
 from bot.domain.lifecycle import PurchaseStatus
 from bot.domain.order_numbers import format_order_number
 from bot.settings import load_settings
@@ -170,7 +171,7 @@ async def main() -> None:
         await engine.dispose()
     settings = load_settings(database_url=url)
     app = await create_app(settings)
-    app.dispatcher.clock = lambda: NOW
+    install(FrozenClock(NOW))
     try:
         started = time.perf_counter()
         await fill(app.session_factory)

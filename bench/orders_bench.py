@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E40
 from bot.app import App, create_app  # noqa: E402
 from bot.core.events import Chat, EventKind, Incoming, Sender  # noqa: E402
 from bot.core.replies import Reply  # noqa: E402
+from bot.domain.clock import FrozenClock, install  # noqa: E402
 from bot.domain.lifecycle import PurchaseStatus  # noqa: E402
 from bot.domain.order_numbers import format_order_number  # noqa: E402
 from bot.domain.pricing import fee_kopecks, order_due  # noqa: E402
@@ -221,7 +222,7 @@ def figures(samples: list[float]) -> str:
 
 async def measure(url: str, orders: int) -> None:
     app = await create_app(load_settings(database_url=url))
-    app.dispatcher.clock = lambda: NOW
+    install(FrozenClock(NOW))
     try:
         started = time.perf_counter()
         purchase_id = await fill(app.session_factory, orders)

@@ -47,12 +47,13 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.replies import Reply
+from bot.domain import clock
 from bot.ratelimit import DeliveryLimits, limits_for
 from bot.settings import Settings
 from bot.texts import Texts
@@ -67,7 +68,6 @@ from bot.transport import (
 )
 from storage.models import OutboxKind, User
 from storage.repositories.outbox import SKIP_NOT_ALLOWED, SKIP_UNREACHABLE
-from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,6 @@ class Sender:
         *,
         limits: DeliveryLimits | None = None,
         max_attempts: int = 8,
-        clock: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
         holder: str | None = None,
         batch_size: int = 200,
@@ -219,7 +218,6 @@ class Sender:
         self.texts = texts
         self.limits = limits or limits_for(self.platform, clock=monotonic)
         self.max_attempts = max_attempts
-        self.clock = clock
         self.monotonic = monotonic
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease_name = LEASE_PREFIX + self.platform
@@ -360,7 +358,7 @@ class Sender:
         try:
             if unstarted:
                 async with self.session_factory() as session, session.begin():
-                    await UnitOfWork(session).delivery.release(unstarted, self.clock())
+                    await UnitOfWork(session).delivery.release(unstarted, clock.now())
                 log.info("outbox %s: %d claimed messages given back", self.platform, len(unstarted))
             if self._lease_valid_until > self.monotonic():
                 await self.stop_lease()
@@ -378,7 +376,7 @@ class Sender:
             return True
         async with self.session_factory() as session, session.begin():
             held = await UnitOfWork(session).leases.acquire(
-                self.lease_name, self.holder, self.clock(), timedelta(seconds=self.lease_ttl)
+                self.lease_name, self.holder, clock.now(), timedelta(seconds=self.lease_ttl)
             )
         if held:
             # Renew well before expiry; stop sending a little before it could expire.
@@ -409,7 +407,7 @@ class Sender:
         """Claim up to `limit` due messages (one per chat); skip those without consent."""
         if limit <= 0:
             return [], 0
-        now = self.clock()
+        now = clock.now()
         until = now + timedelta(seconds=self.claim_ttl)
         skipped = 0
         async with self.session_factory() as session, session.begin():
@@ -567,14 +565,14 @@ class Sender:
 
     async def _give_back(self, unit: list[Claimed]) -> None:
         async with self.session_factory() as session, session.begin():
-            await UnitOfWork(session).delivery.release([m.id for m in unit], self.clock())
+            await UnitOfWork(session).delivery.release([m.id for m in unit], clock.now())
         for message in unit:
             self._held.pop(message.chat, None)
 
     # --- recording ----------------------------------------------------------------------------
 
     async def _write(self, outcomes: list[Outcome]) -> None:
-        now = self.clock()
+        now = clock.now()
         tally: Counter[str] = Counter()
         touched: set[int] = set()
         async with self.session_factory() as session, session.begin():

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
+from bot.domain import clock
 from bot.domain.lifecycle import accepts_payments
 from bot.domain.money import format_amount
 from bot.domain.payments import MOSCOW, format_moscow
@@ -20,7 +21,6 @@ from bot.domain.pricing import balance
 from bot.scheduler import TaskContext, task_handler
 from bot.texts import Texts
 from storage.models import Order, OutboxKind, Purchase, ScheduledTask
-from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ async def schedule_payment_reminders(
     scheduled, so a short deadline does not send "tomorrow" and "today" at once. Call it in
     the same transaction as the change.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     deadline = purchase.payment_due_at
     for when in (DAY_BEFORE, DUE_DAY):
         key = reminder_key(purchase.id, when)

@@ -21,14 +21,14 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain import clock
 from bot.texts import Texts
 from storage.models import ScheduledTask, TaskStatus
-from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -70,14 +70,12 @@ class Scheduler:
         session_factory: async_sessionmaker[AsyncSession],
         texts: Texts,
         *,
-        clock: Callable[[], datetime] = utcnow,
         handlers: dict[str, TaskHandler] | None = None,
         sweep_seconds: float = 30.0,
         lease_ttl: timedelta = timedelta(seconds=90),
     ) -> None:
         self.session_factory = session_factory
         self.texts = texts
-        self.clock = clock
         self.handlers = TASK_HANDLERS if handlers is None else handlers
         self.sweep_seconds = sweep_seconds
         self.lease_ttl = lease_ttl
@@ -89,7 +87,7 @@ class Scheduler:
     async def acquire_lease(self) -> bool:
         async with self.session_factory() as session, session.begin():
             return await UnitOfWork(session).leases.acquire(
-                LEASE_NAME, self.holder, self.clock(), self.lease_ttl
+                LEASE_NAME, self.holder, clock.now(), self.lease_ttl
             )
 
     async def release_lease(self) -> None:
@@ -105,8 +103,8 @@ class Scheduler:
             return 0
         async with self.session_factory() as session, session.begin():
             uow = UnitOfWork(session)
-            await uow.processed.forget_before(self.clock() - PROCESSED_UPDATES_KEPT)
-            ids = await uow.tasks.due_ids(self.clock(), limit)
+            await uow.processed.forget_before(clock.now() - PROCESSED_UPDATES_KEPT)
+            ids = await uow.tasks.due_ids(clock.now(), limit)
         done = 0
         for task_id in ids:
             done += await self.run_task(task_id)
@@ -119,7 +117,7 @@ class Scheduler:
                 task = await uow.tasks.lock_pending(task_id)
                 if task is None:
                     return 0  # done meanwhile by a timer, a sweep or another process
-                now = self.clock()
+                now = clock.now()
                 if task.due_at > now:
                     # Moved later since this timer was planned (an edited round or deadline):
                     # wait for the new time instead of running early.
@@ -161,10 +159,15 @@ class Scheduler:
         """Wake up exactly at `due_at` (the sweep is the safety net, this is the precision)."""
         if self._aps is None:
             return
+        # APScheduler's timers run on the system's time; the clock may be ahead of it (the
+        # console's `:time`) or stand still (tests), where only the sweep and `run_due` run.
+        run_at = clock.current().system_time_of(due_at)
+        if run_at is None:
+            return
         self._aps.add_job(
             self.run_task,
             "date",
-            run_date=max(due_at, utcnow()),
+            run_date=max(run_at, datetime.now(UTC)),
             args=[task_id],
             id=f"task-{task_id}",
             replace_existing=True,

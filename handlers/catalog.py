@@ -19,13 +19,13 @@ from bot.core.events import ChatKind
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Router
+from bot.domain import clock
 from bot.domain.lifecycle import PurchaseStatus, collecting
 from bot.domain.money import format_amount, format_percent
 from bot.domain.periods import format_day
 from bot.domain.purchase_form import format_deadline
 from bot.texts import Translator
 from storage.models import Media, Purchase, PurchaseItem
-from storage.types import utcnow
 
 router = Router("catalog")
 
@@ -202,7 +202,7 @@ def purchase_card(
     scheduler has moved it.
     """
     lang = t.lang
-    open_now = collecting(purchase.status, purchase.stop_at, now or utcnow())
+    open_now = collecting(purchase.status, purchase.stop_at, now or clock.now())
     lines = [t("catalog-card-title", title=purchase.title)]
     lines.append(t("catalog-card-organizer", name=purchase.organizer.name))
     if purchase.supplier:

@@ -27,8 +27,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.domain import clock
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from storage.types import UtcDateTime, str_enum, utcnow
+from storage.types import UtcDateTime, str_enum
 
 # Deterministic constraint names: Alembic's batch mode on SQLite and downgrades need them.
 NAMING_CONVENTION = {
@@ -46,7 +47,7 @@ class Base(DeclarativeBase):
 
 
 def created_at_column() -> Mapped[datetime]:
-    return mapped_column(UtcDateTime(), default=utcnow)
+    return mapped_column(UtcDateTime(), default=clock.now)
 
 
 # --- enums that belong to storage (domain enums live in bot.domain) -------------------------
@@ -198,7 +199,7 @@ class User(Base):
     unreachable_reason: Mapped[str | None] = mapped_column(String(255))
     invite_token: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = created_at_column()
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     organizer: Mapped[Organizer | None] = relationship(back_populates="user", uselist=False)
 
@@ -280,7 +281,7 @@ class Purchase(Base):
     )
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     organizer: Mapped[Organizer] = relationship()
     items: Mapped[list[PurchaseItem]] = relationship(
@@ -313,7 +314,7 @@ class PurchaseStatusChange(Base):
     from_status: Mapped[PurchaseStatus | None] = mapped_column(str_enum(PurchaseStatus))
     to_status: Mapped[PurchaseStatus] = mapped_column(str_enum(PurchaseStatus))
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class PurchasePost(Base):
@@ -349,7 +350,7 @@ class Order(Base):
     confirmed_paid_kop: Mapped[int] = mapped_column(BigInteger, default=0)
     promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id"))
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     purchase: Mapped[Purchase] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id")
@@ -606,7 +607,7 @@ class DialogState(Base):
     dialog: Mapped[str] = mapped_column(String(64))
     step: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
 
 class ProcessedUpdate(Base):
@@ -617,7 +618,7 @@ class ProcessedUpdate(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     bot_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    processed_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
 
 
 class OutboxMessage(Base):
@@ -643,7 +644,7 @@ class OutboxMessage(Base):
         str_enum(OutboxStatus), default=OutboxStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
     sent_at: Mapped[datetime | None] = mapped_column()

@@ -47,10 +47,6 @@ def str_enum(enum_cls: type[Enum], length: int = 20) -> SAEnum:
     )
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Alembic hook: write our column types as plain SQLAlchemy types in migrations."""
     if type_ == "type" and isinstance(obj, UtcDateTime):

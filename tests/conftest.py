@@ -8,7 +8,7 @@ import io
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, create_app
+from bot.domain.clock import FrozenClock, SystemClock, install
 from bot.settings import Settings, load_settings
 from storage import migrate
 from storage.db import create_engine
@@ -24,17 +25,9 @@ from storage.models import Base
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
-class Clock:
-    """A clock tests can move: `clock.advance(hours=25)`."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+# Every test starts on this moment (12:00 in Moscow) whatever the calendar says: dates in tests
+# are written relative to it, never to the day the suite runs.
+TEST_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 async def _fresh_postgres(url: str) -> None:
@@ -92,15 +85,30 @@ def settings(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     return load_settings(database_url=database_url, admin_ids="telegram:1,vk:1")
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[FrozenClock]:
+    """The process' clock for the test: frozen at TEST_START, moved only by the test
+    (`clock.advance(hours=25)`, `clock.set(...)`). Handlers, the scheduler, the outbox and the
+    database defaults all read it."""
+    frozen = FrozenClock(TEST_START)
+    previous = install(frozen)
+    yield frozen
+    install(previous)
 
 
 @pytest.fixture
-async def app(settings: Settings, clock: Clock) -> AsyncIterator[App]:
+def running_clock(clock: FrozenClock) -> Iterator[SystemClock]:
+    """Time that runs, from TEST_START on: for the outbox's retries and back-offs, which wait
+    for real fractions of a second to pass."""
+    running = SystemClock(TEST_START - datetime.now(UTC))
+    previous = install(running)
+    yield running
+    install(previous)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[App]:
     application = await create_app(settings, run_migrations=False)
-    application.dispatcher.clock = clock
     yield application
     await application.close()
 

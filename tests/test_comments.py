@@ -8,13 +8,14 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.domain.clock import FrozenClock
 from bot.domain.comments import clean_comment
 from bot.domain.lifecycle import PurchaseStatus
 from handlers.catalog import StartComment
 from handlers.comments import CommentItem
 from storage.models import Comment, CommentSource, User
 from storage.uow import UnitOfWork
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import ConsoleSession
 from tests.test_catalog import make_shop, press
 
 
@@ -31,7 +32,7 @@ def test_comment_text_rules() -> None:
     assert clean_comment("bell\x07") is None
 
 
-async def test_comment_on_an_item(app: App, console: ConsoleSession, clock: Clock) -> None:
+async def test_comment_on_an_item(app: App, console: ConsoleSession, clock: FrozenClock) -> None:
     shop = await make_shop(app)
     out = await console.say(f"/start p_{shop.purchase_id}", "#2")
     assert "К какому товару «Детская одежда» комментарий?" in out
@@ -51,7 +52,7 @@ async def test_comment_on_an_item(app: App, console: ConsoleSession, clock: Cloc
     [comment] = await comments_in_db(app)
     assert comment.text == "Есть ли 44 в синем?" and comment.source is CommentSource.BOT
     assert comment.item_id == shop.item_ids[2] and comment.purchase_id == shop.purchase_id
-    assert comment.external_id is None and comment.created_at == clock.now
+    assert comment.external_id is None and comment.created_at == clock.now()
 
     out = await console.say("#1")
     assert "Ваши комментарии за последние полгода (1):" in out
@@ -66,7 +67,9 @@ async def test_comment_on_an_item(app: App, console: ConsoleSession, clock: Cloc
     assert "Комментарий к «Носки» сохранён." in out
 
 
-async def test_six_month_window_and_pages(app: App, console: ConsoleSession, clock: Clock) -> None:
+async def test_six_month_window_and_pages(
+    app: App, console: ConsoleSession, clock: FrozenClock
+) -> None:
     out = await console.say("/comments")
     assert "За последние полгода у вас нет комментариев." in out
 
@@ -109,7 +112,9 @@ async def test_forged_comment_buttons(app: App, console: ConsoleSession) -> None
     assert await comments_in_db(app) == []
 
 
-async def test_add_comment_is_idempotent_for_platform_comments(app: App, clock: Clock) -> None:
+async def test_add_comment_is_idempotent_for_platform_comments(
+    app: App, clock: FrozenClock
+) -> None:
     shop = await make_shop(app)
     async with app.session_factory() as session, session.begin():
         user = User(platform="vk", external_id="555", name="Ира")
@@ -123,7 +128,7 @@ async def test_add_comment_is_idempotent_for_platform_comments(app: App, clock: 
             "2 шт, размер M",
             CommentSource.VK_WALL,
             external_id="-1_77_901",
-            created_at=clock.now - timedelta(days=1),
+            created_at=clock.now() - timedelta(days=1),
         )
         again = await repo.add_comment(
             user.id,
@@ -140,11 +145,11 @@ async def test_add_comment_is_idempotent_for_platform_comments(app: App, clock: 
             "Когда стоп?",
             CommentSource.TELEGRAM_DISCUSSION,
             external_id="-1_77_901",
-            created_at=clock.now,
+            created_at=clock.now(),
         )
         assert again.id == first.id and other_source.id != first.id
         views = await repo.user_comments(
-            user.id, since=clock.now - timedelta(days=30), offset=0, limit=5
+            user.id, since=clock.now() - timedelta(days=30), offset=0, limit=5
         )
         assert [(v.item_name, v.purchase_title) for v in views] == [
             (None, "Детская одежда"),

@@ -64,11 +64,11 @@ async def test_last_seen_is_kept_to_the_minute(app: App, clock) -> None:
     assert (await user_row(app)).last_seen_at == first
     clock.advance(seconds=30)
     await app.dispatcher.feed(message("/help"))
-    assert (await user_row(app)).last_seen_at == clock.now
+    assert (await user_row(app)).last_seen_at == clock.now()
     # A clock set back (another process's) is no reason to keep a time from the future.
     clock.advance(minutes=-10)
     await app.dispatcher.feed(message("/help"))
-    assert (await user_row(app)).last_seen_at == clock.now
+    assert (await user_row(app)).last_seen_at == clock.now()
 
 
 async def test_an_update_takes_no_trip_to_the_database_thread(

@@ -47,7 +47,10 @@ async def failing(app: App) -> AsyncIterator[Dispatcher]:
 
     base = app.dispatcher
     dispatcher = Dispatcher(
-        build_router().include(router), base.session_factory, base.settings, base.texts, base.clock
+        build_router().include(router),
+        base.session_factory,
+        base.settings,
+        base.texts,
     )
     yield dispatcher
     await dispatcher.close()
@@ -224,7 +227,10 @@ async def test_a_unit_whose_queued_write_fails_at_its_commit_is_undone_alone(
 
     base = sqlite_app.dispatcher
     dispatcher = Dispatcher(
-        build_router().include(router), base.session_factory, base.settings, base.texts, base.clock
+        build_router().include(router),
+        base.session_factory,
+        base.settings,
+        base.texts,
     )
     try:
         await dispatcher.feed(message("/start", user="0"))

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import App
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import PurchaseStatus
 from bot.domain.periods import format_day, months_before
 from handlers.my_orders import OrderView, PickupOrder, PickupSet
 from storage.models import Order, Organizer
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import ConsoleSession
 from tests.test_catalog import NBSP, make_shop, press, set_status
 from tests.test_ordering import orders_in_db, place_socks
 
@@ -26,7 +27,7 @@ def test_calendar_months() -> None:
 
 
 async def test_two_month_window_and_all_orders(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     old = await make_shop(app, title="Осенняя")
     await place_socks(console, old.purchase_id)
@@ -76,7 +77,7 @@ async def test_order_sums_and_payment_state(app: App, console: ConsoleSession) -
     assert "Покупка: время оплаты." in out
 
 
-async def test_orders_are_paged(app: App, console: ConsoleSession, clock: Clock) -> None:
+async def test_orders_are_paged(app: App, console: ConsoleSession, clock: FrozenClock) -> None:
     for number in range(1, 8):
         shop = await make_shop(app, title=f"Покупка {number}")
         await place_socks(console, shop.purchase_id, quantity="1")
@@ -116,7 +117,9 @@ async def test_another_buyers_order_is_not_found(app: App, console: ConsoleSessi
     assert same.pickup_point_id == theirs.pickup_point_id == shop.point_ids[0]
 
 
-async def test_organizers_of_my_purchases(app: App, console: ConsoleSession, clock: Clock) -> None:
+async def test_organizers_of_my_purchases(
+    app: App, console: ConsoleSession, clock: FrozenClock
+) -> None:
     out = await console.say("/organizers")
     assert "Здесь появятся организаторы ваших покупок" in out
 

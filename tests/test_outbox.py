@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.replies import Reply
+from bot.domain import clock
 from bot.outbox import Sender, backoff_delay, consent_refusal
 from bot.ratelimit import (
     KeyedLimits,
@@ -42,7 +43,6 @@ from storage.models import (
     User,
 )
 from storage.repositories.outbox import Recipient
-from storage.types import utcnow
 from storage.uow import UnitOfWork
 from tests.outbox_harness import (
     drain_until_settled,
@@ -53,6 +53,9 @@ from tests.outbox_harness import (
     user_row,
     wait_settled,
 )
+
+# Retries and back-offs wait for real fractions of a second: the clock must run.
+pytestmark = pytest.mark.usefixtures("running_clock")
 
 # --- rate limits on a fake clock --------------------------------------------------------------
 
@@ -190,7 +193,7 @@ async def test_heads_keep_each_chat_in_order_and_claims_are_exclusive(app: App) 
     a1 = await queue(app, anna, "a1")
     b1 = await queue(app, boris, "b1")
     a2 = await queue(app, anna, "a2")
-    now = utcnow() + timedelta(seconds=1)
+    now = clock.now() + timedelta(seconds=1)
     async with app.session_factory() as session, session.begin():
         delivery = UnitOfWork(session).delivery
         heads = await delivery.heads("telegram", now, limit=10)
@@ -262,7 +265,7 @@ async def make_broadcast(
             author_id=author.id,
             text=text,
             photo=None,
-            now=utcnow(),
+            now=clock.now(),
         )
         queued = await uow.outbox.enqueue_many(
             [Recipient(user, Reply(text), dedup_key=f"t:{user.id}") for user in recipients],

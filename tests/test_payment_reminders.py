@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from bot.core.replies import Reply
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus
 from bot.reminders import (
     DAY_BEFORE,
@@ -30,7 +31,6 @@ from storage.models import (
     TaskStatus,
 )
 from storage.uow import UnitOfWork
-from tests.conftest import Clock
 from tests.test_payments import Shop
 
 NBSP = "\u00a0"
@@ -41,11 +41,11 @@ DUE_DAY_AT = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 
 
 @pytest.fixture
-def shop(app: App, clock: Clock) -> Shop:
+def shop(app: App, clock: FrozenClock) -> Shop:
     return Shop(app, clock)
 
 
-async def schedule(app: App, purchase: Purchase, clock: Clock) -> None:
+async def schedule(app: App, purchase: Purchase, clock: FrozenClock) -> None:
     async with app.session_factory() as session, session.begin():
         await schedule_payment_reminders(UnitOfWork(session), purchase, now=clock())
 
@@ -84,7 +84,7 @@ def test_reminder_times_are_the_day_before_and_the_due_morning_in_moscow() -> No
 
 
 async def test_scheduling_is_idempotent_and_follows_the_deadline(
-    app: App, shop: Shop, clock: Clock
+    app: App, shop: Shop, clock: FrozenClock
 ) -> None:
     purchase = await shop.purchase(await shop.organizer(), payment_due_at=DEADLINE)
     day_before, due_day = reminder_key(purchase.id, DAY_BEFORE), reminder_key(purchase.id, DUE_DAY)
@@ -118,7 +118,7 @@ async def test_scheduling_is_idempotent_and_follows_the_deadline(
 
 
 async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
-    app: App, shop: Shop, clock: Clock
+    app: App, shop: Shop, clock: FrozenClock
 ) -> None:
     assert TASK_HANDLERS[PAY_REMINDER] is send_payment_reminders
     organizer = await shop.organizer()
@@ -136,9 +136,9 @@ async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
     await shop.report(gleb, organizer, [(owing, 100_000)], status=PaymentReportStatus.REJECTED)
     await schedule(app, purchase, clock)
 
-    first = Scheduler(app.session_factory, app.texts, clock=clock)
+    first = Scheduler(app.session_factory, app.texts)
     assert await first.run_due() == 0
-    clock.now = DAY_BEFORE_AT + timedelta(minutes=1)
+    clock.set(DAY_BEFORE_AT + timedelta(minutes=1))
     assert await first.run_due() == 1
     sent = await reminders(app)
     assert [m.chat_id for m in sent] == ["anna", "egor"]
@@ -151,7 +151,7 @@ async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
 
     # The process restarts (its lease lapses) and a new scheduler sweeps: nothing twice.
     clock.advance(minutes=5)
-    restarted = Scheduler(app.session_factory, app.texts, clock=clock)
+    restarted = Scheduler(app.session_factory, app.texts)
     assert await restarted.run_due() == 0
     async with app.session_factory() as session, session.begin():
         task = await session.scalar(
@@ -166,7 +166,7 @@ async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
 
     # The goods were ordered meanwhile (payments still accepted): the due-day one goes out.
     await set_purchase(app, purchase, status=PurchaseStatus.ORDERED)
-    clock.now = DUE_DAY_AT
+    clock.set(DUE_DAY_AT)
     assert await restarted.run_due() == 1
     sent = await reminders(app)
     assert len(sent) == 4
@@ -174,7 +174,7 @@ async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
 
 
 async def test_no_reminders_once_the_purchase_stops_taking_payments_or_is_overdue(
-    app: App, shop: Shop, clock: Clock
+    app: App, shop: Shop, clock: FrozenClock
 ) -> None:
     organizer = await shop.organizer()
     closed = await shop.purchase(organizer, "Закрытая", payment_due_at=DEADLINE)
@@ -188,20 +188,20 @@ async def test_no_reminders_once_the_purchase_stops_taking_payments_or_is_overdu
 
     # The bot was down until after the deadline: every task is caught up, and says nothing
     # (the closed purchase takes no money; the other one is overdue, so "pay by" is moot).
-    clock.now = DEADLINE + timedelta(hours=1)
-    scheduler = Scheduler(app.session_factory, app.texts, clock=clock)
+    clock.set(DEADLINE + timedelta(hours=1))
+    scheduler = Scheduler(app.session_factory, app.texts)
     assert await scheduler.run_due() == 4
     assert await reminders(app) == []
 
 
 async def test_a_moved_deadline_brings_its_reminders_back(
-    app: App, shop: Shop, clock: Clock
+    app: App, shop: Shop, clock: FrozenClock
 ) -> None:
     purchase = await shop.purchase(await shop.organizer(), payment_due_at=DEADLINE)
     await shop.order(purchase, await shop.user("anna"), 100_000)
     await schedule(app, purchase, clock)
-    runner = Scheduler(app.session_factory, app.texts, clock=clock)
-    clock.now = DAY_BEFORE_AT + timedelta(minutes=1)
+    runner = Scheduler(app.session_factory, app.texts)
+    clock.set(DAY_BEFORE_AT + timedelta(minutes=1))
     assert await runner.run_due() == 1
     assert len(await reminders(app)) == 1
 
@@ -215,7 +215,7 @@ async def test_a_moved_deadline_brings_its_reminders_back(
         DAY_BEFORE_AT + timedelta(days=7),
         TaskStatus.PENDING,
     )
-    clock.now = DAY_BEFORE_AT + timedelta(days=7, minutes=1)
+    clock.set(DAY_BEFORE_AT + timedelta(days=7, minutes=1))
     assert await runner.run_due() == 1
     texts = [Reply.from_json(m.body).text for m in await reminders(app)]
     assert len(texts) == 2 and "нужно до 02.12.2026 18:00" in texts[-1]

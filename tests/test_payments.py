@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from bot.app import App, create_app
 from bot.core.events import Attachment, AttachmentKind, Chat, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus
 from bot.domain.order_numbers import format_order_number
 from bot.domain.payments import (
@@ -49,7 +50,7 @@ from storage.models import (
     Purchase,
     User,
 )
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import ConsoleSession
 
 NBSP = "\u00a0"
 T = TypeVar("T")
@@ -61,7 +62,7 @@ T = TypeVar("T")
 @dataclass
 class Shop:
     app: App
-    clock: Clock
+    clock: FrozenClock
 
     async def user(self, name: str, *, language: str = "ru", notifications: bool = True) -> User:
         """A console user (external id = name), as the dispatcher will find them."""
@@ -180,7 +181,7 @@ class Shop:
 
 
 @pytest.fixture
-def shop(app: App, clock: Clock) -> Shop:
+def shop(app: App, clock: FrozenClock) -> Shop:
     return Shop(app, clock)
 
 
@@ -573,7 +574,7 @@ async def test_payments_lists_pending_reports_oldest_first_in_pages(
 
 
 async def test_a_half_filled_report_survives_a_restart(
-    shop: Shop, settings: Settings, clock: Clock
+    shop: Shop, settings: Settings, clock: FrozenClock
 ) -> None:
     organizer = await shop.organizer()
     buyer = await shop.user("buyer")
@@ -583,7 +584,6 @@ async def test_a_half_filled_report_survives_a_restart(
     await shop.app.close()
 
     restarted = await create_app(settings, run_migrations=False)
-    restarted.dispatcher.clock = clock
     try:
         second = ConsoleSession(restarted)
         out = await second.say("наличные", "#1", "#1")

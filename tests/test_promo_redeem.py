@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.errors import UserError
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus
 from bot.domain.order_numbers import format_order_number
 from bot.domain.pricing import fee_kopecks, order_due
@@ -27,7 +28,7 @@ from bot.referrals import apply_promo, refresh_promo_discount
 from handlers.referrals import PromoApply
 from storage.models import Order, Organizer, PromoCode, PromoRedemption, Purchase
 from storage.uow import UnitOfWork
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import TEST_START, ConsoleSession
 from tests.test_referrals import codes, count, invite_link_of, open_round, press
 
 NBSP = "\u00a0"
@@ -45,7 +46,7 @@ def test_discounts_are_capped_by_the_order_sum() -> None:
 
 
 def test_code_refusals() -> None:
-    now = Clock()()
+    now = TEST_START
     fine = CodeFacts(True, True, False, now - timedelta(days=1), now + timedelta(days=1))
     assert code_refusal(fine, now) is None
     assert code_refusal(CodeFacts(False, True, False, None, None), now) is PromoRefusal.NOT_FOUND
@@ -57,7 +58,9 @@ def test_code_refusals() -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-async def earn_code(app: App, console: ConsoleSession, clock: Clock, **round_kw: Any) -> PromoCode:
+async def earn_code(
+    app: App, console: ConsoleSession, clock: FrozenClock, **round_kw: Any
+) -> PromoCode:
     """anna invites one friend in a round with threshold 1 and gets her code."""
     await open_round(app, clock, threshold=1, **round_kw)
     link = await invite_link_of(console, app, "anna")
@@ -119,7 +122,7 @@ async def reload(app: App, order: Order) -> Order:
     return found
 
 
-async def apply(app: App, clock: Clock, buyer: str, order: Order, code_text: str) -> int:
+async def apply(app: App, clock: FrozenClock, buyer: str, order: Order, code_text: str) -> int:
     async with app.session_factory() as session, session.begin():
         uow = UnitOfWork(session)
         user = await uow.users.find("console", buyer)
@@ -129,7 +132,7 @@ async def apply(app: App, clock: Clock, buyer: str, order: Order, code_text: str
         return await apply_promo(uow, user, target, code_text, clock())
 
 
-async def refusal(app: App, clock: Clock, buyer: str, order: Order, code_text: str) -> str:
+async def refusal(app: App, clock: FrozenClock, buyer: str, order: Order, code_text: str) -> str:
     with pytest.raises(UserError) as exc:
         await apply(app, clock, buyer, order, code_text)
     return exc.value.key
@@ -139,7 +142,7 @@ async def refusal(app: App, clock: Clock, buyer: str, order: Order, code_text: s
 
 
 async def test_a_code_goes_on_one_order_once_through_promo(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     out = await console.say(":as anna", "/promo")
     assert "У вас пока нет промокодов" in out
@@ -176,7 +179,7 @@ async def test_a_code_goes_on_one_order_once_through_promo(
 
 
 async def test_no_open_order_to_put_a_code_on(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     code = await earn_code(app, console, clock)
     await make_order(app, "anna", 50_000, purchase_status=PurchaseStatus.CLOSED)
@@ -189,7 +192,7 @@ async def test_no_open_order_to_put_a_code_on(
 
 
 async def test_refused_below_the_minimum_and_after_expiry(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     code = await earn_code(app, console, clock, codes_until=clock() + timedelta(days=10))
     small = await make_order(app, "anna", 30_000)  # 330 ₽ with the fee: below 400 ₽
@@ -213,7 +216,7 @@ async def test_refused_below_the_minimum_and_after_expiry(
 
 
 async def test_a_discount_never_makes_a_sum_negative(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     code = await earn_code(app, console, clock, min_order_kop=0)
     order = await make_order(app, "anna", 10_000, fee_bp=0)
@@ -222,7 +225,9 @@ async def test_a_discount_never_makes_a_sum_negative(
     assert (placed.discount_kop, placed.due_kop) == (10_000, 0)
 
 
-async def test_apply_promo_refuses_clearly(app: App, console: ConsoleSession, clock: Clock) -> None:
+async def test_apply_promo_refuses_clearly(
+    app: App, console: ConsoleSession, clock: FrozenClock
+) -> None:
     code = await earn_code(app, console, clock, discount=(PERCENT, 1000))
     mine = await make_order(app, "anna", 123_456, fee_bp=0)
     theirs = await make_order(app, "boris", 100_000)
@@ -249,7 +254,7 @@ async def test_apply_promo_refuses_clearly(app: App, console: ConsoleSession, cl
 
 
 async def test_a_changed_order_keeps_its_discount_honest(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     code = await earn_code(app, console, clock, discount=(PERCENT, 1000), min_order_kop=40_000)
     order = await make_order(app, "anna", 100_000, fee_bp=0)

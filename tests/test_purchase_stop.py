@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from bot.app import App
 from bot.core.replies import Reply
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus, collecting
 from bot.domain.purchase_form import end_of_day
 from bot.purchase_status import (
@@ -38,7 +39,7 @@ from storage.models import (
     TaskStatus,
 )
 from storage.uow import UnitOfWork
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import ConsoleSession
 from tests.test_catalog import make_shop as make_open_shop
 from tests.test_catalog import set_status
 from tests.test_ordering import orders_in_db, place_socks
@@ -102,7 +103,7 @@ def test_collecting_ends_at_the_stop_moment() -> None:
 
 
 async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     assert TASK_HANDLERS[STOP_TASK] is stop_at_date
     purchase_id = await make_shop(app, console, points=False)
@@ -117,13 +118,13 @@ async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
     english = await add_order(app, purchase_id, "buyer2", [(0, "44", 2)], language="en")
     await add_order(app, purchase_id, "buyer3", [(1, "", 1)], status=OrderStatus.CANCELLED)
 
-    scheduler = Scheduler(app.session_factory, app.texts, clock=clock)
+    scheduler = Scheduler(app.session_factory, app.texts)
     assert await scheduler.run_due() == 0
-    clock.now = STOP_UTC - timedelta(seconds=1)
+    clock.set(STOP_UTC - timedelta(seconds=1))
     assert await scheduler.run_due() == 0
     assert (await purchase_row(app, purchase_id)).status is PurchaseStatus.OPEN
 
-    clock.now = STOP_UTC
+    clock.set(STOP_UTC)
     assert await scheduler.run_due() == 1
     assert (await purchase_row(app, purchase_id)).status is PurchaseStatus.STOPPED
     assert await tasks(app) == {key: (STOP_UTC, TaskStatus.DONE)}
@@ -161,7 +162,7 @@ async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
 
     # A restart (the lease lapses, a new process sweeps): nothing runs or is sent twice.
     clock.advance(minutes=5)
-    restarted = Scheduler(app.session_factory, app.texts, clock=clock)
+    restarted = Scheduler(app.session_factory, app.texts)
     assert await restarted.run_due() == 0
     async with app.session_factory() as session, session.begin():
         task = await session.scalar(select(ScheduledTask).where(ScheduledTask.key == key))
@@ -177,7 +178,7 @@ async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
 
 
 async def test_a_manual_stop_before_the_date_makes_the_task_moot(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     purchase_id = await make_shop(app, console, points=False)
     other = await make_shop(app, console, points=False)
@@ -192,8 +193,8 @@ async def test_a_manual_stop_before_the_date_makes_the_task_moot(
     # scheduler's back) does nothing at all.
     await set_status(app, other, PurchaseStatus.CANCELLED)
 
-    clock.now = STOP_UTC + timedelta(hours=1)
-    scheduler = Scheduler(app.session_factory, app.texts, clock=clock)
+    clock.set(STOP_UTC + timedelta(hours=1))
+    scheduler = Scheduler(app.session_factory, app.texts)
     assert await scheduler.run_due() == 1  # only the other purchase's task was pending
     assert len(await outbox(app)) == 1
     assert len(await history(app, purchase_id)) == 3
@@ -204,10 +205,10 @@ async def test_a_manual_stop_before_the_date_makes_the_task_moot(
 
 
 async def test_a_purchase_past_its_stop_date_is_not_opened(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     purchase_id = await make_shop(app, console, points=False)
-    clock.now = STOP_UTC + timedelta(days=1)
+    clock.set(STOP_UTC + timedelta(days=1))
     out = await press(
         app,
         "organizer",
@@ -222,7 +223,7 @@ async def test_a_purchase_past_its_stop_date_is_not_opened(
 
 
 async def test_buyers_are_refused_from_the_stop_moment_without_waiting_for_the_task(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     shop = await make_open_shop(app)
     stop = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -232,7 +233,7 @@ async def test_buyers_are_refused_from_the_stop_moment_without_waiting_for_the_t
     assert "Открытые покупки (1)" in out
     # A cart opened before the stop ...
     await console.say(f"/start p_{shop.purchase_id}", "#1", "2", "1", "-")
-    clock.now = stop
+    clock.set(stop)
     # ... cannot be confirmed from the stop moment on, and is closed.
     out = await console.say("#3")
     assert "Приём заказов в «Детская одежда» закончился 01.12.2026" in out
@@ -268,7 +269,7 @@ async def test_a_comment_draft_is_refused_after_the_stop_date(
     vk: VkWorld,  # noqa: F811
     post_id: int,  # noqa: F811
     app: App,
-    clock: Clock,
+    clock: FrozenClock,
 ) -> None:
     await vk.comment(BORIS, post_id, "44")
     await vk.deliver()
@@ -288,7 +289,7 @@ async def test_a_comment_draft_is_refused_after_the_stop_date(
 
 
 async def test_changing_the_dates_with_bad_input_and_moved_tasks(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     purchase_id = await make_shop(app, console, points=False)
     stop_button = DateEdit(purchase_id=purchase_id, field="stop")
@@ -342,11 +343,11 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     assert set(await tasks(app)) == {key}
 
     # The scheduler stops it at the moved date, not at the first one.
-    scheduler = Scheduler(app.session_factory, app.texts, clock=clock)
-    clock.now = end_of_day(date(2026, 12, 3)) + timedelta(hours=1)
+    scheduler = Scheduler(app.session_factory, app.texts)
+    clock.set(end_of_day(date(2026, 12, 3)) + timedelta(hours=1))
     assert await scheduler.run_due() == 0
     assert (await purchase_row(app, purchase_id)).status is PurchaseStatus.OPEN
-    clock.now = end_of_day(date(2026, 12, 4))
+    clock.set(end_of_day(date(2026, 12, 4)))
     assert await scheduler.run_due() == 1
     assert (await purchase_row(app, purchase_id)).status is PurchaseStatus.STOPPED
     out = await press(app, "organizer", stop_button)
@@ -387,13 +388,13 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
 
 
 async def test_a_dialog_outlived_by_the_stop_ends_politely(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     purchase_id = await make_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     await press(app, "organizer", DateEdit(purchase_id=purchase_id, field="stop"))
-    clock.now = STOP_UTC
-    assert await Scheduler(app.session_factory, app.texts, clock=clock).run_due() == 1
+    clock.set(STOP_UTC)
+    assert await Scheduler(app.session_factory, app.texts).run_due() == 1
     out = await console.say("10.12")
     assert "Дату стопа можно менять только в черновике и во время сбора заказов" in out
     assert await dialogs(app) == 0
@@ -401,13 +402,13 @@ async def test_a_dialog_outlived_by_the_stop_ends_politely(
 
 
 async def test_a_stop_date_that_has_come_cannot_be_moved_before_the_task_runs(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     purchase_id = await make_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     button = DateEdit(purchase_id=purchase_id, field="stop")
     await press(app, "organizer", button)
-    clock.now = STOP_UTC + timedelta(seconds=5)  # the scheduler has not swept yet
+    clock.set(STOP_UTC + timedelta(seconds=5))  # the scheduler has not swept yet
     out = await console.say("10.12")
     assert "Стоп уже наступил (01.12.2026)" in out and await dialogs(app) == 0
     out = await press(app, "organizer", button)
@@ -417,7 +418,7 @@ async def test_a_stop_date_that_has_come_cannot_be_moved_before_the_task_runs(
 
 
 async def test_another_users_date_buttons_are_refused(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     purchase_id = await make_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
@@ -442,7 +443,7 @@ async def test_another_users_date_buttons_are_refused(
 
 
 async def test_purchases_open_before_the_automatic_stop_get_one_at_start(
-    app: App, clock: Clock
+    app: App, clock: FrozenClock
 ) -> None:
     """Made open directly in the database (as by an older version): no stop task yet."""
     shop = await make_open_shop(app)
@@ -460,7 +461,7 @@ async def test_purchases_open_before_the_automatic_stop_get_one_at_start(
 
 
 async def test_a_manual_stop_while_the_stop_task_runs_does_not_deadlock(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     """The scheduler holds the task row and wants the purchase; the organizer holds the
     purchase and cancels the task. Row locks only exist on PostgreSQL (SQLite's write lock

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Chat, EventKind, Incoming, Sender
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus
 from bot.domain.order_numbers import format_order_number
 from bot.domain.pricing import fee_kopecks, order_due
@@ -50,7 +51,7 @@ from storage.models import (
     PurchaseStatusChange,
     User,
 )
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import ConsoleSession
 from tests.test_exports import DISTRIBUTION_HEADERS
 from tests.test_organizer_profile import become_organizer, organizer_row, press
 
@@ -889,7 +890,7 @@ async def test_items_dialog_ends_when_the_purchase_is_stopped_meanwhile(
 
 
 async def test_a_form_left_until_its_stop_date_asks_for_dates_again(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await become_organizer(console)
     await console.say("/newpurchase", "Осень", "#1", "#1", "#8", "15", "1.12", "5.12")

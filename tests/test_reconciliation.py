@@ -14,6 +14,7 @@ from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender, parse_command
 from bot.core.payloads import Payload
 from bot.core.replies import Reply
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import OrderStatus, PurchaseStatus
 from bot.domain.pricing import fee_kopecks, order_due
 from handlers.reconciliation import ReconcilePurchase
@@ -28,7 +29,6 @@ from storage.models import (
     Purchase,
 )
 from storage.uow import UnitOfWork
-from tests.conftest import Clock
 from tests.test_exports import RECONCILIATION_HEADERS
 from tests.test_payments import Shop
 
@@ -36,7 +36,7 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture
-def shop(app: App, clock: Clock) -> Shop:
+def shop(app: App, clock: FrozenClock) -> Shop:
     return Shop(app, clock)
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import PurchaseStatus
 from bot.domain.referrals import PERCENT, discount_for
 from handlers.my_orders import OrderAction
 from handlers.payment_reports import ReportConfirm
 from handlers.referrals import PromoApply
 from storage.models import InviteStatus, Order, PaymentReportStatus, PromoCode, User
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import ConsoleSession
 from tests.test_catalog import make_shop
 from tests.test_ordering import place_socks
 from tests.test_payments import Shop
@@ -36,7 +37,7 @@ async def the_order(app: App, name: str) -> Order:
 
 
 async def test_a_friend_counts_when_they_place_an_order(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, threshold=1, action="first_order")
     link = await invite_link_of(console, app, "anna")
@@ -58,7 +59,7 @@ async def test_a_friend_counts_when_they_place_an_order(
 
 
 async def test_a_friend_counts_when_their_payment_is_confirmed(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, threshold=1, action="first_payment")
     link = await invite_link_of(console, app, "anna")
@@ -84,7 +85,7 @@ async def test_a_friend_counts_when_their_payment_is_confirmed(
 
 
 async def anna_earns_a_percent_code(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> tuple[PromoCode, Shop]:
     """anna brings a friend and earns a 10 % code (minimum 1 ₽); a shop is open and the
     console speaks as anna. Returns the code and the shop."""
@@ -98,7 +99,7 @@ async def anna_earns_a_percent_code(
 
 
 async def test_a_percent_code_follows_order_edits_and_is_freed_by_cancelling(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     # anna earns a 10 % code with a small minimum, then orders socks (item 2) and applies it.
     code, shop = await anna_earns_a_percent_code(app, console, clock)
@@ -122,7 +123,7 @@ async def test_a_percent_code_follows_order_edits_and_is_freed_by_cancelling(
 
 
 async def test_orders_of_a_purchase_not_open_do_not_qualify(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, threshold=1, action="first_order")
     link = await invite_link_of(console, app, "anna")
@@ -134,7 +135,7 @@ async def test_orders_of_a_purchase_not_open_do_not_qualify(
 
 
 async def test_placing_an_order_offers_the_codes_that_fit_it(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     code, shop = await anna_earns_a_percent_code(app, console, clock)
 
@@ -150,7 +151,7 @@ async def test_placing_an_order_offers_the_codes_that_fit_it(
 
 
 async def test_a_code_whose_minimum_the_order_misses_is_not_offered(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, threshold=1, min_order_kop=100_000_000)
     link = await invite_link_of(console, app, "anna")

@@ -18,6 +18,7 @@ from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
 from bot.core.ports import PORT_KEY
+from bot.domain.clock import FrozenClock
 from bot.domain.money import ErrorReason
 from bot.domain.referrals import (
     BURST_SIZE,
@@ -46,14 +47,14 @@ from storage.models import (
     User,
 )
 from storage.uow import UnitOfWork
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import ConsoleSession
 
 # --- helpers shared by the referral tests -----------------------------------------------------
 
 
 async def make_round(
     app: App,
-    clock: Clock,
+    clock: FrozenClock,
     *,
     starts_in: timedelta = timedelta(0),
     length: timedelta = timedelta(days=7),
@@ -84,11 +85,11 @@ async def make_round(
         return round_.id
 
 
-def scheduler(app: App, clock: Clock) -> Scheduler:
-    return Scheduler(app.session_factory, app.texts, clock=clock)
+def scheduler(app: App, clock: FrozenClock) -> Scheduler:
+    return Scheduler(app.session_factory, app.texts)
 
 
-async def open_round(app: App, clock: Clock, **kw: Any) -> int:
+async def open_round(app: App, clock: FrozenClock, **kw: Any) -> int:
     """A round that is open now (its opening task run by the scheduler)."""
     round_id = await make_round(app, clock, **kw)
     runner = scheduler(app, clock)
@@ -156,7 +157,7 @@ async def press(console: ConsoleSession, payload: Payload | str) -> str:
     return console.out.getvalue()[start:]
 
 
-async def qualify(app: App, name: str, action: str, clock: Clock) -> None:
+async def qualify(app: App, name: str, action: str, clock: FrozenClock) -> None:
     async with app.session_factory() as session, session.begin():
         uow = UnitOfWork(session)
         user = await uow.users.find("console", name)
@@ -199,7 +200,7 @@ def test_qualifying_actions_and_bursts() -> None:
 
 
 async def test_invite_between_rounds_says_when_the_next_opens(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     out = await console.say("/invite")
     assert "следующий пока не запланирован" in out
@@ -213,7 +214,7 @@ async def test_invite_between_rounds_says_when_the_next_opens(
 
 
 async def test_invite_gives_a_link_a_forwardable_text_and_progress(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, action="first_order")
     out = await console.say(":as anna", "/invite")
@@ -249,7 +250,7 @@ class LinkPort:
         return f"https://t.me/sp_bot?start={payload}"
 
 
-async def test_on_a_platform_the_invite_is_a_real_link(app: App, clock: Clock) -> None:
+async def test_on_a_platform_the_invite_is_a_real_link(app: App, clock: FrozenClock) -> None:
     await open_round(app, clock)
     event = message("anna", "/invite")
     event.extra[PORT_KEY] = LinkPort()
@@ -260,7 +261,7 @@ async def test_on_a_platform_the_invite_is_a_real_link(app: App, clock: Clock) -
 
 
 async def test_friends_count_once_and_are_refused_for_each_reason(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await console.say(":as oldtimer", "/start")  # used the bot before any link
     round_id = await open_round(app, clock)
@@ -319,7 +320,7 @@ async def test_friends_count_once_and_are_refused_for_each_reason(
 
 
 async def test_two_friends_at_once_for_the_last_place_give_one_code(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, threshold=3)
     link = await invite_link_of(console, app, "anna")
@@ -353,7 +354,7 @@ async def test_two_friends_at_once_for_the_last_place_give_one_code(
 
 
 async def test_a_friend_counts_after_the_qualifying_action(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, threshold=2, action="first_payment")
     link = await invite_link_of(console, app, "anna")
@@ -378,7 +379,7 @@ async def test_a_friend_counts_after_the_qualifying_action(
 
 
 async def test_waiting_friends_are_refused_when_the_round_closes(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, action="first_order", length=timedelta(days=1))
     link = await invite_link_of(console, app, "anna")
@@ -394,7 +395,7 @@ async def test_waiting_friends_are_refused_when_the_round_closes(
 
 
 async def test_bursts_are_flagged_and_the_admin_credits_or_voids_by_hand(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     round_id = await open_round(app, clock, threshold=10)
     link = await invite_link_of(console, app, "farmer")
@@ -444,7 +445,7 @@ async def test_bursts_are_flagged_and_the_admin_credits_or_voids_by_hand(
 
 
 async def test_admin_credit_rules_and_a_code_by_hand(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await console.say(":as oldtimer", "/start")
     round_id = await open_round(app, clock, threshold=2)
@@ -487,7 +488,7 @@ async def test_admin_credit_rules_and_a_code_by_hand(
 
 
 async def test_forged_promo_buttons_name_nothing_of_anyone_else(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await open_round(app, clock, threshold=1)
     link = await invite_link_of(console, app, "anna")

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.domain.clock import FrozenClock
 from bot.domain.referrals import (
     FIXED,
     PERCENT,
@@ -38,7 +39,7 @@ from storage.models import (
     TaskStatus,
     User,
 )
-from tests.conftest import Clock, ConsoleSession
+from tests.conftest import ConsoleSession
 from tests.test_referrals import (
     count,
     invite_link_of,
@@ -203,7 +204,7 @@ async def test_admin_creates_a_round_step_by_step_despite_bad_input(
     assert len(await rounds_in_db(app)) == 1
 
 
-async def test_rounds_cannot_overlap(app: App, console: ConsoleSession, clock: Clock) -> None:
+async def test_rounds_cannot_overlap(app: App, console: ConsoleSession, clock: FrozenClock) -> None:
     await make_round(app, clock, starts_in=timedelta(days=1), length=timedelta(days=7))
     await console.say(":as admin", "/rounds new", "сейчас")
     out = await console.say("3")
@@ -228,7 +229,7 @@ async def announcements(app: App, prefix: str) -> int:
 
 
 async def test_a_round_from_schedule_to_close_and_the_next_opens_by_itself(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await users_with_notifications(app, console)
     round_id = await make_round(
@@ -297,7 +298,7 @@ async def test_a_round_from_schedule_to_close_and_the_next_opens_by_itself(
 
 
 async def test_a_round_missed_while_the_bot_was_down_opens_exactly_once(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     await users_with_notifications(app, console)
     round_id = await make_round(app, clock, starts_in=timedelta(hours=1))
@@ -324,7 +325,7 @@ async def test_a_round_missed_while_the_bot_was_down_opens_exactly_once(
 
 
 async def test_a_round_is_edited_before_it_starts_and_cancelled(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     round_id = await make_round(app, clock, starts_in=timedelta(days=1))
     await console.say(":as admin", f"/rounds {round_id}")
@@ -368,7 +369,7 @@ async def test_a_round_is_edited_before_it_starts_and_cancelled(
 
 
 async def test_cancelling_a_running_round_refuses_waiting_friends(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     round_id = await open_round(app, clock, action="first_order", pause_s=3600)
     link = await invite_link_of(console, app, "anna")
@@ -390,7 +391,7 @@ async def test_cancelling_a_running_round_refuses_waiting_friends(
 
 
 async def test_a_timer_planned_before_an_edit_does_not_open_the_round_early(
-    app: App, console: ConsoleSession, clock: Clock
+    app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     round_id = await make_round(app, clock, starts_in=timedelta(hours=1))
     tasks = await tasks_in_db(app)

@@ -6,22 +6,24 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.domain.clock import FrozenClock
 from bot.scheduler import Scheduler, TaskContext
 from storage.models import Lease, OutboxMessage, ScheduledTask, TaskStatus, User
 from storage.uow import UnitOfWork
-from tests.conftest import Clock
 
 
-def make_scheduler(app: App, clock: Clock, handlers: dict) -> Scheduler:
-    return Scheduler(app.session_factory, app.texts, clock=clock, handlers=handlers)
+def make_scheduler(app: App, clock: FrozenClock, handlers: dict) -> Scheduler:
+    return Scheduler(app.session_factory, app.texts, handlers=handlers)
 
 
-async def schedule(app: App, key: str, due_in: timedelta, clock: Clock, kind: str = "t") -> None:
+async def schedule(
+    app: App, key: str, due_in: timedelta, clock: FrozenClock, kind: str = "t"
+) -> None:
     async with app.session_factory() as session, session.begin():
         await UnitOfWork(session).tasks.schedule(kind, key, clock() + due_in, {"n": key})
 
 
-async def test_due_tasks_run_once_with_their_effects(app: App, clock: Clock) -> None:
+async def test_due_tasks_run_once_with_their_effects(app: App, clock: FrozenClock) -> None:
     ran: list[str] = []
 
     async def remind(ctx: TaskContext, task: ScheduledTask) -> None:
@@ -51,7 +53,7 @@ async def test_due_tasks_run_once_with_their_effects(app: App, clock: Clock) -> 
         assert await session.scalar(select(func.count()).select_from(User)) == 1
 
 
-async def test_a_restarted_scheduler_does_not_repeat_work(app: App, clock: Clock) -> None:
+async def test_a_restarted_scheduler_does_not_repeat_work(app: App, clock: FrozenClock) -> None:
     ran: list[str] = []
 
     async def handler(ctx: TaskContext, task: ScheduledTask) -> None:
@@ -67,7 +69,7 @@ async def test_a_restarted_scheduler_does_not_repeat_work(app: App, clock: Clock
     assert ran == ["x"]
 
 
-async def test_only_the_lease_holder_runs_tasks(app: App, clock: Clock) -> None:
+async def test_only_the_lease_holder_runs_tasks(app: App, clock: FrozenClock) -> None:
     ran: list[str] = []
 
     async def handler(ctx: TaskContext, task: ScheduledTask) -> None:
@@ -85,7 +87,7 @@ async def test_only_the_lease_holder_runs_tasks(app: App, clock: Clock) -> None:
     assert ran == ["k"]
 
 
-async def test_concurrent_runs_of_one_task_do_it_once(app: App, clock: Clock) -> None:
+async def test_concurrent_runs_of_one_task_do_it_once(app: App, clock: FrozenClock) -> None:
     ran: list[str] = []
 
     async def slow(ctx: TaskContext, task: ScheduledTask) -> None:
@@ -100,7 +102,7 @@ async def test_concurrent_runs_of_one_task_do_it_once(app: App, clock: Clock) ->
     assert sum(results) == 1 and ran == ["c"]
 
 
-async def test_a_failing_task_is_rolled_back_and_retried(app: App, clock: Clock) -> None:
+async def test_a_failing_task_is_rolled_back_and_retried(app: App, clock: FrozenClock) -> None:
     attempts: list[int] = []
 
     async def flaky(ctx: TaskContext, task: ScheduledTask) -> None:
@@ -117,7 +119,7 @@ async def test_a_failing_task_is_rolled_back_and_retried(app: App, clock: Clock)
     assert task is not None and task.status is TaskStatus.DONE and len(attempts) == 2
 
 
-async def test_start_catches_up_and_plans_timers(app: App, clock: Clock) -> None:
+async def test_start_catches_up_and_plans_timers(app: App, clock: FrozenClock) -> None:
     ran: list[str] = []
 
     async def handler(ctx: TaskContext, task: ScheduledTask) -> None:
@@ -135,7 +137,7 @@ async def test_start_catches_up_and_plans_timers(app: App, clock: Clock) -> None
         await scheduler.stop()
 
 
-async def test_old_processed_update_ids_are_pruned(app: App, clock: Clock) -> None:
+async def test_old_processed_update_ids_are_pruned(app: App, clock: FrozenClock) -> None:
     from tests.test_dispatcher import message
 
     await app.dispatcher.feed(message("/help", update_id="old"))
@@ -148,7 +150,9 @@ async def test_old_processed_update_ids_are_pruned(app: App, clock: Clock) -> No
     assert "Что я умею" in reply.text
 
 
-async def test_a_timer_for_a_task_moved_later_does_not_run_it_early(app: App, clock: Clock) -> None:
+async def test_a_timer_for_a_task_moved_later_does_not_run_it_early(
+    app: App, clock: FrozenClock
+) -> None:
     ran: list[str] = []
 
     async def handler(ctx: TaskContext, task: ScheduledTask) -> None:
@@ -169,7 +173,7 @@ async def test_a_timer_for_a_task_moved_later_does_not_run_it_early(app: App, cl
 
 
 async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
-    app: App, clock: Clock
+    app: App, clock: FrozenClock
 ) -> None:
     from bot.referral_tasks import ROUND_CLOSE, ROUND_OPEN
     from bot.reminders import PAY_REMINDER

@@ -39,6 +39,9 @@ from tests.outbox_harness import (
     wait_settled,
 )
 
+# Retries and back-offs wait for real fractions of a second: the clock must run.
+pytestmark = pytest.mark.usefixtures("running_clock")
+
 # --- the transport alone ----------------------------------------------------------------------
 
 

@@ -470,7 +470,12 @@ def editing_dispatcher(app: App) -> Dispatcher:
 
     root = build_router().include(router)
     base = app.dispatcher
-    return Dispatcher(root, base.session_factory, base.settings, base.texts, base.clock)
+    return Dispatcher(
+        root,
+        base.session_factory,
+        base.settings,
+        base.texts,
+    )
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.domain.clock import FrozenClock
 from bot.domain.lifecycle import PurchaseStatus
 from bot.scheduler import PROCESSED_UPDATES_KEPT
 from handlers.comment_orders import DRAFT_VALID_FOR
@@ -32,7 +33,6 @@ from storage.models import (
     PurchasePost,
     User,
 )
-from tests.conftest import Clock
 from tests.outbox_harness import fast_sender
 from tests.telegram_harness import BOT_USERNAME, TelegramHarness, buttons, running_adapter, texts
 from tests.test_vk_journey import ANNA, BORIS, GROUP_ID, RU, VERA, Shown, VkWorld, vk_world
@@ -261,7 +261,7 @@ async def test_a_double_pressed_confirm_places_one_order(
     assert order.due_kop == 351_900  # (1 290 ₽ + 3 × 590 ₽) + 15 %
 
 
-async def test_cancel_and_expiry(vk: VkWorld, post_id: int, app: App, clock: Clock) -> None:
+async def test_cancel_and_expiry(vk: VkWorld, post_id: int, app: App, clock: FrozenClock) -> None:
     await vk.comment(BORIS, post_id, "x2 46")
     await vk.deliver()
     draft = draft_of(vk, BORIS)

@@ -17,7 +17,6 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -154,17 +153,10 @@ class ConsoleAdapter:
 
     # --- output -----------------------------------------------------------------------------
 
-    async def deliver_outbox(self, now: datetime | None = None) -> int:
+    async def deliver_outbox(self) -> int:
         """Print queued messages for console users, as a platform sender delivers them."""
         async with self._delivering:
-            if now is None:
-                return await self.sender.drain()
-            clock = self.sender.clock
-            self.sender.clock = lambda: now
-            try:
-                return await self.sender.drain()
-            finally:
-                self.sender.clock = clock
+            return await self.sender.drain()
 
     async def _deliver_in_background(self, every: float = 2.0) -> None:
         # What the scheduler queues while the person is thinking shows up without a keypress.

@@ -50,6 +50,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.events import EventKind, Incoming
 from bot.core.ports import PORT_KEY
 from bot.core.replies import Reply
+from bot.domain import clock
 from bot.transport import (
     DeliveryError,
     PermanentFailure,
@@ -324,7 +325,7 @@ class VkAdapter:
                     PLATFORM,
                     str(client.group_id),
                     title=client.name[:255],
-                    now=self.dispatcher.clock(),
+                    now=clock.now(),
                 )
         except Exception as exc:
             log.warning("VK %s: the community could not be recorded: %s", client.group_id, exc)

@@ -10,6 +10,7 @@ from typing import Any
 from bot.core.events import Incoming
 from bot.core.replies import Button, Document, Photo, Reply
 from bot.core.router import Router
+from bot.domain import clock
 from bot.settings import Settings
 from bot.texts import Texts, Translator
 from storage.models import DialogState, Organizer, OutboxKind, User
@@ -99,7 +100,6 @@ class Context:
     texts: Texts
     settings: Settings
     dialog: Dialog
-    clock: Callable[[], datetime]
     router: Router
     # True on the very first update from this person: invite links count only then.
     first_contact: bool = False
@@ -118,7 +118,7 @@ class Context:
         return self.texts.translator(self.user.language)
 
     def now(self) -> datetime:
-        return self.clock()
+        return clock.now()
 
     def answer(
         self,

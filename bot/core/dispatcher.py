@@ -20,8 +20,6 @@ answered.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,11 +29,11 @@ from bot.core.events import ChatKind, EventKind, Incoming
 from bot.core.payloads import CommandPayload, Payload, PayloadError
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
+from bot.domain import clock
 from bot.settings import Settings
 from bot.texts import Texts
 from storage.db import transaction
 from storage.group_commit import GroupCommit
-from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -68,13 +66,11 @@ class Dispatcher:
         session_factory: async_sessionmaker[AsyncSession],
         settings: Settings,
         texts: Texts,
-        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.router = router
         self.session_factory = session_factory
         self.settings = settings
         self.texts = texts
-        self.clock = clock
         # On SQLite the updates' transactions take turns and commit in groups.
         self._writes = GroupCommit(session_factory)
 
@@ -137,7 +133,7 @@ class Dispatcher:
         # database thread less per update); a redelivered update is still known before any
         # handler runs, and `_Seen` rolls back whatever the look-up wrote.
         claim = await uow.processed.claim_along(
-            event.platform, event.bot_key, event.update_id, self.clock()
+            event.platform, event.bot_key, event.update_id, clock.now()
         )
         ctx = await self._context(uow, event)
         assert claim.rowcount is not None  # the user's query carried it
@@ -174,7 +170,7 @@ class Dispatcher:
 
     async def _claim(self, uow: UnitOfWork, event: Incoming) -> bool:
         claimed = await uow.processed.claim(
-            event.platform, event.bot_key, event.update_id, self.clock()
+            event.platform, event.bot_key, event.update_id, clock.now()
         )
         if not claimed:
             log.info("update %s/%s seen before: ignored", event.platform, event.update_id)
@@ -187,7 +183,7 @@ class Dispatcher:
         return not (event.command and event.addressed)
 
     async def _context(self, uow: UnitOfWork, event: Incoming) -> Context:
-        now = self.clock()
+        now = clock.now()
         arrival = await uow.users.arrive(
             event.platform,
             event.sender.external_id,
@@ -223,7 +219,6 @@ class Dispatcher:
             texts=self.texts,
             settings=self.settings,
             dialog=Dialog.loaded(uow, user.id, arrival.dialog),
-            clock=self.clock,
             router=self.router,
             first_contact=arrival.created,
             args=event.args,

@@ -26,8 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.replies import Reply
+from bot.domain import clock
 from storage.models import OutboxKind, OutboxMessage, OutboxStatus, User
-from storage.types import utcnow
 
 SKIP_NOT_ALLOWED = "not allowed"
 SKIP_UNREACHABLE = "unreachable"
@@ -130,7 +130,7 @@ class OutboxRepository:
                 )
             )
             existing.update(key for key in found if key is not None)
-        now = utcnow()
+        now = clock.now()
         rows = []
         for recipient in recipients:
             if recipient.dedup_key is not None:

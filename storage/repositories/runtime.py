@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import clock
 from storage.db import DeferredRowcount, QueuedWrite, insert_for
 from storage.models import DialogState, ProcessedUpdate
-from storage.types import utcnow
 
 
 class DialogRepository:
@@ -39,7 +39,7 @@ class DialogRepository:
             self.session.add(state)
         else:
             state.dialog, state.step, state.data = dialog, step, dict(data)
-            state.updated_at = utcnow()
+            state.updated_at = clock.now()
         return state
 
     async def clear(self, user_id: int) -> None:
@@ -86,7 +86,7 @@ def _claim(platform: str, bot_key: str, update_id: str, now: datetime | None) ->
         "platform": platform,
         "bot_key": bot_key,
         "update_id": update_id,
-        "processed_at": now or utcnow(),
+        "processed_at": now or clock.now(),
     }
 
 

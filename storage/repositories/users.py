@@ -7,9 +7,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.domain import clock
 from storage.db import QueuedWrite, insert_for
 from storage.models import DialogState, Organizer, User
-from storage.types import utcnow
 
 # Built once: every update runs it, and building a statement costs more than running a
 # cached one (the compiled form is cached by SQLAlchemy either way).
@@ -69,7 +69,7 @@ class UserRepository:
         now: datetime | None = None,
     ) -> tuple[User, bool]:
         """Load the user, creating them on first contact. Returns (user, created)."""
-        now = now or utcnow()
+        now = now or clock.now()
         user = await self.find(platform, external_id)
         created = False
         if user is None:
@@ -97,7 +97,7 @@ class UserRepository:
         """`get_or_create` plus the user's organizer profile and dialog, for the dispatcher:
         one query for someone known (and the last-seen write, deferred), two on first
         contact."""
-        now = now or utcnow()
+        now = now or clock.now()
         params = {"platform": platform, "external_id": external_id}
         row = (await self.session.execute(_ARRIVAL, params)).first()
         if row is None:
