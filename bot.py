@@ -13,7 +13,28 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
+
+CONSOLE_LOG = Path("data/console.log")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(settings: Settings, *, console: bool) -> None:
+    """The log at LOG_LEVEL on stderr, and in LOG_FILE when set. The console chat prints the
+    conversation only: its log goes to a file (data/console.log unless LOG_FILE says
+    otherwise) and stderr shows warnings and errors alone."""
+    handlers: list[logging.Handler] = []
+    log_file = settings.log_file or (CONSOLE_LOG if console else None)
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    stderr = logging.StreamHandler(sys.stderr)
+    if console:
+        stderr.setLevel(logging.WARNING)
+    handlers.append(stderr)
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT, handlers=handlers, force=True)
+    if not console:
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,23 +52,17 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        # The console chat owns stdout; logs go to stderr so transcripts stay clean.
-        stream=sys.stderr,
+    console = args.mode == "console" or (
+        args.mode is None and settings.telegram_token is None and not settings.vk_tokens
     )
-    if args.mode != "console":
-        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    configure_logging(settings, console=console)
 
     from bot import app
 
     try:
         if args.mode == "migrate":
             asyncio.run(app.run_migrations_only(settings))
-        elif args.mode == "console" or (
-            args.mode is None and settings.telegram_token is None and not settings.vk_tokens
-        ):
+        elif console:
             asyncio.run(
                 app.run_console(
                     settings,

@@ -36,6 +36,7 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
+from bot.domain.clock import FrozenClock, install  # noqa: E402
 from bot.domain.codes import new_link_token  # noqa: E402
 from bot.domain.referrals import BURST_SIZE, BURST_WINDOW  # noqa: E402
 from bot.referrals import register_arrival  # noqa: E402
@@ -212,6 +213,8 @@ async def bench_postgres(arrivals: int) -> None:
 
 
 async def main(arrivals: int = DEFAULT_ARRIVALS) -> None:
+    # The data is dated around NOW; the database's own timestamps must agree with it.
+    install(FrozenClock(NOW))
     await bench_sqlite(arrivals)
     await bench_postgres(arrivals)
 

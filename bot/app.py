@@ -73,11 +73,13 @@ class App:
         self._sender_tasks.clear()
         self.senders.clear()
 
-    async def start_scheduler(self) -> Scheduler:
+    async def start_scheduler(self, *, timers: bool = True) -> Scheduler:
         """Run time-driven work (rounds, reminders, deadlines) from this process.
 
         Every process may call it: the database lease lets one of them run tasks at a time
         and another take over when it dies, so several workers never double the work.
+        Without `timers` nothing runs by itself: what is due runs when `run_due` is called
+        (a console script, which moves its clock with `:time`, does so after every line).
         """
         if self.scheduler is None:
             # The areas register their task kinds when imported; import them here so a
@@ -87,7 +89,10 @@ class App:
             async with self.session_factory() as session, session.begin():
                 await purchase_status.plan_missing_stops(UnitOfWork(session))
             self.scheduler = Scheduler(self.session_factory, self.texts)
-            await self.scheduler.start()
+            if timers:
+                await self.scheduler.start()
+            else:
+                await self.scheduler.run_due()
         return self.scheduler
 
     async def close(self) -> None:
@@ -149,14 +154,19 @@ async def run_console(
 
     app = await create_app(settings)
     try:
+        # The console runs what is due after every line and after `:time`, so nothing in a
+        # script waits for real time; the interactive console also has the timers.
+        scheduler = await app.start_scheduler(timers=script is None)
         console = ConsoleAdapter(
-            app.dispatcher, app.session_factory, user=user, files_dir=files_dir
+            app.dispatcher,
+            app.session_factory,
+            user=user,
+            files_dir=files_dir,
+            scheduler=scheduler,
         )
         if script is not None:
-            # Scripts (and the tests built on them) drive time themselves.
             await console.run_script(script)
         else:
-            await app.start_scheduler()
             await console.run_interactive()
     finally:
         await app.close()

@@ -151,6 +151,11 @@ class Scheduler:
         )
         self._aps.start()
         await self.run_due()
+        await self.plan_pending()
+
+    async def plan_pending(self) -> None:
+        """A timer for every pending task: at start, and again when the clock was moved (the
+        console's `:time`), since a timer waits for a moment of the system's time."""
         async with self.session_factory() as session:
             for task in await UnitOfWork(session).tasks.pending():
                 self.plan(task.id, task.due_at)

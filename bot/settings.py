@@ -52,6 +52,9 @@ class Settings(BaseSettings):
 
     default_language: Language = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # Where the log goes besides stderr. The console chat owns the terminal: its log goes
+    # to this file (data/console.log when unset) and only warnings reach stderr.
+    log_file: Path | None = None
 
     @field_validator("vk_tokens", "admin_ids", mode="before")
     @classmethod

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, create_app
 from bot.domain.clock import FrozenClock, SystemClock, install
+from bot.scheduler import Scheduler
 from bot.settings import Settings, load_settings
 from storage import migrate
 from storage.db import create_engine
@@ -116,9 +117,11 @@ async def app(settings: Settings) -> AsyncIterator[App]:
 class ConsoleSession:
     """Drive the console adapter like a person and read what it printed."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, scheduler: Scheduler | None = None) -> None:
         self.out = io.StringIO()
-        self.adapter = ConsoleAdapter(app.dispatcher, app.session_factory, out=self.out)
+        self.adapter = ConsoleAdapter(
+            app.dispatcher, app.session_factory, out=self.out, scheduler=scheduler
+        )
 
     async def say(self, *lines: str) -> str:
         start = self.out.tell()

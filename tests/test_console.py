@@ -1,5 +1,6 @@
 """The foundation's conversation through the console adapter, in both languages."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.app import App
-from storage.models import DialogState, Organizer, User
+from storage.models import DialogState, Organizer, ReferralRound, RoundStatus, User
 from tests.conftest import ConsoleSession
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +114,8 @@ async def test_empty_huge_and_attachment_messages(console: ConsoleSession) -> No
 def test_script_mode_prints_a_transcript(tmp_path: Path) -> None:
     script = tmp_path / "demo.txt"
     script.write_text(
-        "// a comment line is skipped\n/start\n/lang en\n/help\n/organizer\nDemo Org\n",
+        "// a comment line is skipped\n/start\n/lang en\n/help\n/organizer\nDemo Org\n"
+        ":as admin\n/rounds\n#1\nnow\n2 days\n#1\n399\n#1\n#1\n#1\n#1\n#1\n:time +3d\n",
         encoding="utf-8",
     )
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", "PATH": ""}
@@ -131,3 +133,56 @@ def test_script_mode_prints_a_transcript(tmp_path: Path) -> None:
     assert "buyer> /lang en" in lines
     assert "bot: Done, Demo Org, you are an organizer!" in lines
     assert "Traceback" not in result.stdout + result.stderr
+    # The round made for "now" opened after the line that made it; `:time` closed it.
+    opened = next(n for n, line in enumerate(lines) if "Открылся раунд №1" in line)
+    closed = next(n for n, line in enumerate(lines) if "Раунд №1 дружеских скидок завершён" in line)
+    assert lines.index("admin> :time +3d") < closed and opened < closed
+    # The conversation only: the log (migrations and all) went to a file.
+    assert result.stderr == ""
+    assert "alembic" in (tmp_path / "data" / "console.log").read_text(encoding="utf-8")
+
+
+ROUND_NOW = """
+:as admin
+/rounds
+#1
+сейчас
+2 дня
+2
+399
+400
+-
+#1
+-
+#1
+"""
+
+
+async def test_a_script_moves_the_clock_through_a_round(app: App) -> None:
+    """A round that starts now opens after the line that made it; friends bring its code;
+    `:time` past its end closes it. Nobody waits for real time."""
+    scheduler = await app.start_scheduler(timers=False)
+    console = ConsoleSession(app, scheduler=scheduler)
+    out = await console.say(*ROUND_NOW.strip().splitlines())
+    assert "📨 to admin: 🎁 Открылся раунд №1 дружеских скидок!" in out
+
+    out = await console.say(":as anna", "/invite")
+    assert "Прогресс: 0 из 2 друзей." in out
+    link = re.search(r"/start inv_\S+", out)
+    assert link is not None
+    out = await console.say(":as friend1", link[0], ":as friend2", link[0])
+    assert "📨 to anna: 🎉 Ваш друг засчитан: 1 из 2 друзей." in out
+    assert "📨 to anna: 🎉 Вы пригласили 2 друзей! Ваш личный промокод:" in out
+
+    out = await console.say(":time +1d")
+    assert "(time: 24.11.2026 12:00 Moscow)" in out and "завершён" not in out
+    out = await console.say(":time", ":time +1d2h", ":time +1d")
+    assert "(time: 24.11.2026 12:00 Moscow)" in out
+    assert "(:time +1d, :time +2h" in out  # one unit at a time
+    assert "📨 to anna: Раунд №1 дружеских скидок завершён." in out
+    assert "📨 to friend1: Раунд №1" in out
+    async with app.session_factory() as session:
+        [round_] = await session.scalars(select(ReferralRound))
+        assert round_.status is RoundStatus.CLOSED
+    out = await console.say(":time 01.01.2020 10:00")
+    assert "(the time only moves forward; it is 25.11.2026 12:00 Moscow now)" in out

@@ -301,7 +301,7 @@ async def test_cancel_leaves_nothing_and_typed_category_is_kept(
 async def test_one_line_form_and_its_errors(app: App, console: ConsoleSession) -> None:
     await become_organizer(console)
     out = await console.say("/newpurchase Осень; Orby; Одежда; сбор 15%; оплата 05.12.2026")
-    assert "Не хватает даты стопа: добавьте «стоп 01.12.2026»" in out
+    assert "Не хватает даты стопа: добавьте «стоп 30.11.2026»" in out  # a week ahead
     out = await console.say("/newpurchase Осень; Orby")
     assert "Не хватает частей. Формат одной строкой:" in out
     out = await console.say(
@@ -327,6 +327,26 @@ async def test_one_line_form_and_its_errors(app: App, console: ConsoleSession) -
     assert "stop 1 Dec 2026, pay by 3 Dec 2026" in out
     out = await console.say("/newpurchase Autumn; -; -; fee 10; stop 5.12; pay 3.12")
     assert "The payment deadline cannot be before the stop date (5 Dec 2026)." in out
+
+
+async def test_the_examples_in_hints_are_ahead_of_today_and_accepted_as_typed(
+    app: App, console: ConsoleSession, clock: FrozenClock
+) -> None:
+    await become_organizer(console)
+    for year in (0, 1):
+        clock.advance(days=365 * year)
+        out = await console.say("/newpurchase")
+        example = re.search(r"^.*?(/newpurchase [^\n]+)$", out, re.M)
+        assert example is not None, out
+        out = await console.say("/cancel", example[1])
+        assert "создана" in out, out
+        out = await console.say("/newpurchase", "Осень", "#1", "-", "#1", "#3")
+        stop_example = re.search(r"Например: ([\d.]+), ", out)
+        assert stop_example is not None, out
+        out = await console.say(stop_example[1])
+        assert "Оплатить до какого дня?" in out, out
+        await console.say("/cancel")
+    assert len(await purchases_in_db(app)) == 2
 
 
 # --- items ---------------------------------------------------------------------------------------

@@ -162,12 +162,15 @@ async def test_a_writer_waiting_for_the_lock_tries_often_and_gives_up_at_the_tim
     sqlite_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = database_path(sqlite_app)
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         with LockHolder(path) as holder:
-            threading.Timer(0.18, holder.release.set).start()
+            # Released by the event loop's timer, the wait measured on the same clock: a
+            # thread's own timed wait (threading.Timer) never ends where the monotonic clock
+            # is faked (libfaketime), and would keep the process from exiting.
+            asyncio.get_running_loop().call_later(0.18, holder.release.set)
             started = time.perf_counter()
-            db._begin_waiting(conn)
+            await asyncio.to_thread(db._begin_waiting, conn)
             # In as soon as the lock was free (0.18 s), not at the next try of SQLite's own
             # busy wait (0.228 s: it sleeps 1, 2, 5, 10... 50 ms between tries).
             assert time.perf_counter() - started < 0.215

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
@@ -681,9 +682,13 @@ async def test_photos_and_documents(server: FakeVkServer, transport: VkTransport
 
 async def test_adapter_stops_cleanly(app: App) -> None:
     async for harness in start_vk(app):
-        threads = list(harness.adapter._threads)
-        assert threads and all(t.is_alive() for t in threads)
-    assert not any(t.is_alive() for t in threads)
+        pollers = list(harness.adapter._pollers)
+        threads = [t for t in threading.enumerate() if t.name.startswith("vk-longpoll-")]
+        assert pollers and not any(p.done() for p in pollers) and threads
+    assert all(p.done() and not p.cancelled() for p in pollers)
+    for thread in threads:  # the check under way was answered when the server closed
+        thread.join(5)
+        assert not thread.is_alive()
 
 
 # --- pure pieces ------------------------------------------------------------------------------

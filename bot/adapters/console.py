@@ -5,10 +5,15 @@ Lines typed are messages from the current simulated user. Console commands start
   :users         list the users seen in this session
   :photo [TEXT]  send a photo (with an optional caption)
   :file NAME     send a document called NAME
+  :time          show the bot's time (Moscow)
+  :time +1d      move the bot's time forward: +2h, +30m, +2w, or a moment such as
+  :time 15.12.2026 10:00   (Moscow time); what became due (stops, reminders,
+                 rounds opening and closing, deadlines) runs at once
   :help          this help
   :quit          leave
 `#N` presses button N of the last message shown to the current user. Messages the bot sends
-to other users (notifications, broadcasts) are printed as they are delivered.
+to other users (notifications, broadcasts) are printed as they are delivered. What is due
+(a round that starts now, a stop date that came) runs after every line.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -34,11 +40,17 @@ from bot.core.events import (
     parse_command,
 )
 from bot.core.replies import Button, Reply
+from bot.domain import clock
+from bot.domain.payments import format_moscow
+from bot.domain.referrals import RoundFormError, parse_duration, parse_moment
 from bot.outbox import Sender as OutboxSender
+from bot.scheduler import Scheduler
 
 PLATFORM = "console"
 DEFAULT_USER = "buyer"
 CONSOLE_HELP = __doc__.split("\n\n", 1)[1] if __doc__ else ""
+# How far one `:time` may move the clock: a typo should not throw the bot into another decade.
+TIME_STEP_LIMIT = timedelta(days=3660)
 
 
 class ConsoleAdapter:
@@ -50,8 +62,11 @@ class ConsoleAdapter:
         out: TextIO = sys.stdout,
         user: str = DEFAULT_USER,
         files_dir: Path | None = None,
+        scheduler: Scheduler | None = None,
     ) -> None:
+        """With a `scheduler`, what is due runs after every line and after `:time`."""
         self.dispatcher = dispatcher
+        self.scheduler = scheduler
         self.session_factory = session_factory
         self.out = out
         self.user = user
@@ -107,10 +122,42 @@ class ConsoleAdapter:
                 AttachmentKind.DOCUMENT, f"console-doc-{uuid.uuid4().hex[:8]}", file_name=file_name
             )
             await self._feed(text=caption, attachments=(doc,))
+        elif name == "time":
+            await self._move_time(rest)
         elif name in ("quit", "exit", "q"):
             self.running = False
         else:
             self._print(CONSOLE_HELP)
+
+    async def _move_time(self, typed: str) -> None:
+        now = clock.now()
+        if not typed:
+            self._print(f"(time: {format_moscow(now)} Moscow)")
+            return
+        try:
+            if typed.startswith("+"):
+                target = now + parse_duration(typed, limit=TIME_STEP_LIMIT, allow_zero=False)
+            else:
+                target = parse_moment(typed, now)
+        except RoundFormError:
+            self._print("(:time +1d, :time +2h, :time +30m or :time 15.12.2026 10:00, Moscow time)")
+            return
+        if target <= now:
+            # What is recorded (orders, payments, tasks done) happened at times already seen;
+            # running the clock back under it would make them happen in the future.
+            self._print(f"(the time only moves forward; it is {format_moscow(now)} Moscow now)")
+            return
+        clock.current().set(target)
+        self._print(f"(time: {format_moscow(target)} Moscow)")
+        if self.scheduler is not None:
+            await self.scheduler.plan_pending()
+        await self.catch_up()
+
+    async def catch_up(self) -> None:
+        """Run what is due now (with a scheduler) and print what it sent."""
+        if self.scheduler is not None:
+            await self.scheduler.run_due()
+        await self.deliver_outbox()
 
     async def _press(self, number: int) -> None:
         buttons = self._buttons.get(self.user, [])
@@ -149,7 +196,7 @@ class ConsoleAdapter:
         )
         replies = await self.dispatcher.feed(event)
         self._show(self.user, replies, prefix="bot")
-        await self.deliver_outbox()
+        await self.catch_up()
 
     # --- output -----------------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""The VK adapter: Bots Long Poll updates in, dispatcher replies out, one thread per community.
+"""The VK adapter: Bots Long Poll updates in, dispatcher replies out, one poller per community.
 
 * Each community token (settings.vk_tokens) is its own bot identity: `bot_key` is its group id.
-* vk_api is blocking. The long poll of each community runs in a daemon thread that hands the
-  raw updates to the event loop; API calls run in the community's executor (`VkClient`).
+* vk_api is blocking. The long poll of each community is a task on the event loop whose
+  blocking calls run in a thread of that community's own; the waits between failed tries
+  are the event loop's, so every time-out of the adapter is measured on one clock. API calls
+  run in the community's executor (`VkClient`).
 * Updates of one person are handled in order; different people concurrently, with a bound
-  on how many are in the dispatcher at once and on how many wait (the thread then waits
+  on how many are in the dispatcher at once and on how many wait (the poller then waits
   too, so a burst cannot eat the memory).
 * Idempotency is the dispatcher's: update ids are VK's `event_id`, so a redelivered update
   changes nothing twice. Callback presses are always answered (sendMessageEventAnswer), so
@@ -19,11 +21,11 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import contextlib
 import logging
-import threading
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -277,8 +279,8 @@ class VkAdapter:
         self.max_retry_sleep = max_retry_sleep
         self._max_pending = max_pending
         self._max_concurrency = max_concurrency
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._stopping = asyncio.Event()
+        self._pollers: list[asyncio.Task[None]] = []
         self._work = OrderedWork()
         self._names: OrderedDict[int, str] = OrderedDict()
         self._ports: dict[str, VkPort] = {}
@@ -298,14 +300,8 @@ class VkAdapter:
         self._stopping.clear()
         for client in self.transport.clients.values():
             await self._record_own_community(client)
-            thread = threading.Thread(
-                target=self._poll_forever,
-                args=(client,),
-                name=f"vk-longpoll-{client.group_id}",
-                daemon=True,
-            )
-            self._threads.append(thread)
-            thread.start()
+            poller = asyncio.create_task(self._poll(client), name=f"vk-longpoll-{client.group_id}")
+            self._pollers.append(poller)
             log.info("VK: listening to community %s (%s)", client.group_id, client.name)
 
     async def _record_own_community(self, client: VkClient) -> None:
@@ -331,17 +327,21 @@ class VkAdapter:
             log.warning("VK %s: the community could not be recorded: %s", client.group_id, exc)
 
     def request_stop(self) -> None:
-        """Ask the long-poll threads to stop after their current check (at most `wait` s)."""
+        """Ask the pollers to stop after their current check (at most `wait` s). Call it from
+        the event loop's thread."""
         self._stopping.set()
 
     async def stop(self, timeout: float = 30.0) -> None:
         """Stop polling, then finish the updates already taken from VK."""
         self.request_stop()
-        for thread in self._threads:
-            await asyncio.to_thread(thread.join, self.wait + 15)
-            if thread.is_alive():
-                log.warning("VK: %s did not stop in time", thread.name)
-        self._threads.clear()
+        if self._pollers:
+            # A check under way ends within `wait` s; its updates are handed over first.
+            _, late = await asyncio.wait(self._pollers, timeout=self.wait + 15)
+            for poller in late:
+                log.warning("VK: %s did not stop in time", poller.get_name())
+                poller.cancel()
+            await asyncio.gather(*self._pollers, return_exceptions=True)
+        self._pollers.clear()
         await self._work.join(timeout)
 
     async def run(self) -> None:
@@ -352,56 +352,57 @@ class VkAdapter:
         finally:
             await self.stop()
 
-    # --- the long-poll thread -----------------------------------------------------------------
+    # --- the long poll ------------------------------------------------------------------------
 
-    def _poll_forever(self, client: VkClient) -> None:
+    async def _poll(self, client: VkClient) -> None:
+        """Long-poll one community until asked to stop. The blocking calls run in a thread of
+        this community's own (a check holds it for up to `wait` s, so they are kept off the
+        loop's shared executor and off the community's API executor)."""
+        loop = asyncio.get_running_loop()
+        thread = ThreadPoolExecutor(1, thread_name_prefix=f"vk-longpoll-{client.group_id}")
         longpoll: RawBotLongPoll | None = None
         failures = 0
-        while not self._stopping.is_set():
-            try:
-                if longpoll is None:
-                    longpoll = RawBotLongPoll(client.vk, client.group_id, wait=self.wait)
-                elif failures >= 2:
-                    # The server may have lost our key; keep ts so no update is skipped.
-                    longpoll.update_longpoll_server(update_ts=False)
-                updates = longpoll.check()
-                failures = 0
-            except Exception as exc:
-                failures += 1
-                delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
-                log.warning(
-                    "VK %s: long poll failed (%s: %s), retrying in %.1f s",
-                    client.group_id,
-                    type(exc).__name__,
-                    exc,
-                    delay,
-                )
-                self._stopping.wait(delay)
-                continue
-            if updates and not self._hand_over(client, updates):
-                return
-
-    def _hand_over(self, client: VkClient, updates: list[Any]) -> bool:
-        """Queue the updates on the event loop; waits while too many are pending."""
-        loop = self._loop
-        if loop is None or loop.is_closed():
-            return False
         try:
-            future = asyncio.run_coroutine_threadsafe(self._accept(client, updates), loop)
-        except RuntimeError:  # the loop is shutting down
-            return False
-        while True:
-            try:
-                future.result(timeout=0.5)
-                return True
-            except concurrent.futures.TimeoutError:
-                if loop.is_closed() or not loop.is_running():
-                    return False
-            except Exception:
-                log.exception("VK %s: updates could not be queued", client.group_id)
-                return True
+            while not self._stopping.is_set():
+                try:
+                    if longpoll is None:
+                        longpoll = await loop.run_in_executor(
+                            thread,
+                            partial(RawBotLongPoll, client.vk, client.group_id, wait=self.wait),
+                        )
+                    elif failures >= 2:
+                        # The server may have lost our key; keep ts so no update is skipped.
+                        await loop.run_in_executor(
+                            thread, partial(longpoll.update_longpoll_server, update_ts=False)
+                        )
+                    updates = await loop.run_in_executor(thread, longpoll.check)
+                    failures = 0
+                except Exception as exc:
+                    failures += 1
+                    delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
+                    log.warning(
+                        "VK %s: long poll failed (%s: %s), retrying in %.1f s",
+                        client.group_id,
+                        type(exc).__name__,
+                        exc,
+                        delay,
+                    )
+                    await self._pause(delay)
+                    continue
+                if updates:
+                    try:
+                        await self._accept(client, updates)
+                    except Exception:
+                        log.exception("VK %s: updates could not be queued", client.group_id)
+        finally:
+            thread.shutdown(wait=False)
 
-    # --- on the event loop --------------------------------------------------------------------
+    async def _pause(self, seconds: float) -> None:
+        """Wait `seconds`, or less if asked to stop meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    # --- handling updates ---------------------------------------------------------------------
 
     async def _accept(self, client: VkClient, updates: list[Any]) -> None:
         assert self._pending is not None

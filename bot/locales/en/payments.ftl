@@ -64,11 +64,11 @@ payments-amount-too-precise = Kopecks have at most two digits, e.g. { $example }
 payments-amount-absurd = { $amount } is far more than is due ({ $balance }). It looks like a typo: please check the amount and type it again.
 
 ## Time, method, receipt, comment
-payments-ask-time = Amount { $amount }. When did you pay? Press "Now" or type the date and time, Moscow time: 23.11 14:30, 23.11.2026 14:30 or just 14:30 (today).
+payments-ask-time = Amount { $amount }. When did you pay? Press "Now" or type the date and time, Moscow time: { DAY(-1, style: "short") } 14:30, { DAY(-1) } 14:30 or just 14:30 (today).
 payments-button-now = Now
-payments-time-format = I didn't understand the time. Type e.g. 23.11 14:30 or 14:30 (Moscow time), or press "Now".
-payments-time-need-time = Please add the time, e.g. 23.11 14:30 (Moscow time).
-payments-time-bad-date = There is no such date. Check the day and month, e.g. 23.11 14:30.
+payments-time-format = I didn't understand the time. Type e.g. { DAY(-1, style: "short") } 14:30 or 14:30 (Moscow time), or press "Now".
+payments-time-need-time = Please add the time, e.g. { DAY(-1, style: "short") } 14:30 (Moscow time).
+payments-time-bad-date = There is no such date. Check the day and month, e.g. { DAY(-1, style: "short") } 14:30.
 payments-time-future = That time has not come yet. Give the time you paid, or press "Now".
 payments-time-too-old = That is more than a year ago: please check the date.
 payments-ask-method = Paid at { $time } (Moscow time). How did you pay?

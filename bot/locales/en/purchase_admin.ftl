@@ -1,6 +1,6 @@
 ## The organizer's purchases: creating, items, statuses, orders, exports.
 
-cmd-newpurchase = new purchase (or in one line: /newpurchase Title; Supplier; Category; fee 15%; stop 01.12.2026; pay 05.12.2026; min 30000)
+cmd-newpurchase = new purchase (step by step or in one line)
 cmd-mypurchases = my purchases
 cmd-purchase = a purchase by number: /purchase 12
 
@@ -55,9 +55,11 @@ purchase-admin-bad-id = Type the purchase number in digits, e.g. /purchase 12. Y
 purchase-admin-items-locked = Items change only in a draft or while collecting orders; this purchase is now "{ $status }".
 
 ## A new purchase step by step.
+# The one-line form, with a stop a week ahead and a payment deadline four days after it.
+purchase-admin-form-example = /newpurchase Title; Supplier; Category; fee 15%; stop { DAY(7) }; pay { DAY(11) }; min 30000
 purchase-admin-ask-title =
     A new purchase. What is it called? For example: "Orby kids' clothes, autumn".
-    Faster, in one line: /newpurchase Title; Supplier; Category; fee 15%; stop 01.12.2026; pay 05.12.2026; min 30000
+    Faster, in one line: { purchase-admin-form-example }
     Leave with /cancel.
 purchase-admin-ask-description = A description for buyers: terms, timing, size chart. You may skip this.
 purchase-admin-ask-supplier = The supplier (name or site). You may skip this.
@@ -65,7 +67,7 @@ purchase-admin-ask-category = Category: pick a button or type your own.
 purchase-admin-ask-fee = Organizer fee in percent: pick a button or type it, e.g. "12.5".
 purchase-admin-ask-stop =
     Stop date: the last day orders are taken (inclusive, Moscow time).
-    For example: 01.12.2026, 1.12 or 2026-12-01.
+    For example: { DAY(7) }, { DAY(7, style: "short") } or { DAY(7, style: "iso") }.
 purchase-admin-ask-pay = Pay by which day? Not before the stop date ({ $stop }).
 purchase-admin-ask-min = The supplier's minimum order total (e.g. 30000). You may skip this.
 
@@ -93,20 +95,20 @@ purchase-admin-error-min-negative = The amount cannot be negative.
 purchase-admin-error-min-zero = The minimum must be above zero, or skip this step.
 purchase-admin-error-min-too_large = An amount above { $max } looks like a typo.
 purchase-admin-error-min-too_precise = At most two decimals (kopecks) in an amount.
-purchase-admin-error-date-format = I didn't understand the date. Type e.g. 01.12.2026, 1.12 or 2026-12-01.
+purchase-admin-error-date-format = I didn't understand the date. Type e.g. { DAY(7) }, { DAY(7, style: "short") } or { DAY(7, style: "iso") }.
 purchase-admin-error-date-invalid = There is no such date in the calendar. Check the day and month.
 purchase-admin-error-date-past = That date has passed. The earliest possible is { $today }.
 purchase-admin-error-date-too-far = That date is too far away: more than two years ahead. Check the year.
 purchase-admin-error-pay-before-stop = The payment deadline cannot be before the stop date ({ $stop }).
 purchase-admin-error-form-parts =
     Some parts are missing. The one-line format:
-    /newpurchase Title; Supplier; Category; fee 15%; stop 01.12.2026; pay 05.12.2026; min 30000
+    { purchase-admin-form-example }
     Supplier and category may be "-"; the minimum is optional. Or just /newpurchase and I'll ask step by step.
 purchase-admin-error-form-unknown = I didn't understand "{ $part }". After title, supplier and category come: fee …, stop …, pay …, min ….
 purchase-admin-error-form-missing = The { $field ->
     [fee] organizer fee is missing: add "fee 15%"
-    [stop] stop date is missing: add "stop 01.12.2026"
-   *[pay] payment deadline is missing: add "pay 05.12.2026"
+    [stop] stop date is missing: add "stop { DAY(7) }"
+   *[pay] payment deadline is missing: add "pay { DAY(11) }"
     }.
 purchase-admin-error-form-twice = "{ $part }" is given twice. Keep one.
 
@@ -261,10 +263,10 @@ purchase-admin-button-date-pay = 📅 Change the payment deadline
 purchase-admin-button-open-card = Open the purchase
 purchase-admin-date-ask-stop =
     New stop date for "{ $title }": the last day orders are taken (inclusive, Moscow time). Now: { $current }; pay by { $pay }.
-    For example: 01.12.2026, 1.12 or 2026-12-01. To leave: /cancel.
+    For example: { DAY(7) }, { DAY(7, style: "short") } or { DAY(7, style: "iso") }. To leave: /cancel.
 purchase-admin-date-ask-pay =
     New payment deadline for "{ $title }". Now: { $current }; not before the stop date ({ $stop }).
-    For example: 05.12.2026, 5.12 or 2026-12-05. To leave: /cancel.
+    For example: { DAY(11) }, { DAY(11, style: "short") } or { DAY(11, style: "iso") }. To leave: /cancel.
 purchase-admin-date-locked = { $field ->
     [stop] The stop date can be changed only in a draft and while orders are collected
    *[pay] The payment deadline can be changed until the goods are ordered from the supplier

@@ -186,8 +186,8 @@ referrals-admin-button-create = ✅ Create round
 referrals-admin-button-credit = ✔ #{ $id }
 referrals-admin-button-void = ✖ #{ $id }
 
-referrals-admin-ask-start = When should the round open? Date and time in Moscow, e.g. "01.12.2026 10:00", or "now". Leave — /cancel
-referrals-admin-ask-end = When should it close? Date and time in Moscow ("08.12.2026 22:00") or a length: "7" (days), "36 h", "2 weeks".
+referrals-admin-ask-start = When should the round open? Date and time in Moscow, e.g. "{ DAY(1) } 10:00", or "now". Leave — /cancel
+referrals-admin-ask-end = When should it close? Date and time in Moscow ("{ DAY(8) } 22:00") or a length: "7" (days), "36 h", "2 weeks".
 referrals-admin-ask-threshold = How many friends earn a code? A number from 1, { $threshold } by default.
 referrals-admin-ask-discount = What discount does the code give? An amount, e.g. "399", or a percent — "10%".
 referrals-admin-ask-minimum = Minimum order sum (items + organizer fee), e.g. "400". "0" — no minimum.
@@ -248,7 +248,7 @@ referrals-admin-round-cancelled = The round of invite #{ $id } was cancelled: th
 
 ## Round form errors
 
-referrals-form-moment-format = I did not understand the date. Type e.g. "01.12.2026 10:00" or "1.12 10:00" (Moscow time).
+referrals-form-moment-format = I did not understand the date. Type e.g. "{ DAY(1) } 10:00" or "{ DAY(1, style: "short") } 10:00" (Moscow time).
 referrals-form-moment-invalid = There is no such date or time. Check the day, month and hours.
 referrals-form-duration-format = I did not understand the length. Type e.g. "7" (days), "36 h" or "2 weeks".
 referrals-form-duration-zero = The length must be more than zero.

@@ -1,6 +1,6 @@
 ## Покупки организатора: создание, товары, статусы, заказы, выгрузки.
 
-cmd-newpurchase = новая покупка (или одной строкой: /newpurchase Название; Поставщик; Категория; сбор 15%; стоп 01.12.2026; оплата 05.12.2026; мин 30000)
+cmd-newpurchase = новая покупка (по шагам или одной строкой)
 cmd-mypurchases = мои покупки
 cmd-purchase = покупка по номеру: /purchase 12
 
@@ -55,9 +55,11 @@ purchase-admin-bad-id = Напишите номер покупки цифрам�
 purchase-admin-items-locked = Товары меняются только в черновике и во время сбора заказов, а покупка сейчас в статусе «{ $status }».
 
 ## Новая покупка по шагам.
+# The one-line form, with a stop a week ahead and a payment deadline four days after it.
+purchase-admin-form-example = /newpurchase Название; Поставщик; Категория; сбор 15%; стоп { DAY(7) }; оплата { DAY(11) }; мин 30000
 purchase-admin-ask-title =
     Новая покупка. Как она называется? Например: «Детская одежда Orby, осень».
-    Быстрее — одной строкой: /newpurchase Название; Поставщик; Категория; сбор 15%; стоп 01.12.2026; оплата 05.12.2026; мин 30000
+    Быстрее — одной строкой: { purchase-admin-form-example }
     Выйти — /cancel.
 purchase-admin-ask-description = Описание для покупателей: условия, сроки, размерная сетка. Можно пропустить.
 purchase-admin-ask-supplier = Поставщик (название или сайт). Можно пропустить.
@@ -65,7 +67,7 @@ purchase-admin-ask-category = Категория: выберите кнопко�
 purchase-admin-ask-fee = Оргсбор в процентах: выберите кнопкой или напишите, например «12,5».
 purchase-admin-ask-stop =
     Дата стопа — до какого дня принимаются заказы (включительно, по московскому времени).
-    Например: 01.12.2026, 1.12 или 2026-12-01.
+    Например: { DAY(7) }, { DAY(7, style: "short") } или { DAY(7, style: "iso") }.
 purchase-admin-ask-pay = Оплатить до какого дня? Не раньше даты стопа ({ $stop }).
 purchase-admin-ask-min = Минимальная сумма заказа у поставщика (например, 30 000). Можно пропустить.
 
@@ -93,20 +95,20 @@ purchase-admin-error-min-negative = Сумма не может быть отри
 purchase-admin-error-min-zero = Минимальная сумма должна быть больше нуля — или пропустите шаг.
 purchase-admin-error-min-too_large = Сумма больше { $max } — похоже на опечатку.
 purchase-admin-error-min-too_precise = В сумме не больше двух знаков после запятой (копейки).
-purchase-admin-error-date-format = Не понял дату. Напишите, например, 01.12.2026, 1.12 или 2026-12-01.
+purchase-admin-error-date-format = Не понял дату. Напишите, например, { DAY(7) }, { DAY(7, style: "short") } или { DAY(7, style: "iso") }.
 purchase-admin-error-date-invalid = Такой даты нет в календаре. Проверьте день и месяц.
 purchase-admin-error-date-past = Эта дата уже прошла. Самая ранняя возможная — { $today }.
 purchase-admin-error-date-too-far = Дата слишком далеко — больше двух лет вперёд. Проверьте год.
 purchase-admin-error-pay-before-stop = Срок оплаты не может быть раньше стопа ({ $stop }).
 purchase-admin-error-form-parts =
     Не хватает частей. Формат одной строкой:
-    /newpurchase Название; Поставщик; Категория; сбор 15%; стоп 01.12.2026; оплата 05.12.2026; мин 30000
+    { purchase-admin-form-example }
     Поставщика и категорию можно заменить на «-»; минимум — необязателен. Или просто /newpurchase — спрошу по шагам.
 purchase-admin-error-form-unknown = Не понял часть «{ $part }». После названия, поставщика и категории идут: сбор …, стоп …, оплата …, мин ….
 purchase-admin-error-form-missing = Не хватает { $field ->
     [fee] оргсбора: добавьте «сбор 15%»
-    [stop] даты стопа: добавьте «стоп 01.12.2026»
-   *[pay] срока оплаты: добавьте «оплата 05.12.2026»
+    [stop] даты стопа: добавьте «стоп { DAY(7) }»
+   *[pay] срока оплаты: добавьте «оплата { DAY(11) }»
     }.
 purchase-admin-error-form-twice = Часть «{ $part }» повторяется. Оставьте одну.
 
@@ -262,10 +264,10 @@ purchase-admin-button-date-pay = 📅 Изменить срок оплаты
 purchase-admin-button-open-card = Открыть покупку
 purchase-admin-date-ask-stop =
     Новая дата стопа для «{ $title }» — до какого дня принимать заказы (включительно, по московскому времени). Сейчас: { $current }; оплата до { $pay }.
-    Например: 01.12.2026, 1.12 или 2026-12-01. Выйти — /cancel.
+    Например: { DAY(7) }, { DAY(7, style: "short") } или { DAY(7, style: "iso") }. Выйти — /cancel.
 purchase-admin-date-ask-pay =
     Новый срок оплаты для «{ $title }». Сейчас: { $current }; не раньше даты стопа ({ $stop }).
-    Например: 05.12.2026, 5.12 или 2026-12-05. Выйти — /cancel.
+    Например: { DAY(11) }, { DAY(11, style: "short") } или { DAY(11, style: "iso") }. Выйти — /cancel.
 purchase-admin-date-locked = { $field ->
     [stop] Дату стопа можно менять только в черновике и во время сбора заказов
    *[pay] Срок оплаты можно менять, пока товары не заказаны у поставщика

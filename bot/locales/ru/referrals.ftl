@@ -189,8 +189,8 @@ referrals-admin-button-create = ✅ Создать раунд
 referrals-admin-button-credit = ✔ №{ $id }
 referrals-admin-button-void = ✖ №{ $id }
 
-referrals-admin-ask-start = Когда открыть раунд? Дата и время по Москве, например «01.12.2026 10:00», или «сейчас». Выйти — /cancel
-referrals-admin-ask-end = Когда закрыть? Дата и время по Москве («08.12.2026 22:00») или длительность: «7» (дней), «36 ч», «2 недели».
+referrals-admin-ask-start = Когда открыть раунд? Дата и время по Москве, например «{ DAY(1) } 10:00», или «сейчас». Выйти — /cancel
+referrals-admin-ask-end = Когда закрыть? Дата и время по Москве («{ DAY(8) } 22:00») или длительность: «7» (дней), «36 ч», «2 недели».
 referrals-admin-ask-threshold = Сколько друзей нужно пригласить, чтобы получить код? Число от 1, по умолчанию { $threshold }.
 referrals-admin-ask-discount = Какая скидка по коду? Сумма, например «399», или процент — «10%».
 referrals-admin-ask-minimum = Минимальная сумма заказа (товары + оргсбор), например «400». «0» — без минимума.
@@ -251,7 +251,7 @@ referrals-admin-round-cancelled = Раунд приглашения №{ $id } �
 
 ## Ошибки формы раунда
 
-referrals-form-moment-format = Не понял дату. Напишите, например, «01.12.2026 10:00» или «1.12 10:00» (время по Москве).
+referrals-form-moment-format = Не понял дату. Напишите, например, «{ DAY(1) } 10:00» или «{ DAY(1, style: "short") } 10:00» (время по Москве).
 referrals-form-moment-invalid = Такой даты или времени не бывает. Проверьте число, месяц и часы.
 referrals-form-duration-format = Не понял длительность. Напишите, например, «7» (дней), «36 ч» или «2 недели».
 referrals-form-duration-zero = Длительность должна быть больше нуля.
