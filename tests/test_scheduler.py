@@ -1,24 +1,23 @@
 """The scheduler: tasks from the database, run exactly once, by one process at a time."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.domain.clock import FrozenClock
+from bot.domain.clock import Clock, FrozenClock, SystemClock, install
 from bot.scheduler import Scheduler, TaskContext
 from storage.models import Lease, OutboxMessage, ScheduledTask, TaskStatus, User
 from storage.uow import UnitOfWork
 
 
-def make_scheduler(app: App, clock: FrozenClock, handlers: dict) -> Scheduler:
+def make_scheduler(app: App, handlers: dict) -> Scheduler:
     return Scheduler(app.session_factory, app.texts, handlers=handlers)
 
 
-async def schedule(
-    app: App, key: str, due_in: timedelta, clock: FrozenClock, kind: str = "t"
-) -> None:
+async def schedule(app: App, key: str, due_in: timedelta, clock: Clock, kind: str = "t") -> None:
     async with app.session_factory() as session, session.begin():
         await UnitOfWork(session).tasks.schedule(kind, key, clock() + due_in, {"n": key})
 
@@ -40,7 +39,7 @@ async def test_due_tasks_run_once_with_their_effects(app: App, clock: FrozenCloc
     await schedule(app, "a", timedelta(hours=1), clock)
     await schedule(app, "a", timedelta(hours=5), clock)  # the same logical task: kept once
     await schedule(app, "b", timedelta(hours=2), clock)
-    scheduler = make_scheduler(app, clock, {"t": remind})
+    scheduler = make_scheduler(app, {"t": remind})
     assert await scheduler.run_due() == 0
     clock.advance(hours=1)
     assert await scheduler.run_due() == 1
@@ -60,11 +59,11 @@ async def test_a_restarted_scheduler_does_not_repeat_work(app: App, clock: Froze
         ran.append(task.key)
 
     await schedule(app, "x", timedelta(minutes=1), clock)
-    first = make_scheduler(app, clock, {"t": handler})
+    first = make_scheduler(app, {"t": handler})
     clock.advance(minutes=2)
     assert await first.run_due() == 1
     await first.release_lease()
-    second = make_scheduler(app, clock, {"t": handler})
+    second = make_scheduler(app, {"t": handler})
     assert await second.run_due() == 0
     assert ran == ["x"]
 
@@ -75,8 +74,8 @@ async def test_only_the_lease_holder_runs_tasks(app: App, clock: FrozenClock) ->
     async def handler(ctx: TaskContext, task: ScheduledTask) -> None:
         ran.append(task.key)
 
-    one = make_scheduler(app, clock, {"t": handler})
-    two = make_scheduler(app, clock, {"t": handler})
+    one = make_scheduler(app, {"t": handler})
+    two = make_scheduler(app, {"t": handler})
     assert await one.acquire_lease()
     assert not await two.acquire_lease()
     await schedule(app, "k", timedelta(0), clock)
@@ -95,7 +94,7 @@ async def test_concurrent_runs_of_one_task_do_it_once(app: App, clock: FrozenClo
         ran.append(task.key)
 
     await schedule(app, "c", timedelta(0), clock)
-    scheduler = make_scheduler(app, clock, {"t": slow})
+    scheduler = make_scheduler(app, {"t": slow})
     async with app.session_factory() as session:
         [task_id] = await UnitOfWork(session).tasks.due_ids(clock())
     results = await asyncio.gather(*(scheduler.run_task(task_id) for _ in range(3)))
@@ -111,7 +110,7 @@ async def test_a_failing_task_is_rolled_back_and_retried(app: App, clock: Frozen
             raise RuntimeError("database hiccup")
 
     await schedule(app, "f", timedelta(0), clock)
-    scheduler = make_scheduler(app, clock, {"t": flaky})
+    scheduler = make_scheduler(app, {"t": flaky})
     assert await scheduler.run_due() == 0
     assert await scheduler.run_due() == 1
     async with app.session_factory() as session:
@@ -127,7 +126,7 @@ async def test_start_catches_up_and_plans_timers(app: App, clock: FrozenClock) -
 
     await schedule(app, "missed", timedelta(hours=-1), clock)
     await schedule(app, "later", timedelta(hours=1), clock)
-    scheduler = make_scheduler(app, clock, {"t": handler})
+    scheduler = make_scheduler(app, {"t": handler})
     await scheduler.start()
     try:
         assert ran == ["missed"]
@@ -141,7 +140,7 @@ async def test_old_processed_update_ids_are_pruned(app: App, clock: FrozenClock)
     from tests.test_dispatcher import message
 
     await app.dispatcher.feed(message("/help", update_id="old"))
-    scheduler = make_scheduler(app, clock, {})
+    scheduler = make_scheduler(app, {})
     await scheduler.run_due()
     assert await app.dispatcher.feed(message("/help", update_id="old")) == []
     clock.advance(days=8)
@@ -163,7 +162,7 @@ async def test_a_timer_for_a_task_moved_later_does_not_run_it_early(
         task_id = await session.scalar(select(ScheduledTask.id).where(ScheduledTask.key == "moved"))
     async with app.session_factory() as session, session.begin():
         assert await UnitOfWork(session).tasks.reschedule("moved", clock() + timedelta(hours=2))
-    scheduler = make_scheduler(app, clock, {"t": handler})
+    scheduler = make_scheduler(app, {"t": handler})
     clock.advance(minutes=5)
     # The timer planned for the old time fires: the task is not due any more.
     assert await scheduler.run_task(task_id) == 0
@@ -193,3 +192,38 @@ async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
     async with app.session_factory() as session:
         lease = await session.scalar(select(Lease).where(Lease.name == "scheduler"))
     assert lease is None or lease.holder != scheduler.holder
+
+
+async def test_timers_keep_to_a_clock_moved_ahead_of_the_system(app: App) -> None:
+    """The console's `:time` runs the process a day (or a year) ahead of the system; a timer
+    must still fire when the task is due on the process' clock, not a year later."""
+    ran: list[str] = []
+
+    async def handler(ctx: TaskContext, task: ScheduledTask) -> None:
+        ran.append(task.key)
+
+    ahead = SystemClock(timedelta(days=365))
+    previous = install(ahead)
+    try:
+        await schedule(app, "soon", timedelta(seconds=0.2), ahead)
+        await schedule(app, "tomorrow", timedelta(days=1), ahead)
+        scheduler = make_scheduler(app, {"t": handler})
+        await scheduler.start()
+        try:
+            assert ran == []
+            await wait_for(lambda: ran == ["soon"])
+            ahead.advance(days=1)  # what `:time +1d` does, then it plans again
+            await scheduler.plan_pending()
+            await wait_for(lambda: ran == ["soon", "tomorrow"])
+        finally:
+            await scheduler.stop()
+    finally:
+        install(previous)
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        assert loop.time() < deadline, "the timer did not fire"
+        await asyncio.sleep(0.02)
