@@ -44,9 +44,9 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 from bot.adapters.telegram_transport import TelegramTransport  # noqa: E402
 from bot.app import App, create_app  # noqa: E402
 from bot.core.replies import Reply  # noqa: E402
-from bot.domain import clock  # noqa: E402
 from bot.outbox import Sender  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from domain import clock  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.models import (  # noqa: E402
     Base,

@@ -36,11 +36,11 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
-from bot.domain.clock import FrozenClock, install  # noqa: E402
-from bot.domain.codes import new_link_token  # noqa: E402
-from bot.domain.referrals import BURST_SIZE, BURST_WINDOW  # noqa: E402
 from bot.referrals import register_arrival  # noqa: E402
 from bot.texts import Texts  # noqa: E402
+from domain.clock import FrozenClock, install  # noqa: E402
+from domain.codes import new_link_token  # noqa: E402
+from domain.referrals import BURST_SIZE, BURST_WINDOW  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine, create_session_factory  # noqa: E402
 from storage.models import (  # noqa: E402

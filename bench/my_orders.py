@@ -27,10 +27,10 @@ from sqlalchemy import insert, select, text
 
 from bot.app import create_app
 from bot.core.events import Chat, EventKind, Incoming, Sender
-from bot.domain.clock import FrozenClock, install
-from bot.domain.lifecycle import PurchaseStatus
-from bot.domain.order_numbers import format_order_number
 from bot.settings import load_settings
+from domain.clock import FrozenClock, install
+from domain.lifecycle import PurchaseStatus
+from domain.order_numbers import format_order_number
 from handlers.my_orders import OrdersPage, OrderView
 from storage.db import create_engine
 from storage.models import Base, Order, OrderLine, Organizer, Purchase, PurchaseItem, User

@@ -41,11 +41,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E40
 from bot.app import App, create_app  # noqa: E402
 from bot.core.events import Chat, EventKind, Incoming, Sender  # noqa: E402
 from bot.core.replies import Reply  # noqa: E402
-from bot.domain.clock import FrozenClock, install  # noqa: E402
-from bot.domain.lifecycle import PurchaseStatus  # noqa: E402
-from bot.domain.order_numbers import format_order_number  # noqa: E402
-from bot.domain.pricing import fee_kopecks, order_due  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from domain.clock import FrozenClock, install  # noqa: E402
+from domain.lifecycle import PurchaseStatus  # noqa: E402
+from domain.order_numbers import format_order_number  # noqa: E402
+from domain.pricing import fee_kopecks, order_due  # noqa: E402
 from handlers.purchases_admin import ExportFile, OrdersPage, StatusMove  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.models import (  # noqa: E402

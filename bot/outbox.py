@@ -53,7 +53,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.replies import Reply
-from bot.domain import clock
 from bot.ratelimit import DeliveryLimits, limits_for
 from bot.settings import Settings
 from bot.texts import Texts
@@ -66,6 +65,7 @@ from bot.transport import (
     TemporaryFailure,
     Transport,
 )
+from domain import clock
 from storage.models import OutboxKind, User
 from storage.repositories.outbox import SKIP_NOT_ALLOWED, SKIP_UNREACHABLE
 from storage.uow import UnitOfWork

@@ -30,14 +30,14 @@ from sqlalchemy import select
 
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
-from bot.domain.lifecycle import PurchaseStatus
-from bot.domain.money import format_amount
-from bot.domain.pickup import unassigned_shows_all_points
-from bot.domain.profile import describe_point
-from bot.domain.purchase_form import format_deadline
 from bot.reminders import schedule_payment_reminders
 from bot.scheduler import TaskContext, task_handler
 from bot.texts import Texts
+from domain.lifecycle import PurchaseStatus
+from domain.money import format_amount
+from domain.pickup import unassigned_shows_all_points
+from domain.profile import describe_point
+from domain.purchase_form import format_deadline
 from storage.models import Organizer, OutboxKind, Purchase, ScheduledTask
 from storage.repositories.outbox import Recipient
 from storage.uow import UnitOfWork

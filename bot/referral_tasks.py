@@ -17,10 +17,10 @@ import logging
 
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
-from bot.domain.referrals import RefusalReason, next_round_times
 from bot.referrals import moment, round_offer
 from bot.scheduler import TaskContext, task_handler
 from bot.texts import LANGUAGES, Texts
+from domain.referrals import RefusalReason, next_round_times
 from storage.models import ReferralRound, RoundStatus, ScheduledTask
 from storage.uow import UnitOfWork
 

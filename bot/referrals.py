@@ -3,7 +3,7 @@ an admin's credit and void, and redeeming a code on an order.
 
 Handlers (handlers/referrals.py, handlers/rounds_admin.py), the round tasks
 (bot/referral_tasks.py) and other areas call these inside their own transaction; the rules
-themselves are in bot.domain.referrals.
+themselves are in domain.referrals.
 
 For other areas:
 - `on_qualifying_action(uow, user, "first_order" | "first_payment", now)`: call it when a
@@ -29,19 +29,20 @@ from functools import cache
 from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
-from bot.domain.codes import is_link_token, new_link_token, new_promo_code, normalize_code
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.money import format_amount, format_percent
-from bot.domain.payments import format_moscow
-from bot.domain.pricing import fee_kopecks, order_due
-from bot.domain.referrals import (
-    FIXED,
+from bot.texts import Texts
+from domain.codes import is_link_token, new_link_token, new_promo_code, normalize_code
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.money import format_amount, format_percent
+from domain.payments import format_moscow
+from domain.pricing import fee_kopecks, order_due
+from domain.referrals import (
     Arrival,
     CodeFacts,
+    DiscountKind,
+    InviteStatus,
     PromoRefusal,
     QualifyingAction,
     RefusalReason,
-    Verdict,
     burst_flags,
     burst_since,
     code_refusal,
@@ -52,11 +53,9 @@ from bot.domain.referrals import (
     reached_threshold,
     satisfies,
 )
-from bot.texts import Texts
 from storage.models import (
     ApprovalStatus,
     Invite,
-    InviteStatus,
     Order,
     OutboxKind,
     PromoCode,
@@ -99,7 +98,9 @@ def shared_texts() -> Texts:
 
 def offer_text(texts: Texts, lang: str, kind: str, value: int, min_order_kop: int) -> str:
     """ "скидка 399 ₽ на заказ от 400 ₽" / "скидка 10 % на любой заказ"."""
-    discount = format_amount(value, lang) if kind == FIXED else format_percent(value, lang)
+    discount = (
+        format_amount(value, lang) if kind == DiscountKind.FIXED else format_percent(value, lang)
+    )
     if min_order_kop:
         return texts.get(
             lang, "referrals-offer-min", discount=discount, min=format_amount(min_order_kop, lang)
@@ -144,7 +145,7 @@ async def ensure_invite_token(uow: UnitOfWork, user: User) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ArrivalResult:
-    verdict: Verdict
+    verdict: InviteStatus
     reason: RefusalReason | None = None
     invite: Invite | None = None
     round: ReferralRound | None = None
@@ -159,7 +160,7 @@ async def arrive_by_token(
     if inviter is None:
         # No inviter to file a refusal under: answered, logged, not stored.
         log.info("invite link with an unknown token opened by user %s", invitee.id)
-        return ArrivalResult(Verdict.REFUSED, RefusalReason.UNKNOWN_TOKEN)
+        return ArrivalResult(InviteStatus.REFUSED, RefusalReason.UNKNOWN_TOKEN)
     return await register_arrival(
         uow, inviter, invitee, first_contact=first_contact, now=now, texts=texts
     )
@@ -194,7 +195,7 @@ async def register_arrival(
             else QualifyingAction.NONE,
         )
     )
-    if verdict is Verdict.REFUSED:
+    if verdict is InviteStatus.REFUSED:
         assert reason is not None
         round_id = round_.id if round_ is not None else None
         invite = None
@@ -215,11 +216,11 @@ async def register_arrival(
         invitee_id=invitee.id,
         status=InviteStatus(verdict.value),
         created_at=now,
-        counted_at=now if verdict is Verdict.COUNTED else None,
+        counted_at=now if verdict is InviteStatus.COUNTED else None,
     )
     counted = await _flag_burst(uow, round_, inviter.id, invite, now)
     code = None
-    if verdict is Verdict.COUNTED:
+    if verdict is InviteStatus.COUNTED:
         code = await _after_counted(uow, round_, inviter, invite, now, texts, counted=counted)
     return ArrivalResult(verdict, None, invite, round_, code)
 
@@ -449,7 +450,7 @@ async def apply_promo(
 ) -> int:
     """Put the user's personal code on their order; returns the discount in kopecks.
 
-    Sets the order's discount, code and due sum (bot.domain.pricing.order_due) and records
+    Sets the order's discount, code and due sum (domain.pricing.order_due) and records
     the redemption. Raises `UserError` with a `referrals-promo-*` key when the code is not
     the user's, used, expired, or the order cannot take it (see `PROMO_ERRORS`).
     """

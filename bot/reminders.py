@@ -13,13 +13,13 @@ from datetime import datetime, time, timedelta
 
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
-from bot.domain import clock
-from bot.domain.lifecycle import accepts_payments
-from bot.domain.money import format_amount
-from bot.domain.payments import MOSCOW, format_moscow
-from bot.domain.pricing import balance
 from bot.scheduler import TaskContext, task_handler
 from bot.texts import Texts
+from domain import clock
+from domain.lifecycle import accepts_payments
+from domain.money import format_amount
+from domain.payments import MOSCOW, format_moscow
+from domain.pricing import balance
 from storage.models import Order, OutboxKind, Purchase, ScheduledTask
 from storage.uow import UnitOfWork
 
@@ -29,7 +29,7 @@ PAY_REMINDER = "pay-reminder"
 DAY_BEFORE = "day-before"
 DUE_DAY = "due-day"
 # Mornings in Moscow: early enough to pay that day, late enough not to wake anyone. Deadlines
-# are the end of a Moscow day (bot/domain/purchase_form.py), so "24 hours before" would be
+# are the end of a Moscow day (domain/purchase_form.py), so "24 hours before" would be
 # 23:59 the evening before: useless as a reminder, and a ping at midnight.
 REMINDER_MORNING = time(10, 0)
 # A due-day reminder must leave some time to pay when the deadline itself is early.

@@ -26,8 +26,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain import clock
 from bot.texts import Texts
+from domain import clock
 from storage.models import ScheduledTask, TaskStatus
 from storage.uow import UnitOfWork
 

@@ -18,8 +18,8 @@ from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import ast as fluent_ast
 from fluent.syntax.visitor import Visitor
 
-from bot.domain import clock
-from bot.domain.purchase_form import moscow_today
+from domain import clock
+from domain.purchase_form import moscow_today
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("ru", "en")

@@ -19,12 +19,12 @@ from bot.core.events import ChatKind
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Router
-from bot.domain import clock
-from bot.domain.lifecycle import PurchaseStatus, collecting
-from bot.domain.money import format_amount, format_percent
-from bot.domain.periods import format_day
-from bot.domain.purchase_form import format_deadline
 from bot.texts import Translator
+from domain import clock
+from domain.lifecycle import PurchaseStatus, collecting
+from domain.money import format_amount, format_percent
+from domain.periods import format_day
+from domain.purchase_form import format_deadline
 from storage.models import Media, Purchase, PurchaseItem
 
 router = Router("catalog")

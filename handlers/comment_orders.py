@@ -3,7 +3,7 @@ discussion group): "2 шт, размер 44" becomes an order draft the buyer co
 
 handlers/communities.py records every comment under a purchase post first, so it is in the
 buyer's /comments whatever happens here, then calls `on_comment` through `comment_hooks`.
-For a comment on an open purchase that `bot.domain.comment_orders` reads as an order:
+For a comment on an open purchase that `domain.comment_orders` reads as an order:
 
 * When the bot may write to the person in private, the draft goes there with Confirm and
   Cancel: through the outbox as an answer (it answers their own comment, so it reaches them
@@ -42,10 +42,10 @@ from bot.core.payloads import Payload
 from bot.core.ports import CommentPort, comment_port_of, port_of
 from bot.core.replies import Button, Reply
 from bot.core.router import Router
-from bot.domain.cart import MAX_QUANTITY, CartLine
-from bot.domain.comment_orders import ItemSpec, OrderDraft, parse_order_comment
-from bot.domain.money import format_amount, format_percent
 from bot.transport import DeliveryError
+from domain.cart import MAX_QUANTITY, CartLine
+from domain.comment_orders import ItemSpec, OrderDraft, parse_order_comment
+from domain.money import format_amount, format_percent
 from handlers.catalog import (
     MAX_ID,
     DbId,

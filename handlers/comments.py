@@ -12,8 +12,8 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.domain.comments import COMMENT_MAX_LENGTH, clean_comment
-from bot.domain.periods import format_day, months_before
+from domain.comments import COMMENT_MAX_LENGTH, clean_comment
+from domain.periods import format_day, months_before
 from handlers.catalog import (
     DbId,
     PageNumber,

@@ -43,9 +43,9 @@ from bot.core.payloads import Payload
 from bot.core.ports import PlatformPort, port_of
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
-from bot.domain.comments import COMMENT_MAX_LENGTH, clean_comment
-from bot.domain.lifecycle import collecting
 from bot.transport import DeliveryError, RecipientUnreachable
+from domain.comments import COMMENT_MAX_LENGTH, clean_comment
+from domain.lifecycle import collecting
 from handlers.catalog import MAX_ID, media_photo, purchase_card
 from storage.models import (
     Comment,

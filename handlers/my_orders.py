@@ -14,10 +14,10 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.periods import months_before
-from bot.domain.purchase_form import format_deadline
 from bot.referrals import refresh_promo_discount
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.periods import months_before
+from domain.purchase_form import format_deadline
 from handlers.catalog import (
     DbId,
     PageNumber,

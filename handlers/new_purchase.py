@@ -1,5 +1,5 @@
 """/newpurchase: step by step with buttons (skip, categories, fees), or the whole purchase
-in one line (the format is in `bot.domain.purchase_form` and in /help). A bad value keeps the
+in one line (the format is in `domain.purchase_form` and in /help). A bad value keeps the
 dialog at its step; the purchase is created as a draft and the items dialog starts.
 """
 
@@ -12,8 +12,8 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.replies import Button
 from bot.core.router import Role, Router
-from bot.domain.money import format_percent
-from bot.domain.purchase_form import (
+from domain.money import format_percent
+from domain.purchase_form import (
     FormError,
     PurchaseDraft,
     clean_category,

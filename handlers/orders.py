@@ -18,7 +18,9 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.domain.cart import (
+from bot.referrals import codes_for_order, on_qualifying_action, refresh_promo_discount
+from bot.texts import Translator
+from domain.cart import (
     LINE_TOO_LARGE,
     MAX_LINES,
     MAX_QUANTITY,
@@ -35,13 +37,11 @@ from bot.domain.cart import (
     parse_quantity,
     set_quantity,
 )
-from bot.domain.lifecycle import OrderStatus
-from bot.domain.money import format_amount, format_percent
-from bot.domain.periods import format_day
-from bot.domain.pricing import payment_state
-from bot.domain.text_rules import clean_line
-from bot.referrals import codes_for_order, on_qualifying_action, refresh_promo_discount
-from bot.texts import Translator
+from domain.lifecycle import OrderStatus
+from domain.money import format_amount, format_percent
+from domain.periods import format_day
+from domain.pricing import payment_state
+from domain.text_rules import clean_line
 from handlers.catalog import (
     DbId,
     PageNumber,

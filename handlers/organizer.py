@@ -18,7 +18,7 @@ from bot.core.events import AttachmentKind
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Photo
 from bot.core.router import Role, Router
-from bot.domain import profile as rules
+from domain import profile as rules
 from storage.models import Media, Organizer, PickupPoint
 
 router = Router("organizer")

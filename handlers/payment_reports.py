@@ -16,21 +16,21 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Role, Router
-from bot.domain.money import format_amount
-from bot.domain.payments import (
+from bot.referrals import on_qualifying_action
+from bot.texts import Translator
+from domain.money import format_amount
+from domain.payments import (
     COMMENT_MAX_LENGTH,
     REASON_MAX_LENGTH,
     REASON_MIN_LENGTH,
     AlreadyDecided,
-    ReportStatus,
+    PaymentReportStatus,
     confirmed_after,
     decide,
     format_moscow,
 )
-from bot.domain.pricing import balance, payment_state
-from bot.referrals import on_qualifying_action
-from bot.texts import Translator
-from storage.models import Media, Order, OutboxKind, PaymentReport, PaymentReportStatus, User
+from domain.pricing import balance, payment_state
+from storage.models import Media, Order, OutboxKind, PaymentReport, User
 
 router = Router("payment_reports")
 
@@ -180,13 +180,13 @@ async def own_report(ctx: Context, report_id: int) -> PaymentReport:
     return report
 
 
-def decided_key(status: ReportStatus) -> str:
-    if status is ReportStatus.CONFIRMED:
+def decided_key(status: PaymentReportStatus) -> str:
+    if status is PaymentReportStatus.CONFIRMED:
         return "payments-already-confirmed"
     return "payments-already-rejected"
 
 
-def already_decided(status: ReportStatus) -> UserError:
+def already_decided(status: PaymentReportStatus) -> UserError:
     return UserError(decided_key(status))
 
 
@@ -224,7 +224,7 @@ async def on_report_confirm(ctx: Context, data: ReportConfirm) -> None:
 async def on_report_reject(ctx: Context, data: ReportReject) -> None:
     report = await own_report(ctx, data.report_id)
     if report.status is not PaymentReportStatus.PENDING:
-        raise already_decided(ReportStatus(report.status))
+        raise already_decided(PaymentReportStatus(report.status))
     await ctx.dialog.start(REJECT, "reason", {"report_id": report.id})
     ctx.say(
         "payments-ask-reason",

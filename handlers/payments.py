@@ -23,10 +23,11 @@ from bot.core.events import AttachmentKind
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.domain.lifecycle import OrderStatus, accepts_payments
-from bot.domain.money import AmountError, ErrorReason, parse_amount
-from bot.domain.order_numbers import parse_order_number
-from bot.domain.payments import (
+from bot.texts import Translator
+from domain.lifecycle import OrderStatus, accepts_payments
+from domain.money import AmountError, ErrorReason, parse_amount
+from domain.order_numbers import parse_order_number
+from domain.payments import (
     COMMENT_MAX_LENGTH,
     MAX_RECEIPT_BYTES,
     Outstanding,
@@ -37,8 +38,7 @@ from bot.domain.payments import (
     is_absurd_amount,
     parse_paid_at,
 )
-from bot.domain.pricing import balance
-from bot.texts import Translator
+from domain.pricing import balance
 from handlers.payment_reports import DbId, PageNumber, money, notify_organizer, short, state_text
 from storage.models import Media, Order, PaymentMethod
 

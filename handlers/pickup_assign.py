@@ -8,7 +8,7 @@ hours) through the outbox in the same transaction.
 
 Every button names the purchase; the handlers load it through `own_purchase` (another
 organizer's purchase is "not found") and check the point and the order with the rules in
-bot/domain/pickup.py, so a forged payload gets a polite refusal and changes nothing. Changes
+domain/pickup.py, so a forged payload gets a polite refusal and changes nothing. Changes
 lock the purchase row: a concurrent status change (closing it) or a double press waits, then
 sees the new state.
 """
@@ -22,14 +22,14 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
-from bot.domain.pickup import (
+from domain.pickup import (
     AssignRefusal,
     assignment_refusal,
     order_refusal,
     point_refusal,
     purchase_refusal,
 )
-from bot.domain.profile import describe_point
+from domain.profile import describe_point
 from handlers.organizer import DbId, require_organizer
 from handlers.purchases_admin import (
     OrdersPage,

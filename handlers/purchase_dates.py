@@ -25,16 +25,16 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
-from bot.domain.lifecycle import PurchaseStatus, accepts_payments
-from bot.domain.payments import format_moscow
-from bot.domain.purchase_form import (
+from bot.purchase_status import schedule_stop
+from bot.reminders import pay_button, schedule_payment_reminders
+from domain.lifecycle import PurchaseStatus, accepts_payments
+from domain.payments import format_moscow
+from domain.purchase_form import (
     FormError,
     format_deadline,
     parse_payment_deadline,
     parse_stop,
 )
-from bot.purchase_status import schedule_stop
-from bot.reminders import pay_button, schedule_payment_reminders
 from handlers.purchases_admin import (
     PAY_DATE_EDITABLE,
     STOP_DATE_EDITABLE,

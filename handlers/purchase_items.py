@@ -11,7 +11,7 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.replies import Button
 from bot.core.router import Role, Router
-from bot.domain.items import (
+from domain.items import (
     ItemDraft,
     ItemError,
     check_room,
@@ -22,7 +22,7 @@ from bot.domain.items import (
     parse_price,
     parse_sizes,
 )
-from bot.domain.money import format_amount
+from domain.money import format_amount
 from handlers.organizer import photo_from_event
 from handlers.purchases_admin import (
     ITEMS,

@@ -21,12 +21,12 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Document
 from bot.core.router import Role, Router
-from bot.domain import exports
-from bot.domain.items import ItemError, items_editable
-from bot.domain.lifecycle import PurchaseStatus, next_statuses
-from bot.domain.money import format_amount, format_percent
-from bot.domain.purchase_form import FormError, format_deadline
 from bot.purchase_status import move_purchase
+from domain import exports
+from domain.items import ItemError, items_editable
+from domain.lifecycle import PurchaseStatus, next_statuses
+from domain.money import format_amount, format_percent
+from domain.purchase_form import FormError, format_deadline
 from handlers.organizer import DbId, require_organizer
 from storage.models import Purchase, PurchaseItem
 

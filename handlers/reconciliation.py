@@ -1,7 +1,7 @@
 """Payments reconciliation of a purchase for its organizer: per order how the due sum is made
 (items, organizer fee, discount and its promo code), what the buyer reported and awaits
 confirmation, what was confirmed, and what is still owed or to be refunded; with totals,
-as a message and as CSV and XLSX files. The rules are in bot/domain/reconciliation.py."""
+as a message and as CSV and XLSX files. The rules are in domain/reconciliation.py."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Document
 from bot.core.router import Role, Router
-from bot.domain.exports import CSV_MIME, XLSX_MIME, Table, to_csv, to_xlsx
-from bot.domain.reconciliation import ReconciliationRow, reconciliation_totals
-from bot.domain.reconciliation import reconciliation_table as domain_table
 from bot.texts import Translator
+from domain.exports import CSV_MIME, XLSX_MIME, Table, to_csv, to_xlsx
+from domain.reconciliation import ReconciliationRow, reconciliation_totals
+from domain.reconciliation import reconciliation_table as domain_table
 from handlers.payment_reports import DbId, money, short
 from storage.models import Purchase
 
@@ -144,7 +144,7 @@ def breakdown(t: Translator, row: ReconciliationRow) -> str:
 def reconciliation_table(
     t: Translator, purchase: Purchase, rows: Sequence[ReconciliationRow]
 ) -> Table:
-    """One row per order (by buyer), then totals (bot/domain/reconciliation.py); the same
+    """One row per order (by buyer), then totals (domain/reconciliation.py); the same
     table makes the CSV and XLSX files, in the formats of the other exports."""
     columns = (
         "number",

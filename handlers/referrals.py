@@ -14,17 +14,6 @@ from bot.core.payloads import CommandPayload, Payload
 from bot.core.ports import port_of
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.domain.codes import normalize_code
-from bot.domain.money import format_amount
-from bot.domain.referrals import (
-    CodeFacts,
-    PromoRefusal,
-    QualifyingAction,
-    RefusalReason,
-    Verdict,
-    code_refusal,
-    code_state,
-)
 from bot.referrals import (
     INVITE_LINK_PREFIX,
     MAX_CODE_LENGTH,
@@ -37,8 +26,19 @@ from bot.referrals import (
     redeem,
     round_offer,
 )
+from domain.codes import normalize_code
+from domain.money import format_amount
+from domain.referrals import (
+    CodeFacts,
+    InviteStatus,
+    PromoRefusal,
+    QualifyingAction,
+    RefusalReason,
+    code_refusal,
+    code_state,
+)
 from handlers.common import help_button, help_text
-from storage.models import InviteStatus, PromoCode, ReferralRound
+from storage.models import PromoCode, ReferralRound
 
 router = Router("referrals")
 
@@ -218,9 +218,9 @@ async def on_invite_link(ctx: Context, token: str) -> None:
         texts=ctx.texts,
     )
     welcome = ctx.t("start-welcome", name=ctx.user.name or "👋")
-    if result.verdict is Verdict.COUNTED:
+    if result.verdict is InviteStatus.COUNTED:
         ctx.answer(welcome + "\n\n" + ctx.t("referrals-arrived-counted"), help_button(ctx))
-    elif result.verdict is Verdict.WAITING:
+    elif result.verdict is InviteStatus.WAITING:
         key = (
             "referrals-arrived-waiting-payment"
             if result.round is not None

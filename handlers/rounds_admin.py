@@ -19,10 +19,12 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button
 from bot.core.router import Handler, Role, Router
-from bot.domain.money import format_amount
-from bot.domain.referrals import (
+from bot.referral_tasks import cancel_round_tasks, schedule_round
+from bot.referrals import credit_invite, moment, offer_text, void_invite
+from domain.money import format_amount
+from domain.referrals import (
     DEFAULT_THRESHOLD,
-    FIXED,
+    DiscountKind,
     QualifyingAction,
     RefusalReason,
     RoundFormError,
@@ -36,10 +38,8 @@ from bot.domain.referrals import (
     parse_start,
     parse_threshold,
 )
-from bot.referral_tasks import cancel_round_tasks, schedule_round
-from bot.referrals import credit_invite, moment, offer_text, void_invite
 from handlers.referrals import invite_line, reason_text, short
-from storage.models import DiscountKind, Invite, InviteStatus, ReferralRound, RoundStatus
+from storage.models import Invite, InviteStatus, ReferralRound, RoundStatus
 from storage.repositories.referrals import RoundStats
 
 router = Router("rounds_admin")
@@ -141,7 +141,7 @@ class RoundSettings:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     threshold: int = DEFAULT_THRESHOLD
-    discount_kind: str = FIXED
+    discount_kind: str = DiscountKind.FIXED
     discount_value: int = 0
     min_order_kop: int = 0
     codes_until: datetime | None = None
@@ -168,7 +168,7 @@ class RoundSettings:
             starts_at=_moment(data.get("starts_at")),
             ends_at=_moment(data.get("ends_at")),
             threshold=int(data.get("threshold", DEFAULT_THRESHOLD)),
-            discount_kind=str(data.get("discount_kind", FIXED)),
+            discount_kind=str(data.get("discount_kind", DiscountKind.FIXED)),
             discount_value=int(data.get("discount_value", 0)),
             min_order_kop=int(data.get("min_order_kop", 0)),
             codes_until=_moment(data.get("codes_until")),

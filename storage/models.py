@@ -27,8 +27,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.domain import clock
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
+from domain import clock
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.payments import PaymentMethod, PaymentReportStatus
+from domain.referrals import DiscountKind, InviteStatus, RoundStatus
 from storage.types import UtcDateTime, str_enum
 
 # Deterministic constraint names: Alembic's batch mode on SQLite and downgrades need them.
@@ -50,26 +52,13 @@ def created_at_column() -> Mapped[datetime]:
     return mapped_column(UtcDateTime(), default=clock.now)
 
 
-# --- enums that belong to storage (domain enums live in bot.domain) -------------------------
+# --- enums that belong to storage (domain enums live in domain) -------------------------
 
 
 class OrganizerStatus(StrEnum):
     ACTIVE = "active"  # may run purchases
     APPROVED = "approved"  # checked by a service admin: may share promo codes with affiliates
     SUSPENDED = "suspended"  # chats suspended after strikes, or by an admin
-
-
-class PaymentMethod(StrEnum):
-    CARD = "card"
-    SBP = "sbp"
-    CASH = "cash"
-    OTHER = "other"
-
-
-class PaymentReportStatus(StrEnum):
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    REJECTED = "rejected"
 
 
 class CommentSource(StrEnum):
@@ -90,24 +79,6 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"  # no consent or recipient unreachable
-
-
-class RoundStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    OPEN = "open"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-
-class DiscountKind(StrEnum):
-    FIXED = "fixed"  # value in kopecks
-    PERCENT = "percent"  # value in basis points
-
-
-class InviteStatus(StrEnum):
-    COUNTED = "counted"
-    WAITING = "waiting"  # waiting for the friend's qualifying action
-    REFUSED = "refused"
 
 
 class PromoKind(StrEnum):
@@ -336,7 +307,7 @@ class Order(Base):
     __table_args__ = (Index("ix_orders_buyer_created", "buyer_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Short human number derived from `id` (bot.domain.order_numbers), stored for lookups.
+    # Short human number derived from `id` (domain.order_numbers), stored for lookups.
     number: Mapped[str | None] = mapped_column(String(16), unique=True)
     purchase_id: Mapped[int] = mapped_column(ForeignKey("purchases.id"), index=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -16,9 +16,9 @@ from sqlalchemy import text
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App, create_app
-from bot.domain.clock import FrozenClock, SystemClock, install
 from bot.scheduler import Scheduler
 from bot.settings import Settings, load_settings
+from domain.clock import FrozenClock, SystemClock, install
 from storage import migrate
 from storage.db import create_engine
 from storage.models import Base

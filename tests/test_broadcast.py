@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
 from bot.texts import Texts
+from domain.lifecycle import OrderStatus, PurchaseStatus
 from handlers.broadcast import MAX_TEXT_LENGTH, BroadcastPick, BroadcastSend
 from storage.models import (
     Broadcast,

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.events import Chat, ChatKind, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
-from bot.domain.lifecycle import PurchaseStatus
 from bot.texts import Texts
+from domain.lifecycle import PurchaseStatus
 from handlers.catalog import PurchaseCard, StartOrder, purchase_card
 from storage.models import (
     DialogState,

@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.domain.clock import FrozenClock
-from bot.domain.comments import clean_comment
-from bot.domain.lifecycle import PurchaseStatus
+from domain.clock import FrozenClock
+from domain.comments import clean_comment
+from domain.lifecycle import PurchaseStatus
 from handlers.catalog import StartComment
 from handlers.comments import CommentItem
 from storage.models import Comment, CommentSource, User

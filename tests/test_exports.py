@@ -8,7 +8,7 @@ import io
 
 import openpyxl
 
-from bot.domain.exports import (
+from domain.exports import (
     DistributionLine,
     DistributionOrder,
     Money,
@@ -19,7 +19,7 @@ from bot.domain.exports import (
     to_csv,
     to_xlsx,
 )
-from bot.domain.reconciliation import (
+from domain.reconciliation import (
     ReconciliationRow,
     ReconciliationTotals,
     reconciliation_table,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import items
-from bot.domain.items import (
+from bot.texts import LANGUAGES, Texts
+from domain import items
+from domain.items import (
     ItemDraft,
     ItemError,
     check_room,
@@ -15,8 +16,7 @@ from bot.domain.items import (
     parse_sizes,
     size_order,
 )
-from bot.domain.lifecycle import PurchaseStatus
-from bot.texts import LANGUAGES, Texts
+from domain.lifecycle import PurchaseStatus
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ from bot.texts import LANGUAGES, Texts
             ItemDraft("Носки детские", 15_000, ["S", "M", "L"]),
         ),
         ("Кепка\t450\tred, blue\tK-1", ItemDraft("Кепка", 45_000, ["red", "blue"], "K-1")),
-        # "1.500" and "12,345" are thousands, as price lists write them (bot.domain.money).
+        # "1.500" and "12,345" are thousands, as price lists write them (domain.money).
         ("Куртка; 1.500", ItemDraft("Куртка", 150_000)),
         ("Шуба; 12,345", ItemDraft("Шуба", 1_234_500)),
         # Up to the product's absurd-sum line of 10 000 000 ₽ inclusive.

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import App
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import PurchaseStatus
-from bot.domain.periods import format_day, months_before
+from domain.clock import FrozenClock
+from domain.lifecycle import PurchaseStatus
+from domain.periods import format_day, months_before
 from handlers.my_orders import OrderView, PickupOrder, PickupSet
 from storage.models import Order, Organizer
 from tests.conftest import ConsoleSession
@@ -32,7 +32,7 @@ async def test_two_month_window_and_all_orders(
     old = await make_shop(app, title="Осенняя")
     await place_socks(console, old.purchase_id)
     clock.advance(days=70)
-    # Ordering needs a stop date still ahead (bot/domain/lifecycle.py collecting).
+    # Ordering needs a stop date still ahead (domain/lifecycle.py collecting).
     new = await make_shop(app, title="Зимняя", stop_at=clock() + timedelta(days=7))
     await place_socks(console, new.purchase_id, quantity="1")
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App, create_app
-from bot.domain.cart import (
+from bot.settings import Settings
+from domain.cart import (
     CartError,
     CartLine,
     QuantityError,
@@ -17,10 +18,9 @@ from bot.domain.cart import (
     order_totals,
     parse_quantity,
 )
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.money import ErrorReason
-from bot.domain.order_numbers import format_order_number
-from bot.settings import Settings
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.money import ErrorReason
+from domain.order_numbers import format_order_number
 from handlers.catalog import StartOrder
 from handlers.my_orders import OrderAction
 from handlers.orders import CartAction, CartPickup, LineQuantity, PickQuantity, PickSize

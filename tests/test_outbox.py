@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.replies import Reply
-from bot.domain import clock
 from bot.outbox import Sender, backoff_delay, consent_refusal
 from bot.ratelimit import (
     KeyedLimits,
@@ -32,6 +31,7 @@ from bot.transport import (
     RetryAfter,
     TemporaryFailure,
 )
+from domain import clock
 from storage.models import (
     Broadcast,
     Lease,

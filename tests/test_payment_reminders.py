@@ -10,8 +10,6 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from bot.core.replies import Reply
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
 from bot.reminders import (
     DAY_BEFORE,
     DUE_DAY,
@@ -22,6 +20,8 @@ from bot.reminders import (
     send_payment_reminders,
 )
 from bot.scheduler import TASK_HANDLERS, Scheduler, TaskContext
+from domain.clock import FrozenClock
+from domain.lifecycle import OrderStatus, PurchaseStatus
 from storage.models import (
     OutboxKind,
     OutboxMessage,

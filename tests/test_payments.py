@@ -18,22 +18,22 @@ from sqlalchemy import func, select
 from bot.app import App, create_app
 from bot.core.events import Attachment, AttachmentKind, Chat, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.order_numbers import format_order_number
-from bot.domain.payments import (
+from bot.settings import Settings
+from domain.clock import FrozenClock
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.order_numbers import format_order_number
+from domain.payments import (
     MAX_RECEIPT_BYTES,
     AlreadyDecided,
     Outstanding,
     PaidAtError,
     PaidAtProblem,
-    ReportStatus,
+    PaymentReportStatus,
     allocate,
     decide,
     is_absurd_amount,
     parse_paid_at,
 )
-from bot.settings import Settings
 from handlers.payment_reports import ReportConfirm
 from handlers.payments import PaySelect, PaySend
 from storage.models import (
@@ -46,7 +46,6 @@ from storage.models import (
     PaymentAllocation,
     PaymentMethod,
     PaymentReport,
-    PaymentReportStatus,
     Purchase,
     User,
 )
@@ -615,11 +614,11 @@ def test_allocation_fills_oldest_first_and_puts_the_rest_on_the_last() -> None:
 
 
 def test_a_report_is_decided_once() -> None:
-    assert decide("pending", confirm=True) is ReportStatus.CONFIRMED
-    assert decide(PaymentReportStatus.PENDING, confirm=False) is ReportStatus.REJECTED
+    assert decide("pending", confirm=True) is PaymentReportStatus.CONFIRMED
+    assert decide(PaymentReportStatus.PENDING, confirm=False) is PaymentReportStatus.REJECTED
     with pytest.raises(AlreadyDecided) as caught:
         decide("confirmed", confirm=False)
-    assert caught.value.status is ReportStatus.CONFIRMED
+    assert caught.value.status is PaymentReportStatus.CONFIRMED
 
 
 @pytest.mark.parametrize(

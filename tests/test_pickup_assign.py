@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.app import App
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.lifecycle import OrderStatus, PurchaseStatus
 from handlers.pickup_assign import AssignAll, AssignOrder, AssignScreen, AssignSet
 from handlers.purchases_admin import OrdersPage, StatusMove
 from storage.models import Order, OutboxKind, OutboxMessage, PickupPoint

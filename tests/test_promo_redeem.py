@@ -12,19 +12,18 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.errors import UserError
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.order_numbers import format_order_number
-from bot.domain.pricing import fee_kopecks, order_due
-from bot.domain.referrals import (
-    FIXED,
-    PERCENT,
+from bot.referrals import apply_promo, refresh_promo_discount
+from domain.clock import FrozenClock
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.order_numbers import format_order_number
+from domain.pricing import fee_kopecks, order_due
+from domain.referrals import (
     CodeFacts,
+    DiscountKind,
     PromoRefusal,
     code_refusal,
     discount_for,
 )
-from bot.referrals import apply_promo, refresh_promo_discount
 from handlers.referrals import PromoApply
 from storage.models import Order, Organizer, PromoCode, PromoRedemption, Purchase
 from storage.uow import UnitOfWork
@@ -38,11 +37,11 @@ NBSP = "\u00a0"
 
 
 def test_discounts_are_capped_by_the_order_sum() -> None:
-    assert discount_for(FIXED, 39_900, 55_000) == 39_900
-    assert discount_for(FIXED, 39_900, 10_000) == 10_000  # never below zero
-    assert discount_for(PERCENT, 1000, 123_456) == 12_346  # 10 %, half up
-    assert discount_for(PERCENT, 10_000, 5_000) == 5_000  # 100 %
-    assert order_due(10_000, 0, discount_for(FIXED, 39_900, 10_000)) == 0
+    assert discount_for(DiscountKind.FIXED, 39_900, 55_000) == 39_900
+    assert discount_for(DiscountKind.FIXED, 39_900, 10_000) == 10_000  # never below zero
+    assert discount_for(DiscountKind.PERCENT, 1000, 123_456) == 12_346  # 10 %, half up
+    assert discount_for(DiscountKind.PERCENT, 10_000, 5_000) == 5_000  # 100 %
+    assert order_due(10_000, 0, discount_for(DiscountKind.FIXED, 39_900, 10_000)) == 0
 
 
 def test_code_refusals() -> None:
@@ -228,7 +227,7 @@ async def test_a_discount_never_makes_a_sum_negative(
 async def test_apply_promo_refuses_clearly(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    code = await earn_code(app, console, clock, discount=(PERCENT, 1000))
+    code = await earn_code(app, console, clock, discount=(DiscountKind.PERCENT, 1000))
     mine = await make_order(app, "anna", 123_456, fee_bp=0)
     theirs = await make_order(app, "boris", 100_000)
     cancelled = await make_order(app, "anna", 100_000, order_status=OrderStatus.CANCELLED)
@@ -256,7 +255,9 @@ async def test_apply_promo_refuses_clearly(
 async def test_a_changed_order_keeps_its_discount_honest(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    code = await earn_code(app, console, clock, discount=(PERCENT, 1000), min_order_kop=40_000)
+    code = await earn_code(
+        app, console, clock, discount=(DiscountKind.PERCENT, 1000), min_order_kop=40_000
+    )
     order = await make_order(app, "anna", 100_000, fee_bp=0)
     assert await apply(app, clock, "anna", order, code.code) == 10_000
 

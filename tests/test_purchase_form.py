@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.domain import purchase_form
-from bot.domain.purchase_form import (
+from bot.texts import LANGUAGES, Texts
+from domain import purchase_form
+from domain.purchase_form import (
     FormError,
     clean_block,
     end_of_day,
@@ -19,7 +20,6 @@ from bot.domain.purchase_form import (
     parse_quick_form,
     parse_stop,
 )
-from bot.texts import LANGUAGES, Texts
 
 # 23 November 2026, 12:00 in Moscow.
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

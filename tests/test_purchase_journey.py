@@ -13,7 +13,7 @@ import openpyxl
 from sqlalchemy import select
 
 from bot.app import App
-from bot.domain.lifecycle import PurchaseStatus
+from domain.lifecycle import PurchaseStatus
 from storage.models import (
     Order,
     OutboxKind,

@@ -13,9 +13,6 @@ from sqlalchemy import func, select, update
 
 from bot.app import App
 from bot.core.replies import Reply
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus, collecting
-from bot.domain.purchase_form import end_of_day
 from bot.purchase_status import (
     STOP_TASK,
     move_purchase,
@@ -25,6 +22,9 @@ from bot.purchase_status import (
 )
 from bot.reminders import DAY_BEFORE, DUE_DAY, reminder_key, reminder_times
 from bot.scheduler import TASK_HANDLERS, Scheduler, TaskContext
+from domain.clock import FrozenClock
+from domain.lifecycle import OrderStatus, PurchaseStatus, collecting
+from domain.purchase_form import end_of_day
 from handlers.catalog import StartOrder
 from handlers.my_orders import OrderAction
 from handlers.purchases_admin import DateEdit, StatusMove

@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Chat, EventKind, Incoming, Sender
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.order_numbers import format_order_number
-from bot.domain.pricing import fee_kopecks, order_due
 from bot.texts import LANGUAGES, Texts
+from domain.clock import FrozenClock
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.order_numbers import format_order_number
+from domain.pricing import fee_kopecks, order_due
 from handlers.new_purchase import CATEGORY_SLUGS
 from handlers.purchases_admin import (
     AddItems,

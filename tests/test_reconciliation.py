@@ -14,9 +14,9 @@ from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender, parse_command
 from bot.core.payloads import Payload
 from bot.core.replies import Reply
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.pricing import fee_kopecks, order_due
+from domain.clock import FrozenClock
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.pricing import fee_kopecks, order_due
 from handlers.reconciliation import ReconcilePurchase
 from storage.models import (
     DiscountKind,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import PurchaseStatus
-from bot.domain.referrals import PERCENT, discount_for
+from domain.clock import FrozenClock
+from domain.lifecycle import PurchaseStatus
+from domain.referrals import DiscountKind, discount_for
 from handlers.my_orders import OrderAction
 from handlers.payment_reports import ReportConfirm
 from handlers.referrals import PromoApply
@@ -89,7 +89,9 @@ async def anna_earns_a_percent_code(
 ) -> tuple[PromoCode, Shop]:
     """anna brings a friend and earns a 10 % code (minimum 1 ₽); a shop is open and the
     console speaks as anna. Returns the code and the shop."""
-    await open_round(app, clock, threshold=1, discount=(PERCENT, 1000), min_order_kop=100)
+    await open_round(
+        app, clock, threshold=1, discount=(DiscountKind.PERCENT, 1000), min_order_kop=100
+    )
     link = await invite_link_of(console, app, "anna")
     await console.say(":as friend1", link)
     [code] = await codes(app)
@@ -113,7 +115,7 @@ async def test_a_percent_code_follows_order_edits_and_is_freed_by_cancelling(
     await place_socks(console, shop.purchase_id, quantity="4")  # 2 + 4 socks now
     order = await the_order(app, "anna")
     assert order.promo_code_id == code.id
-    expected = discount_for(PERCENT, 1000, order.items_total_kop + order.fee_kop)
+    expected = discount_for(DiscountKind.PERCENT, 1000, order.items_total_kop + order.fee_kop)
     assert order.discount_kop == expected and abs(expected - 3 * two_socks_discount) <= 2
     assert order.due_kop == order.items_total_kop + order.fee_kop - order.discount_kop
 

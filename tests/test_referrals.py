@@ -18,34 +18,25 @@ from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
 from bot.core.ports import PORT_KEY
-from bot.domain.clock import FrozenClock
-from bot.domain.money import ErrorReason
-from bot.domain.referrals import (
-    BURST_SIZE,
-    FIXED,
-    Arrival,
-    QualifyingAction,
-    RefusalReason,
-    Verdict,
-    burst_flags,
-    decide_arrival,
-    satisfies,
-)
 from bot.referral_tasks import schedule_round
 from bot.referrals import PROMO_ERRORS, on_qualifying_action
 from bot.scheduler import Scheduler
 from bot.texts import LANGUAGES, Texts
+from domain.clock import FrozenClock
+from domain.money import ErrorReason
+from domain.referrals import (
+    BURST_SIZE,
+    Arrival,
+    InviteStatus,
+    QualifyingAction,
+    RefusalReason,
+    burst_flags,
+    decide_arrival,
+    satisfies,
+)
 from handlers.referrals import FriendsPage, PromoApply
 from handlers.rounds_admin import STEPS, InviteCredit, InviteVoid, RoundFlagged, RoundTop
-from storage.models import (
-    DiscountKind,
-    Invite,
-    InviteStatus,
-    OutboxMessage,
-    PromoCode,
-    RoundStatus,
-    User,
-)
+from storage.models import DiscountKind, Invite, OutboxMessage, PromoCode, RoundStatus, User
 from storage.uow import UnitOfWork
 from tests.conftest import ConsoleSession
 
@@ -59,7 +50,7 @@ async def make_round(
     starts_in: timedelta = timedelta(0),
     length: timedelta = timedelta(days=7),
     threshold: int = 3,
-    discount: tuple[str, int] = (FIXED, 39_900),
+    discount: tuple[str, int] = (DiscountKind.FIXED, 39_900),
     min_order_kop: int = 40_000,
     codes_until: datetime | None = None,
     action: str = "none",
@@ -171,15 +162,15 @@ async def qualify(app: App, name: str, action: str, clock: FrozenClock) -> None:
 @pytest.mark.parametrize(
     ("arrival", "expected"),
     [
-        (Arrival(False, True, False, True), (Verdict.COUNTED, None)),
+        (Arrival(False, True, False, True), (InviteStatus.COUNTED, None)),
         (
             Arrival(False, True, False, True, QualifyingAction.FIRST_ORDER),
-            (Verdict.WAITING, None),
+            (InviteStatus.WAITING, None),
         ),
-        (Arrival(True, True, False, False), (Verdict.REFUSED, RefusalReason.SELF_INVITE)),
-        (Arrival(False, False, False, True), (Verdict.REFUSED, RefusalReason.NO_OPEN_ROUND)),
-        (Arrival(False, True, True, False), (Verdict.REFUSED, RefusalReason.ALREADY_INVITED)),
-        (Arrival(False, True, False, False), (Verdict.REFUSED, RefusalReason.NOT_NEW)),
+        (Arrival(True, True, False, False), (InviteStatus.REFUSED, RefusalReason.SELF_INVITE)),
+        (Arrival(False, False, False, True), (InviteStatus.REFUSED, RefusalReason.NO_OPEN_ROUND)),
+        (Arrival(False, True, True, False), (InviteStatus.REFUSED, RefusalReason.ALREADY_INVITED)),
+        (Arrival(False, True, False, False), (InviteStatus.REFUSED, RefusalReason.NOT_NEW)),
     ],
 )
 def test_arrival_decisions(arrival: Arrival, expected: tuple) -> None:

@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.domain.clock import FrozenClock
-from bot.domain.referrals import (
-    FIXED,
-    PERCENT,
+from domain.clock import FrozenClock
+from domain.referrals import (
+    DiscountKind,
     RoundFormError,
     next_round_times,
     parse_codes_until,
@@ -67,8 +66,8 @@ def test_moments_and_lengths_admins_type() -> None:
     assert parse_duration("90 мин", limit=timedelta(days=30)) == timedelta(minutes=90)
     assert parse_end("7 дней", NOW, NOW) == NOW + timedelta(days=7)
     assert parse_threshold("-") == 10 and parse_threshold(" 25 ") == 25
-    assert parse_discount("399") == (FIXED, 39_900)
-    assert parse_discount("12,5 %") == (PERCENT, 1250)
+    assert parse_discount("399") == (DiscountKind.FIXED, 39_900)
+    assert parse_discount("12,5 %") == (DiscountKind.PERCENT, 1250)
     assert parse_min_order("0") == 0 and parse_min_order("-") == 0
     assert parse_min_order("1 500 ₽") == 150_000
     end = NOW + timedelta(days=7)
@@ -192,7 +191,11 @@ async def test_admin_creates_a_round_step_by_step_despite_bad_input(
     assert "Раунд №1 создан: откроется 23.11.2026 15:00 (МСК)" in out
     assert "Раунд №1 — запланирован" in out
     [round_] = await rounds_in_db(app)
-    assert (round_.threshold, round_.discount_kind, round_.discount_value) == (10, PERCENT, 1000)
+    assert (round_.threshold, round_.discount_kind, round_.discount_value) == (
+        10,
+        DiscountKind.PERCENT,
+        1000,
+    )
     assert round_.min_order_kop == 40_000 and round_.qualifying_action == "first_order"
     assert round_.next_round_pause_s == 3 * 86_400
     assert round_.codes_valid_until == round_.ends_at + timedelta(days=30)

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.domain.clock import Clock, FrozenClock, SystemClock, install
 from bot.scheduler import Scheduler, TaskContext
+from domain.clock import Clock, FrozenClock, SystemClock, install
 from storage.models import Lease, OutboxMessage, ScheduledTask, TaskStatus, User
 from storage.uow import UnitOfWork
 

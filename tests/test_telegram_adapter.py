@@ -15,9 +15,9 @@ from bot.adapters.telegram import ALLOWED_UPDATES, chat_key, run_telegram, to_in
 from bot.app import App
 from bot.core.events import AttachmentKind, ChatKind, EventKind
 from bot.core.replies import Reply
-from bot.domain.lifecycle import PurchaseStatus
 from bot.settings import Settings
 from bot.texts import Texts
+from domain.lifecycle import PurchaseStatus
 from storage.models import (
     DialogState,
     Media,

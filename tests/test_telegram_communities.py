@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.domain.lifecycle import PurchaseStatus
 from bot.texts import Texts
+from domain.lifecycle import PurchaseStatus
 from storage.models import (
     Comment,
     CommentSource,

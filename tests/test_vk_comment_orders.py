@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.domain.clock import FrozenClock
-from bot.domain.lifecycle import PurchaseStatus
 from bot.scheduler import PROCESSED_UPDATES_KEPT
+from domain.clock import FrozenClock
+from domain.lifecycle import PurchaseStatus
 from handlers.comment_orders import DRAFT_VALID_FOR
 from storage.models import (
     Comment,

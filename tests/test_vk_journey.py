@@ -23,9 +23,9 @@ from sqlalchemy import select
 from bot.adapters.vk import VkAdapter
 from bot.adapters.vk_transport import VkTransport
 from bot.app import App
-from bot.domain.lifecycle import PurchaseStatus
 from bot.outbox import Sender
 from bot.texts import Texts
+from domain.lifecycle import PurchaseStatus
 from storage.models import (
     Community,
     Order,

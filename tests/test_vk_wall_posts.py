@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.adapters.vk_events import to_incoming
 from bot.app import App
 from bot.core.events import EventKind
-from bot.domain.lifecycle import PurchaseStatus
+from domain.lifecycle import PurchaseStatus
 from storage.models import (
     Comment,
     Community,

@@ -40,11 +40,11 @@ from bot.core.events import (
     parse_command,
 )
 from bot.core.replies import Button, Reply
-from bot.domain import clock
-from bot.domain.payments import format_moscow
-from bot.domain.referrals import RoundFormError, parse_duration, parse_moment
 from bot.outbox import Sender as OutboxSender
 from bot.scheduler import Scheduler
+from domain import clock
+from domain.payments import format_moscow
+from domain.referrals import RoundFormError, parse_duration, parse_moment
 
 PLATFORM = "console"
 DEFAULT_USER = "buyer"

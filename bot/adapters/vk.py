@@ -52,13 +52,13 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.events import EventKind, Incoming
 from bot.core.ports import PORT_KEY
 from bot.core.replies import Reply
-from bot.domain import clock
 from bot.transport import (
     DeliveryError,
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
 )
+from domain import clock
 from storage.models import OutboxKind
 from storage.uow import UnitOfWork
 

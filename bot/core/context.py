@@ -10,9 +10,9 @@ from typing import Any
 from bot.core.events import Incoming
 from bot.core.replies import Button, Document, Photo, Reply
 from bot.core.router import Router
-from bot.domain import clock
 from bot.settings import Settings
 from bot.texts import Texts, Translator
+from domain import clock
 from storage.models import DialogState, Organizer, OutboxKind, User
 from storage.uow import UnitOfWork
 

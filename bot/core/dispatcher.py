@@ -29,9 +29,9 @@ from bot.core.events import ChatKind, EventKind, Incoming
 from bot.core.payloads import CommandPayload, Payload, PayloadError
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
-from bot.domain import clock
 from bot.settings import Settings
 from bot.texts import Texts
+from domain import clock
 from storage.db import transaction
 from storage.group_commit import GroupCommit
 from storage.uow import UnitOfWork

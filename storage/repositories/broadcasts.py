@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.lifecycle import OrderStatus
+from domain.lifecycle import OrderStatus
 from storage.models import Broadcast, Media, Order, Purchase, User
 
 

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from bot.domain.cart import order_totals
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.order_numbers import format_order_number
+from domain.cart import order_totals
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.order_numbers import format_order_number
 from storage.models import (
     Comment,
     CommentSource,
@@ -173,7 +173,7 @@ class OrderRepository:
         """Create the buyer's order in `purchase`, or replace the lines of their live one.
 
         One live order per buyer per purchase: ordering again edits it, so the organizer never
-        has to merge two orders of one person. Sums come from `bot.domain.pricing` on the
+        has to merge two orders of one person. Sums come from `domain.pricing` on the
         given prices (snapshots). Returns the reloaded order and whether it was created.
         """
         # Two confirmations of one buyer at once (a double tap on two devices) must not both
@@ -319,7 +319,7 @@ class CommentRepository:
         """Store a comment; with an `external_id` (the platform's comment id) a redelivered
         comment returns the one stored before instead of a copy.
 
-        The caller validates the text (`bot.domain.comments.clean_comment`) and that the item
+        The caller validates the text (`domain.comments.clean_comment`) and that the item
         belongs to the purchase.
         """
         if external_id is not None:

@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.replies import Reply
-from bot.domain import clock
+from domain import clock
 from storage.models import OutboxKind, OutboxMessage, OutboxStatus, User
 
 SKIP_NOT_ALLOWED = "not allowed"
@@ -36,12 +36,19 @@ _CHUNK = 1000
 _REASON_LENGTH = 1000
 
 
+class Body(Protocol):
+    """What a queued message carries: anything that serializes itself to JSON (the neutral
+    `Reply` of bot/core/replies.py; storage stays below the runtime and does not import it)."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Recipient:
     """One addressee of a bulk enqueue: the user, the body in their language, a dedup key."""
 
     user: User
-    reply: Reply
+    reply: Body
     dedup_key: str | None = None
 
 
@@ -52,7 +59,7 @@ class OutboxRepository:
     async def enqueue(
         self,
         recipient: User,
-        reply: Reply,
+        reply: Body,
         kind: OutboxKind,
         *,
         dedup_key: str | None = None,
@@ -80,7 +87,7 @@ class OutboxRepository:
         bot_key: str,
         chat_id: str,
         recipient_id: int | None,
-        reply: Reply,
+        reply: Body,
         kind: OutboxKind,
         dedup_key: str | None = None,
         broadcast_id: int | None = None,

@@ -14,8 +14,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus, accepts_payments
-from bot.domain.reconciliation import ReconciliationRow
+from domain.lifecycle import OrderStatus, PurchaseStatus, accepts_payments
+from domain.reconciliation import ReconciliationRow
 from storage.models import (
     DialogState,
     Media,
@@ -30,7 +30,7 @@ from storage.models import (
     User,
 )
 
-# The stages in which buyers pay (bot.domain.lifecycle.accepts_payments), for SQL filters.
+# The stages in which buyers pay (domain.lifecycle.accepts_payments), for SQL filters.
 PAYABLE_STATUSES = tuple(status for status in PurchaseStatus if accepts_payments(status))
 
 

@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.exports import DistributionLine, DistributionOrder, SupplierLine
-from bot.domain.items import ItemDraft
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.purchase_form import PurchaseDraft
+from domain.exports import DistributionLine, DistributionOrder, SupplierLine
+from domain.items import ItemDraft
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.purchase_form import PurchaseDraft
 from storage.models import (
     Order,
     OrderLine,
@@ -472,7 +472,7 @@ class PurchaseRepository:
                 DistributionLine(item, article, size or "", int(quantity), int(price), note or "")
             )
         # A cancelled purchase owes nobody anything and pays back what was paid, as
-        # reconciliation says (bot/domain/reconciliation.py); its orders stay active.
+        # reconciliation says (domain/reconciliation.py); its orders stay active.
         status = await self.session.scalar(
             select(Purchase.status).where(Purchase.id == purchase_id)
         )

@@ -1,6 +1,6 @@
 """Referral rounds, invites and personal promo codes: the database side.
 
-Rules live in bot.domain.referrals and the services in bot/referrals.py; this module only
+Rules live in domain.referrals and the services in bot/referrals.py; this module only
 reads and writes. Counting is serialized per inviter by `lock_user` (FOR UPDATE on
 PostgreSQL; SQLite writers already queue at BEGIN IMMEDIATE, see storage/db.py).
 """
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.lifecycle import OrderStatus, PurchaseStatus
 from storage.models import (
     Invite,
     InviteStatus,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import clock
+from domain import clock
 from storage.db import DeferredRowcount, QueuedWrite, insert_for
 from storage.models import DialogState, ProcessedUpdate
 

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.domain import clock
+from domain import clock
 from storage.db import QueuedWrite, insert_for
 from storage.models import DialogState, Organizer, User
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from bot.domain.codes import (
+from domain.codes import (
     ALPHABET,
     PROMO_RANDOM_LENGTH,
     is_link_token,

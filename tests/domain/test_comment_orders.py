@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.cart import MAX_QUANTITY
-from bot.domain.comment_orders import (
+from domain.cart import MAX_QUANTITY
+from domain.comment_orders import (
     MAX_COMMENT_LENGTH,
     ItemSpec,
     OrderDraft,

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain.lifecycle import (
+from domain.lifecycle import (
     OrderStatus,
     PurchaseStatus,
     TransitionError,

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain.money import (
+from domain.money import (
     MAX_AMOUNT_KOPECKS,
     NBSP,
     AmountError,

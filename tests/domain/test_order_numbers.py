@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from bot.domain.codes import ALPHABET
-from bot.domain.order_numbers import (
+from domain.codes import ALPHABET
+from domain.order_numbers import (
     ORDER_NUMBER_RE,
     SEQ_LIMIT,
     format_order_number,

@@ -1,4 +1,4 @@
-"""Who may assign which pickup point to which order, and when (bot/domain/pickup.py)."""
+"""Who may assign which pickup point to which order, and when (domain/pickup.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus
-from bot.domain.pickup import (
+from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.pickup import (
     AssignRefusal,
     assignable,
     assignment_refusal,

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain.pricing import (
+from domain.pricing import (
     PaymentState,
     balance,
     capped_discount,

@@ -153,6 +153,6 @@ orders-notify-changed = ✏️ { $buyer } changed order { $number } in "{ $title
 orders-notify-cancelled = ✖ { $buyer } cancelled order { $number } in "{ $title }".
 orders-notify-pickup = 📍 { $buyer } chose pickup point "{ $point }" for order { $number } in "{ $title }".
 
-## The stop date has passed though the scheduler has not stopped the purchase yet (bot/domain/lifecycle.py collecting).
+## The stop date has passed though the scheduler has not stopped the purchase yet (domain/lifecycle.py collecting).
 orders-purchase-stop-passed = Orders for "{ $title }" closed on { $date } (the stop date ends at midnight Moscow time): an order cannot be placed or changed now. Your orders: /orders.
 orders-fixed-stop-passed = Order { $number } can no longer be changed or cancelled: orders closed on { $date }, and the organizer is already counting on it. Please ask the organizer about the order.

@@ -153,6 +153,6 @@ orders-notify-changed = ✏️ { $buyer } изменил(а) заказ { $numbe
 orders-notify-cancelled = ✖ { $buyer } отменил(а) заказ { $number } в «{ $title }».
 orders-notify-pickup = 📍 { $buyer } выбрал(а) пункт выдачи «{ $point }» для заказа { $number } в «{ $title }».
 
-## Дата стопа прошла, а планировщик ещё не остановил покупку (bot/domain/lifecycle.py collecting).
+## Дата стопа прошла, а планировщик ещё не остановил покупку (domain/lifecycle.py collecting).
 orders-purchase-stop-passed = Приём заказов в «{ $title }» закончился { $date } (стоп — до конца дня по Москве): заказ уже не оформить и не изменить. Свои заказы — /orders.
 orders-fixed-stop-passed = Заказ { $number } уже нельзя изменить или отменить: приём заказов закончился { $date }, организатор уже считает по нему закупку. Вопросы по заказу — организатору.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.purchase_form import clean_block
-from bot.domain.text_rules import clean_line
+from domain.purchase_form import clean_block
+from domain.text_rules import clean_line
 
 NAME_MIN, NAME_MAX = 2, 64
 ABOUT_MAX = 1000

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.domain.codes import normalize_code
-from bot.domain.money import ErrorReason, InputError
-from bot.domain.pricing import fee_kopecks, order_due
+from domain.codes import normalize_code
+from domain.money import ErrorReason, InputError
+from domain.pricing import fee_kopecks, order_due
 
 MAX_QUANTITY = 99  # per line: more is a typo in a joint purchase, or a wholesale deal
 QUICK_QUANTITIES = (1, 2, 3, 4, 5)  # offered as buttons

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.domain.money import FULL_PERCENT_BP
+from domain.money import FULL_PERCENT_BP
 
 
 class PaymentState(StrEnum):

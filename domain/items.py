@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.domain.lifecycle import PurchaseStatus
-from bot.domain.money import MAX_AMOUNT_KOPECKS, AmountError, parse_amount
-from bot.domain.text_rules import clean_line
+from domain.lifecycle import PurchaseStatus
+from domain.money import MAX_AMOUNT_KOPECKS, AmountError, parse_amount
+from domain.text_rules import clean_line
 
 NAME_MIN, NAME_MAX = 2, 200
 ARTICLE_MAX = 100

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.money import (
+from domain.money import (
     BP_PER_PERCENT,
     MAX_AMOUNT_KOPECKS,
     AmountError,
@@ -35,7 +35,7 @@ from bot.domain.money import (
     parse_amount,
     parse_percent,
 )
-from bot.domain.text_rules import clean_line
+from domain.text_rules import clean_line
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 END_OF_DAY = time(23, 59, 59)

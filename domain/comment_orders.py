@@ -37,8 +37,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.domain.cart import MAX_QUANTITY, match_size
-from bot.domain.codes import normalize_code
+from domain.cart import MAX_QUANTITY, match_size
+from domain.codes import normalize_code
 
 # Longer comments are stories, reviews or questions; an order is short.
 MAX_COMMENT_LENGTH = 300

@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
-from bot.domain.lifecycle import OrderStatus, PurchaseStatus, is_final
+from domain.lifecycle import OrderStatus, PurchaseStatus, is_final
 
 
 class AssignRefusal(StrEnum):

@@ -88,9 +88,14 @@ def is_absurd_amount(amount: int, balance_total: int) -> bool:
 # --- deciding a report ------------------------------------------------------------------------
 
 
-class ReportStatus(StrEnum):
-    """The same values as storage.models.PaymentReportStatus."""
+class PaymentMethod(StrEnum):
+    CARD = "card"
+    SBP = "sbp"
+    CASH = "cash"
+    OTHER = "other"
 
+
+class PaymentReportStatus(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
@@ -99,17 +104,17 @@ class ReportStatus(StrEnum):
 class AlreadyDecided(Exception):
     """The report was decided before (a second press, another device)."""
 
-    def __init__(self, status: ReportStatus) -> None:
+    def __init__(self, status: PaymentReportStatus) -> None:
         super().__init__(status.value)
         self.status = status
 
 
-def decide(current: str, confirm: bool) -> ReportStatus:
+def decide(current: str, confirm: bool) -> PaymentReportStatus:
     """The report's next status; only a pending report can be decided, and only once."""
-    status = ReportStatus(current)
-    if status is not ReportStatus.PENDING:
+    status = PaymentReportStatus(current)
+    if status is not PaymentReportStatus.PENDING:
         raise AlreadyDecided(status)
-    return ReportStatus.CONFIRMED if confirm else ReportStatus.REJECTED
+    return PaymentReportStatus.CONFIRMED if confirm else PaymentReportStatus.REJECTED
 
 
 def confirmed_after(confirmed: int, part: int) -> int:

@@ -2,7 +2,7 @@
 fee - discount = due), what the buyer reported, what the organizer confirmed, and which
 way the balance goes; with totals that keep debts and overpayments apart.
 
-Plain rows in, a `Table` out (bot/domain/exports.py writes it as CSV or XLSX). Headers and
+Plain rows in, a `Table` out (domain/exports.py writes it as CSV or XLSX). Headers and
 state labels come translated from the caller.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.domain.exports import Cell, Money, Table
-from bot.domain.pricing import payment_state, still_owed, to_refund
+from domain.exports import Cell, Money, Table
+from domain.pricing import payment_state, still_owed, to_refund
 
 CANCELLED = "cancelled"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.codes import ALPHABET, normalize_code
+from domain.codes import ALPHABET, normalize_code
 
 SEQ_LIMIT = 1 << 30  # ids 1 .. 2**30 - 1 have numbers
 _MASK = SEQ_LIMIT - 1

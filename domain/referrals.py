@@ -24,15 +24,15 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.money import (
+from domain.money import (
     AmountError,
     ErrorReason,
     PercentError,
     parse_amount,
     parse_percent,
 )
-from bot.domain.pricing import capped_discount, percent_discount
-from bot.domain.purchase_form import MOSCOW, FormError, parse_day
+from domain.pricing import capped_discount, percent_discount
+from domain.purchase_form import MOSCOW, FormError, parse_day
 
 DEFAULT_THRESHOLD = 10
 MAX_THRESHOLD = 1000
@@ -47,8 +47,6 @@ MAX_CODES_EXTRA = timedelta(days=366)
 BURST_SIZE = 5
 BURST_WINDOW = timedelta(minutes=10)
 
-FIXED = "fixed"  # the same values as storage.models.DiscountKind
-PERCENT = "percent"
 
 SKIP_WORDS = frozenset({"-", "—", "нет", "пропустить", "skip", "no", "none"})
 NOW_WORDS = frozenset({"сейчас", "now", "сразу", "немедленно"})
@@ -60,11 +58,23 @@ class QualifyingAction(StrEnum):
     FIRST_PAYMENT = "first_payment"
 
 
-class Verdict(StrEnum):
-    """The same values as storage.models.InviteStatus."""
+class RoundStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class DiscountKind(StrEnum):
+    FIXED = "fixed"  # value in kopecks
+    PERCENT = "percent"  # value in basis points
+
+
+class InviteStatus(StrEnum):
+    """What became of an invite (a friend who opened an inviter's link)."""
 
     COUNTED = "counted"
-    WAITING = "waiting"
+    WAITING = "waiting"  # waiting for the friend's qualifying action
     REFUSED = "refused"
 
 
@@ -92,23 +102,23 @@ class Arrival:
     qualifying_action: QualifyingAction = QualifyingAction.NONE
 
 
-def decide_arrival(arrival: Arrival) -> tuple[Verdict, RefusalReason | None]:
+def decide_arrival(arrival: Arrival) -> tuple[InviteStatus, RefusalReason | None]:
     """Counted, waiting for the friend's action, or refused and why.
 
     The most telling reason wins: one's own link first, then no round, then "already a
     friend of someone" (more precise than "not new", which is also true for them).
     """
     if arrival.is_self:
-        return Verdict.REFUSED, RefusalReason.SELF_INVITE
+        return InviteStatus.REFUSED, RefusalReason.SELF_INVITE
     if not arrival.round_open:
-        return Verdict.REFUSED, RefusalReason.NO_OPEN_ROUND
+        return InviteStatus.REFUSED, RefusalReason.NO_OPEN_ROUND
     if arrival.already_invited:
-        return Verdict.REFUSED, RefusalReason.ALREADY_INVITED
+        return InviteStatus.REFUSED, RefusalReason.ALREADY_INVITED
     if not arrival.first_contact:
-        return Verdict.REFUSED, RefusalReason.NOT_NEW
+        return InviteStatus.REFUSED, RefusalReason.NOT_NEW
     if arrival.qualifying_action is QualifyingAction.NONE:
-        return Verdict.COUNTED, None
-    return Verdict.WAITING, None
+        return InviteStatus.COUNTED, None
+    return InviteStatus.WAITING, None
 
 
 def satisfies(required: QualifyingAction | str, done: QualifyingAction | str) -> bool:
@@ -192,9 +202,9 @@ def code_state(code: CodeFacts, now: datetime) -> str:
 
 def discount_for(kind: str, value: int, order_sum: int) -> int:
     """The discount on an order sum (items + organizer fee), never more than the sum."""
-    if kind == PERCENT:
+    if kind == DiscountKind.PERCENT:
         return capped_discount(percent_discount(order_sum, value), order_sum)
-    if kind == FIXED:
+    if kind == DiscountKind.FIXED:
         return capped_discount(value, order_sum)
     raise ValueError(f"unknown discount kind {kind!r}")
 
@@ -331,11 +341,11 @@ def parse_discount(text: str) -> tuple[str, int]:
     typed = text.strip()
     if typed.endswith("%"):
         try:
-            return PERCENT, parse_percent(typed, allow_zero=False)
+            return DiscountKind.PERCENT, parse_percent(typed, allow_zero=False)
         except PercentError as exc:
             raise RoundFormError(f"percent-{exc.reason.value}") from None
     try:
-        return FIXED, parse_amount(typed)
+        return DiscountKind.FIXED, parse_amount(typed)
     except AmountError as exc:
         raise RoundFormError(f"amount-{exc.reason.value}") from None
 

@@ -33,8 +33,8 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
-from bot.domain.items import size_order
-from bot.domain.pricing import still_owed, to_refund
+from domain.items import size_order
+from domain.pricing import still_owed, to_refund
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
