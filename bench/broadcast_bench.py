@@ -7,7 +7,7 @@
         .venv/bin/python bench/broadcast_bench.py                 # that database is WIPED!
 
 It queues one broadcast to N private chats (a Broadcast row and N outbox messages, as
-/broadcast does), then runs the real sender (bot/outbox.py) with TelegramTransport over
+/broadcast does), then runs the real sender (bot/delivery/outbox.py) with TelegramTransport over
 aiogram against the fake Bot API server (tests/fakes/telegram_server.py) on 127.0.0.1, in
 a process of its own (so its work does not slow the sender down as Telegram's would not),
 which answers 429 whenever the global rate or one message per second per chat is exceeded.
@@ -41,10 +41,10 @@ from aiogram.client.session.aiohttp import AiohttpSession  # noqa: E402
 from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from bot.adapters.telegram_transport import TelegramTransport  # noqa: E402
+from bot.adapters.telegram.transport import TelegramTransport  # noqa: E402
 from bot.app import App, create_app  # noqa: E402
 from bot.core.replies import Reply  # noqa: E402
-from bot.outbox import Sender  # noqa: E402
+from bot.delivery.outbox import Sender  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from domain import clock  # noqa: E402
 from storage.db import create_engine  # noqa: E402

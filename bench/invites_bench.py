@@ -4,7 +4,7 @@
     .venv/bin/python bench/invites_bench.py 10000      # a quick run: 10,000 arrivals
     .venv/bin/python -m bench invites_bench            # with the other benchmarks
 
-Arrivals go through `bot.referrals.register_arrival` directly (not the dispatcher), a batch
+Arrivals go through `bot.services.referrals.register_arrival` directly (not the dispatcher), a batch
 of BATCH arrivals per transaction, one open round with the default threshold of 10: each
 inviter gets ten friends, so every arrival counts, most queue a progress notification and
 every tenth issues a promo code. Friends of one inviter arrive far apart (no bursts).
@@ -36,7 +36,7 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
-from bot.referrals import register_arrival  # noqa: E402
+from bot.services.referrals import register_arrival  # noqa: E402
 from bot.texts import Texts  # noqa: E402
 from domain.clock import FrozenClock, install  # noqa: E402
 from domain.codes import new_link_token  # noqa: E402

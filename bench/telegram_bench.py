@@ -21,7 +21,7 @@ once, in rounds of one per person:
    button with answerCallbackQuery and one sendMessage (handle_as_tasks, as aiogram's
    default), the floor set by the framework and HTTP.
 
-Both Telegram runs talk through `make_bot` (aiogram with bot/adapters/telegram_session.py),
+Both Telegram runs talk through `make_bot` (aiogram with bot/adapters/telegram/session.py),
 so the HTTP client is the same. What differs, and is the bot's real work: its replies are
 ~190 characters of Russian with a keyboard where the echo sends back ~9 characters without one
 (measured: giving the echo the bot's reply size costs it ~0.1-0.2 ms per update, ~5-8%, since
@@ -70,7 +70,7 @@ from aiogram.types import CallbackQuery, Message, Update  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
 from bench._server_process import ServerProcess  # noqa: E402
-from bot.adapters.telegram import TelegramAdapter, make_bot, to_incoming  # noqa: E402
+from bot.adapters.telegram.adapter import TelegramAdapter, make_bot, to_incoming  # noqa: E402
 from bot.app import App, create_app, freeze_startup_objects  # noqa: E402
 from bot.core.payloads import CommandPayload  # noqa: E402
 from bot.settings import load_settings  # noqa: E402

@@ -12,11 +12,13 @@ from typing import Any, TextIO
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.dispatcher import Dispatcher
-from bot.outbox import Sender
+from bot.core.transport import Transport
+from bot.delivery.outbox import Sender
 from bot.scheduler import Scheduler
+from bot.services.purchases import plan_missing_stops
+from bot.services.tasks import TASKS
 from bot.settings import Settings
 from bot.texts import Texts
-from bot.transport import Transport
 from handlers import build_router
 from storage import migrate
 from storage.db import create_engine, create_session_factory
@@ -43,7 +45,7 @@ class App:
         your transport can send (e.g. `app.start_sender(adapter.transport)` in run_telegram).
 
         One sender per platform: a second call for the same platform returns the running
-        sender. `options` go to `bot.outbox.Sender` (tests use small back-offs).
+        sender. `options` go to `bot.delivery.outbox.Sender` (tests use small back-offs).
         """
         running = self.senders.get(transport.platform)
         if running is not None:
@@ -61,7 +63,7 @@ class App:
         )
         return sender
 
-    # The name bot/adapters/vk.py (attach_transport) looks for.
+    # The name bot/adapters/vk/adapter.py (attach_transport) looks for.
     register_transport = start_sender
 
     async def stop_senders(self) -> None:
@@ -82,13 +84,9 @@ class App:
         (a console script, which moves its clock with `:time`, does so after every line).
         """
         if self.scheduler is None:
-            # The areas register their task kinds when imported; import them here so a
-            # process that schedules knows every kind even if no handler imported it yet.
-            from bot import purchase_status, referral_tasks, reminders  # noqa: F401
-
             async with self.session_factory() as session, session.begin():
-                await purchase_status.plan_missing_stops(UnitOfWork(session))
-            self.scheduler = Scheduler(self.session_factory, self.texts)
+                await plan_missing_stops(UnitOfWork(session))
+            self.scheduler = Scheduler(self.session_factory, self.texts, handlers=TASKS)
             if timers:
                 await self.scheduler.start()
             else:
@@ -150,7 +148,7 @@ async def run_console(
     user: str = "buyer",
     files_dir: Path | None = None,
 ) -> None:
-    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.console.adapter import ConsoleAdapter
 
     app = await create_app(settings)
     try:
@@ -183,11 +181,11 @@ async def run_platforms(settings: Settings) -> None:
     try:
         await app.start_scheduler()
         if settings.telegram_token is not None:
-            from bot.adapters.telegram import run_telegram
+            from bot.adapters.telegram.adapter import run_telegram
 
             runners.append(run_telegram(app))
         if settings.vk_tokens:
-            from bot.adapters.vk import run_vk
+            from bot.adapters.vk.adapter import run_vk
 
             runners.append(run_vk(app))
         freeze_startup_objects()

@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -50,19 +50,6 @@ class TaskContext:
 
 TaskHandler = Callable[[TaskContext, ScheduledTask], Awaitable[None]]
 
-# Task kinds and their handlers, registered by the areas that own them (see `task_handler`).
-TASK_HANDLERS: dict[str, TaskHandler] = {}
-
-
-def task_handler(kind: str) -> Callable[[TaskHandler], TaskHandler]:
-    def register(handler: TaskHandler) -> TaskHandler:
-        if kind in TASK_HANDLERS and TASK_HANDLERS[kind] is not handler:
-            raise ValueError(f"task kind {kind!r} registered twice")
-        TASK_HANDLERS[kind] = handler
-        return handler
-
-    return register
-
 
 class Scheduler:
     def __init__(
@@ -70,13 +57,14 @@ class Scheduler:
         session_factory: async_sessionmaker[AsyncSession],
         texts: Texts,
         *,
-        handlers: dict[str, TaskHandler] | None = None,
+        handlers: Mapping[str, TaskHandler],
         sweep_seconds: float = 30.0,
         lease_ttl: timedelta = timedelta(seconds=90),
     ) -> None:
         self.session_factory = session_factory
         self.texts = texts
-        self.handlers = TASK_HANDLERS if handlers is None else handlers
+        # Task kinds and what runs them (bot/services/tasks.py for the bot's own).
+        self.handlers = handlers
         self.sweep_seconds = sweep_seconds
         self.lease_ttl = lease_ttl
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

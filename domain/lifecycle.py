@@ -9,7 +9,7 @@ Functions accept a `PurchaseStatus` or its string value (as stored in the databa
 
 The stop date closes collecting by itself: `collecting` is what decides buyers' actions
 (order, change, cancel), so they are refused from the stop moment on even before the
-scheduler has moved the purchase to `stopped` (bot/purchase_status.py does that).
+scheduler has moved the purchase to `stopped` (bot/services/purchases.py does that).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Referral rounds as pure rules: who counts for whom, bursts, codes' discounts, round forms.
 
-No database here: bot/referrals.py gathers the facts under the inviter's row lock and asks
+No database here: bot/services/referrals.py gathers the facts under the inviter's row lock and asks
 these functions; handlers turn refusal codes into messages in the user's language.
 
 Counting. A friend counts for an inviter when they open the inviter's link and start the

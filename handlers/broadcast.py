@@ -4,7 +4,7 @@ Steps: pick a purchase (buttons, or `/broadcast <purchase id>`), send the text (
 with a caption), see a preview with the recipient count, confirm. Confirming writes the
 Broadcast row and one BROADCAST outbox message per buyer in one transaction; each message's
 dedup key names this draft and the buyer, so a second press of "Send" queues nothing. The
-outbox sender (bot/outbox.py) delivers them to those who allow notifications and reports
+outbox sender (bot/delivery/outbox.py) delivers them to those who allow notifications and reports
 progress and the final delivery figures back to the organizer.
 
 Every button names a purchase or a draft; the purchase is loaded only among the presser's

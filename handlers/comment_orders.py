@@ -42,7 +42,7 @@ from bot.core.payloads import Payload
 from bot.core.ports import CommentPort, comment_port_of, port_of
 from bot.core.replies import Button, Reply
 from bot.core.router import Router
-from bot.transport import DeliveryError
+from bot.core.transport import DeliveryError
 from domain.cart import MAX_QUANTITY, CartLine
 from domain.comment_orders import ItemSpec, OrderDraft, parse_order_comment
 from domain.money import format_amount, format_percent

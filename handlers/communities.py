@@ -43,7 +43,7 @@ from bot.core.payloads import Payload
 from bot.core.ports import PlatformPort, port_of
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
-from bot.transport import DeliveryError, RecipientUnreachable
+from bot.core.transport import DeliveryError, RecipientUnreachable
 from domain.comments import COMMENT_MAX_LENGTH, clean_comment
 from domain.lifecycle import collecting
 from handlers.catalog import MAX_ID, media_photo, purchase_card
@@ -72,7 +72,7 @@ COMMENT_SOURCES = {"telegram": CommentSource.TELEGRAM_DISCUSSION, "vk": CommentS
 # How many open purchases /post offers as buttons (newest first).
 PURCHASES_OFFERED = 10
 TITLE_SHOWN = 40
-# The extra flag of a new wall post among COMMENT events (set by bot/adapters/vk_events.py).
+# The extra flag of a new wall post among COMMENT events (set by bot/adapters/vk/events.py).
 WALL_POST = "wall_post"
 # handlers/catalog.py's start link of a purchase: `/start p_<purchase id>`.
 PURCHASE_LINK = "p"

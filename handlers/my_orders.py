@@ -14,7 +14,7 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.referrals import refresh_promo_discount
+from bot.services.referrals import refresh_promo_discount
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.periods import months_before
 from domain.purchase_form import format_deadline

@@ -1,7 +1,7 @@
 """/notify: whether a person gets notifications, reminders and organizers' broadcasts.
 
 Answers to the person's own actions (an order placed, a payment decided) always arrive; this
-switch is about everything else (the outbox sender in bot/outbox.py applies it).
+switch is about everything else (the outbox sender in bot/delivery/outbox.py applies it).
 """
 
 from __future__ import annotations

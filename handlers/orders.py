@@ -18,7 +18,7 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.referrals import codes_for_order, on_qualifying_action, refresh_promo_discount
+from bot.services.referrals import codes_for_order, on_qualifying_action, refresh_promo_discount
 from bot.texts import Translator
 from domain.cart import (
     LINE_TOO_LARGE,

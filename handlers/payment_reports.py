@@ -16,7 +16,7 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Role, Router
-from bot.referrals import on_qualifying_action
+from bot.services.referrals import on_qualifying_action
 from bot.texts import Translator
 from domain.money import format_amount
 from domain.payments import (

@@ -16,7 +16,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-import bot.reminders  # noqa: F401  (registers the reminder task kind with the scheduler)
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.events import AttachmentKind

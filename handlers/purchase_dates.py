@@ -8,8 +8,8 @@ dialog with the same messages. The payment deadline is never before the stop dat
 either direction.
 
 What depends on a date moves with it, in the same transaction: the automatic stop task
-(`bot.purchase_status.schedule_stop`) and, once buyers pay, the payment reminders
-(`bot.reminders.schedule_payment_reminders`). Reminders are not recorded before the payment
+(`bot.services.purchases.schedule_stop`) and, once buyers pay, the payment reminders
+(`bot.services.reminders.schedule_payment_reminders`). Reminders are not recorded before the payment
 stage: a reminder that ran while the purchase took no payments would be spent for nothing.
 
 The purchase is looked up by the presser's organizer id on every button and step, so a
@@ -25,8 +25,8 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
-from bot.purchase_status import schedule_stop
-from bot.reminders import pay_button, schedule_payment_reminders
+from bot.services.purchases import schedule_stop
+from bot.services.reminders import pay_button, schedule_payment_reminders
 from domain.lifecycle import PurchaseStatus, accepts_payments
 from domain.payments import format_moscow
 from domain.purchase_form import (

@@ -21,7 +21,7 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Document
 from bot.core.router import Role, Router
-from bot.purchase_status import move_purchase
+from bot.services.purchases import move_purchase
 from domain import exports
 from domain.items import ItemError, items_editable
 from domain.lifecycle import PurchaseStatus, next_statuses

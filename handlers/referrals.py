@@ -7,14 +7,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-import bot.referral_tasks  # noqa: F401  (registers the round task kinds with the scheduler)
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.ports import port_of
 from bot.core.replies import Button
 from bot.core.router import Router
-from bot.referrals import (
+from bot.services.referrals import (
     INVITE_LINK_PREFIX,
     MAX_CODE_LENGTH,
     arrive_by_token,

@@ -19,8 +19,8 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button
 from bot.core.router import Handler, Role, Router
-from bot.referral_tasks import cancel_round_tasks, schedule_round
-from bot.referrals import credit_invite, moment, offer_text, void_invite
+from bot.services.referrals import credit_invite, moment, offer_text, void_invite
+from bot.services.rounds import cancel_round_tasks, schedule_round
 from domain.money import format_amount
 from domain.referrals import (
     DEFAULT_THRESHOLD,

@@ -41,7 +41,7 @@ class UnitOfWork:
 
     @cached_property
     def delivery(self) -> OutboxReader:
-        """The outbox's delivery side (bot/outbox.py): claiming and recording outcomes."""
+        """The outbox's delivery side (bot/delivery/outbox.py): claiming and recording outcomes."""
         return OutboxReader(self.session)
 
     @cached_property

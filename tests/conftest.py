@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.adapters.console import ConsoleAdapter
+from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App, create_app
 from bot.scheduler import Scheduler
 from bot.settings import Settings, load_settings

@@ -14,12 +14,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import func, select
 
-from bot.adapters.telegram_transport import TelegramTransport
+from bot.adapters.telegram.transport import TelegramTransport
 from bot.app import App
 from bot.core.replies import Button, Reply
-from bot.outbox import Sender
-from bot.ratelimit import limits_for
-from bot.transport import Transport
+from bot.core.transport import Transport
+from bot.delivery.outbox import Sender
+from bot.delivery.ratelimit import limits_for
 from storage.models import OutboxKind, OutboxMessage, OutboxStatus, User
 from storage.uow import UnitOfWork
 from tests.fakes.telegram_server import FakeTelegramServer

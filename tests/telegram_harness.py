@@ -15,7 +15,7 @@ from typing import Any
 from aiogram.types import Update
 from sqlalchemy import select
 
-from bot.adapters.telegram import TelegramAdapter, make_bot
+from bot.adapters.telegram.adapter import TelegramAdapter, make_bot
 from bot.app import App
 from bot.settings import Settings
 from storage.models import Organizer, User

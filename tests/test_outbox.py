@@ -15,21 +15,21 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.replies import Reply
-from bot.outbox import Sender, backoff_delay, consent_refusal
-from bot.ratelimit import (
-    KeyedLimits,
-    Pacer,
-    SlidingWindow,
-    TokenBucket,
-    limits_for,
-)
-from bot.transport import (
+from bot.core.transport import (
     DeliveryError,
     MessagesNotAllowed,
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
     TemporaryFailure,
+)
+from bot.delivery.outbox import Sender, backoff_delay, consent_refusal
+from bot.delivery.ratelimit import (
+    KeyedLimits,
+    Pacer,
+    SlidingWindow,
+    TokenBucket,
+    limits_for,
 )
 from domain import clock
 from storage.models import (

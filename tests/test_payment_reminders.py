@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from bot.core.replies import Reply
-from bot.reminders import (
+from bot.scheduler import Scheduler, TaskContext
+from bot.services.reminders import (
     DAY_BEFORE,
     DUE_DAY,
     PAY_REMINDER,
@@ -19,7 +20,7 @@ from bot.reminders import (
     schedule_payment_reminders,
     send_payment_reminders,
 )
-from bot.scheduler import TASK_HANDLERS, Scheduler, TaskContext
+from bot.services.tasks import TASKS
 from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from storage.models import (
@@ -120,7 +121,7 @@ async def test_scheduling_is_idempotent_and_follows_the_deadline(
 async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
     app: App, shop: Shop, clock: FrozenClock
 ) -> None:
-    assert TASK_HANDLERS[PAY_REMINDER] is send_payment_reminders
+    assert TASKS[PAY_REMINDER] is send_payment_reminders
     organizer = await shop.organizer()
     purchase = await shop.purchase(organizer, payment_due_at=DEADLINE)
     anna = await shop.user("anna")
@@ -136,7 +137,7 @@ async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
     await shop.report(gleb, organizer, [(owing, 100_000)], status=PaymentReportStatus.REJECTED)
     await schedule(app, purchase, clock)
 
-    first = Scheduler(app.session_factory, app.texts)
+    first = Scheduler(app.session_factory, app.texts, handlers=TASKS)
     assert await first.run_due() == 0
     clock.set(DAY_BEFORE_AT + timedelta(minutes=1))
     assert await first.run_due() == 1
@@ -151,7 +152,7 @@ async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
 
     # The process restarts (its lease lapses) and a new scheduler sweeps: nothing twice.
     clock.advance(minutes=5)
-    restarted = Scheduler(app.session_factory, app.texts)
+    restarted = Scheduler(app.session_factory, app.texts, handlers=TASKS)
     assert await restarted.run_due() == 0
     async with app.session_factory() as session, session.begin():
         task = await session.scalar(
@@ -189,7 +190,7 @@ async def test_no_reminders_once_the_purchase_stops_taking_payments_or_is_overdu
     # The bot was down until after the deadline: every task is caught up, and says nothing
     # (the closed purchase takes no money; the other one is overdue, so "pay by" is moot).
     clock.set(DEADLINE + timedelta(hours=1))
-    scheduler = Scheduler(app.session_factory, app.texts)
+    scheduler = Scheduler(app.session_factory, app.texts, handlers=TASKS)
     assert await scheduler.run_due() == 4
     assert await reminders(app) == []
 
@@ -200,7 +201,7 @@ async def test_a_moved_deadline_brings_its_reminders_back(
     purchase = await shop.purchase(await shop.organizer(), payment_due_at=DEADLINE)
     await shop.order(purchase, await shop.user("anna"), 100_000)
     await schedule(app, purchase, clock)
-    runner = Scheduler(app.session_factory, app.texts)
+    runner = Scheduler(app.session_factory, app.texts, handlers=TASKS)
     clock.set(DAY_BEFORE_AT + timedelta(minutes=1))
     assert await runner.run_due() == 1
     assert len(await reminders(app)) == 1

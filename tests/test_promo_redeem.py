@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.errors import UserError
-from bot.referrals import apply_promo, refresh_promo_discount
+from bot.services.referrals import apply_promo, refresh_promo_discount
 from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.order_numbers import format_order_number

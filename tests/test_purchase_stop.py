@@ -13,15 +13,16 @@ from sqlalchemy import func, select, update
 
 from bot.app import App
 from bot.core.replies import Reply
-from bot.purchase_status import (
+from bot.scheduler import Scheduler, TaskContext
+from bot.services.purchases import (
     STOP_TASK,
     move_purchase,
     plan_missing_stops,
     stop_at_date,
     stop_key,
 )
-from bot.reminders import DAY_BEFORE, DUE_DAY, reminder_key, reminder_times
-from bot.scheduler import TASK_HANDLERS, Scheduler, TaskContext
+from bot.services.reminders import DAY_BEFORE, DUE_DAY, reminder_key, reminder_times
+from bot.services.tasks import TASKS
 from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus, collecting
 from domain.purchase_form import end_of_day
@@ -105,7 +106,7 @@ def test_collecting_ends_at_the_stop_moment() -> None:
 async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    assert TASK_HANDLERS[STOP_TASK] is stop_at_date
+    assert TASKS[STOP_TASK] is stop_at_date
     purchase_id = await make_shop(app, console, points=False)
     assert await tasks(app) == {}  # a draft has no automatic stop
     await move(console, purchase_id, PurchaseStatus.OPEN)
@@ -118,7 +119,7 @@ async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
     english = await add_order(app, purchase_id, "buyer2", [(0, "44", 2)], language="en")
     await add_order(app, purchase_id, "buyer3", [(1, "", 1)], status=OrderStatus.CANCELLED)
 
-    scheduler = Scheduler(app.session_factory, app.texts)
+    scheduler = Scheduler(app.session_factory, app.texts, handlers=TASKS)
     assert await scheduler.run_due() == 0
     clock.set(STOP_UTC - timedelta(seconds=1))
     assert await scheduler.run_due() == 0
@@ -162,7 +163,7 @@ async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
 
     # A restart (the lease lapses, a new process sweeps): nothing runs or is sent twice.
     clock.advance(minutes=5)
-    restarted = Scheduler(app.session_factory, app.texts)
+    restarted = Scheduler(app.session_factory, app.texts, handlers=TASKS)
     assert await restarted.run_due() == 0
     async with app.session_factory() as session, session.begin():
         task = await session.scalar(select(ScheduledTask).where(ScheduledTask.key == key))
@@ -194,7 +195,7 @@ async def test_a_manual_stop_before_the_date_makes_the_task_moot(
     await set_status(app, other, PurchaseStatus.CANCELLED)
 
     clock.set(STOP_UTC + timedelta(hours=1))
-    scheduler = Scheduler(app.session_factory, app.texts)
+    scheduler = Scheduler(app.session_factory, app.texts, handlers=TASKS)
     assert await scheduler.run_due() == 1  # only the other purchase's task was pending
     assert len(await outbox(app)) == 1
     assert len(await history(app, purchase_id)) == 3
@@ -343,7 +344,7 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     assert set(await tasks(app)) == {key}
 
     # The scheduler stops it at the moved date, not at the first one.
-    scheduler = Scheduler(app.session_factory, app.texts)
+    scheduler = Scheduler(app.session_factory, app.texts, handlers=TASKS)
     clock.set(end_of_day(date(2026, 12, 3)) + timedelta(hours=1))
     assert await scheduler.run_due() == 0
     assert (await purchase_row(app, purchase_id)).status is PurchaseStatus.OPEN
@@ -394,7 +395,7 @@ async def test_a_dialog_outlived_by_the_stop_ends_politely(
     await move(console, purchase_id, PurchaseStatus.OPEN)
     await press(app, "organizer", DateEdit(purchase_id=purchase_id, field="stop"))
     clock.set(STOP_UTC)
-    assert await Scheduler(app.session_factory, app.texts).run_due() == 1
+    assert await Scheduler(app.session_factory, app.texts, handlers=TASKS).run_due() == 1
     out = await console.say("10.12")
     assert "Дату стопа можно менять только в черновике и во время сбора заказов" in out
     assert await dialogs(app) == 0

@@ -18,9 +18,10 @@ from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
 from bot.core.ports import PORT_KEY
-from bot.referral_tasks import schedule_round
-from bot.referrals import PROMO_ERRORS, on_qualifying_action
 from bot.scheduler import Scheduler
+from bot.services.referrals import PROMO_ERRORS, on_qualifying_action
+from bot.services.rounds import schedule_round
+from bot.services.tasks import TASKS
 from bot.texts import LANGUAGES, Texts
 from domain.clock import FrozenClock
 from domain.money import ErrorReason
@@ -77,7 +78,7 @@ async def make_round(
 
 
 def scheduler(app: App, clock: FrozenClock) -> Scheduler:
-    return Scheduler(app.session_factory, app.texts)
+    return Scheduler(app.session_factory, app.texts, handlers=TASKS)
 
 
 async def open_round(app: App, clock: FrozenClock, **kw: Any) -> int:
@@ -498,8 +499,8 @@ def test_every_referral_text_exists_in_both_languages() -> None:
     root = Path(__file__).resolve().parent.parent
     keys: set[str] = set(PROMO_ERRORS.values())
     for name in (
-        "bot/referrals.py",
-        "bot/referral_tasks.py",
+        "bot/services/referrals.py",
+        "bot/services/rounds.py",
         "handlers/referrals.py",
         "handlers/rounds_admin.py",
     ):

@@ -174,15 +174,15 @@ async def test_a_timer_for_a_task_moved_later_does_not_run_it_early(
 async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
     app: App, clock: FrozenClock
 ) -> None:
-    from bot.referral_tasks import ROUND_CLOSE, ROUND_OPEN
-    from bot.reminders import PAY_REMINDER
-    from bot.scheduler import TASK_HANDLERS
+    from bot.services.purchases import STOP_TASK
+    from bot.services.reminders import PAY_REMINDER
+    from bot.services.rounds import ROUND_CLOSE, ROUND_OPEN
 
-    # Started by the app, the scheduler knows the kinds every area registers.
+    # Started by the app, the scheduler knows every kind the services schedule.
     scheduler = await app.start_scheduler()
     try:
         assert await app.start_scheduler() is scheduler
-        assert {PAY_REMINDER, ROUND_OPEN, ROUND_CLOSE} <= set(TASK_HANDLERS)
+        assert set(scheduler.handlers) == {STOP_TASK, PAY_REMINDER, ROUND_OPEN, ROUND_CLOSE}
         async with app.session_factory() as session:
             lease = await session.scalar(select(Lease).where(Lease.name == "scheduler"))
         assert lease is not None and lease.holder == scheduler.holder

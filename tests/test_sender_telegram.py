@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from bot.adapters.telegram_transport import (
+from bot.adapters.telegram.transport import (
     CAPTION_LIMIT,
     TEXT_LIMIT,
     TelegramTransport,
@@ -18,7 +18,7 @@ from bot.adapters.telegram_transport import (
 )
 from bot.app import App
 from bot.core.replies import Button, Document, Photo, Reply
-from bot.transport import (
+from bot.core.transport import (
     DeliveryError,
     PermanentFailure,
     RecipientUnreachable,

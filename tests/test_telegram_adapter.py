@@ -11,7 +11,7 @@ from aiogram.types import Update
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bot.adapters.telegram import ALLOWED_UPDATES, chat_key, run_telegram, to_incoming
+from bot.adapters.telegram.adapter import ALLOWED_UPDATES, chat_key, run_telegram, to_incoming
 from bot.app import App
 from bot.core.events import AttachmentKind, ChatKind, EventKind
 from bot.core.replies import Reply
@@ -440,7 +440,7 @@ async def test_run_telegram_answers_and_delivers_the_outbox(app: App, settings: 
 async def test_the_bots_session_sends_json_and_still_uploads_files() -> None:
     from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
-    from bot.adapters.telegram import make_bot
+    from bot.adapters.telegram.adapter import make_bot
 
     async with FakeTelegramServer(token=TOKEN) as server:
         bot = make_bot(TOKEN, server.base_url)
@@ -471,8 +471,8 @@ async def test_replies_built_as_json_are_what_aiogram_would_send() -> None:
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
 
-    from bot.adapters.telegram import make_bot
-    from bot.adapters.telegram_transport import TelegramTransport
+    from bot.adapters.telegram.adapter import make_bot
+    from bot.adapters.telegram.transport import TelegramTransport
     from bot.core.replies import Button
 
     reply = Reply(

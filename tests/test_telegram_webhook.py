@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bot.adapters.telegram import ALLOWED_UPDATES, SECRET_HEADER, webhook_url
+from bot.adapters.telegram.adapter import ALLOWED_UPDATES, SECRET_HEADER, webhook_url
 from bot.app import App
 from bot.settings import Settings
 from bot.texts import Texts

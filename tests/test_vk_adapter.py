@@ -18,10 +18,10 @@ from typing import Any, Literal
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.vk import VkAdapter, VkPort, run_vk, vk_start_link
-from bot.adapters.vk_events import INVALID_PAYLOAD, button_payload, sender_id_of, to_incoming
-from bot.adapters.vk_session import make_vk_api
-from bot.adapters.vk_transport import (
+from bot.adapters.vk.adapter import VkAdapter, VkPort, run_vk, vk_start_link
+from bot.adapters.vk.events import INVALID_PAYLOAD, button_payload, sender_id_of, to_incoming
+from bot.adapters.vk.session import make_vk_api
+from bot.adapters.vk.transport import (
     ClientCaps,
     VkClient,
     VkTransport,
@@ -35,14 +35,14 @@ from bot.core.events import AttachmentKind, ChatKind, EventKind
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Document, Photo, Reply
 from bot.core.router import Router
-from bot.settings import load_settings
-from bot.transport import (
+from bot.core.transport import (
     MessagesNotAllowed,
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
     TemporaryFailure,
 )
+from bot.settings import load_settings
 from handlers import build_router
 from storage.models import Community, Organizer, OutboxKind, OutboxMessage, User
 from tests.fakes.vk_server import FakeVkServer, SentMessage

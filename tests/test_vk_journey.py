@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.vk import VkAdapter
-from bot.adapters.vk_transport import VkTransport
+from bot.adapters.vk.adapter import VkAdapter
+from bot.adapters.vk.transport import VkTransport
 from bot.app import App
-from bot.outbox import Sender
+from bot.delivery.outbox import Sender
 from bot.texts import Texts
 from domain.lifecycle import PurchaseStatus
 from storage.models import (

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.vk_events import to_incoming
+from bot.adapters.vk.events import to_incoming
 from bot.app import App
 from bot.core.events import EventKind
 from domain.lifecycle import PurchaseStatus

@@ -32,14 +32,14 @@ class PlatformPort(Protocol):
         """Whether the person administers the community (owner or admin).
 
         False when they are not, or when the platform says the chat or person is unknown to
-        the bot; raises `bot.transport.DeliveryError` when the platform could not be asked.
+        the bot; raises `bot.core.transport.DeliveryError` when the platform could not be asked.
         """
         ...
 
     async def post(self, chat_id: str, reply: Reply) -> str:
         """Publish a message in the community now; returns the platform's message id.
 
-        Raises `bot.transport.DeliveryError` (e.g. `RecipientUnreachable` once the bot was
+        Raises `bot.core.transport.DeliveryError` (e.g. `RecipientUnreachable` once the bot was
         removed or may not post there).
         """
         ...
@@ -60,7 +60,7 @@ class CommentPort(Protocol):
         """Whether the bot may write to the person in private now (VK: they allow the
         community's messages; Telegram: they started the bot and have not blocked it).
 
-        Raises `bot.transport.DeliveryError` when the platform could not be asked.
+        Raises `bot.core.transport.DeliveryError` when the platform could not be asked.
         """
         ...
 
@@ -69,7 +69,7 @@ class CommentPort(Protocol):
 
         `comment_id` is the comment's id as stored (`Comment.external_id`: VK
         "<wall owner id>:<comment id>", Telegram "<chat id>:<message id>"). Buttons with
-        links may become links in the text. Raises `bot.transport.DeliveryError`.
+        links may become links in the text. Raises `bot.core.transport.DeliveryError`.
         """
         ...
 

@@ -1,7 +1,7 @@
 """The transactional outbox: writing messages (`OutboxRepository`, in the caller's
-transaction) and the delivery side (`OutboxReader`, used by the sender in bot/outbox.py).
+transaction) and the delivery side (`OutboxReader`, used by the sender in bot/delivery/outbox.py).
 
-How a row moves (see bot/outbox.py for the why):
+How a row moves (see bot/delivery/outbox.py for the why):
 
     pending --claim--> pending, attempts+1, next_attempt_at = claim deadline ("in flight")
             --sent-------------> sent

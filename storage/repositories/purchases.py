@@ -182,7 +182,7 @@ class PurchaseRepository:
         now: datetime,
     ) -> PurchaseStatusChange:
         """Move the purchase and record who did it and when: the organizer's user, or None
-        for the bot itself (the automatic stop at the stop date, bot/purchase_status.py).
+        for the bot itself (the automatic stop at the stop date, bot/services/purchases.py).
         The caller checks the move is allowed (`lifecycle.ensure_transition`) on a locked
         row."""
         change = PurchaseStatusChange(

@@ -1,6 +1,6 @@
 """Referral rounds, invites and personal promo codes: the database side.
 
-Rules live in domain.referrals and the services in bot/referrals.py; this module only
+Rules live in domain.referrals and the services in bot/services/referrals.py; this module only
 reads and writes. Counting is serialized per inviter by `lock_user` (FOR UPDATE on
 PostgreSQL; SQLite writers already queue at BEGIN IMMEDIATE, see storage/db.py).
 """

@@ -16,7 +16,7 @@ from vk_api.bot_longpoll import VkBotEventType, VkBotLongPoll, VkBotMessageEvent
 from vk_api.exceptions import ApiError, ApiHttpError
 from vk_api.keyboard import VkKeyboard, VkKeyboardColor
 
-from bot.adapters.vk_session import make_vk_api, make_vk_session
+from bot.adapters.vk.session import make_vk_api, make_vk_session
 from tests.fakes.vk_server import FakeVkServer
 
 GROUP_ID = 1001

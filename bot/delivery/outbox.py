@@ -18,10 +18,10 @@ Guarantees, and how they are kept:
   "outbox:<platform>" (storage/models.py Lease), renewed while it runs; a dead holder's lease
   expires and another process takes over, finishing the claims of the dead one once they run
   out.
-* Rate limits (bot/ratelimit.py): the platform's shared pace and per-chat limits before each
-  call. Flood control (RetryAfter, a 429) pauses the whole bot identity (the Telegram bot, a
-  VK community token) for the time asked and puts the message back without counting an
-  attempt. Temporary failures back off exponentially with jitter up to `max_attempts`.
+* Rate limits (bot/delivery/ratelimit.py): the platform's shared pace and per-chat limits
+  before each call. Flood control (RetryAfter, a 429) pauses the whole bot identity (the
+  Telegram bot, a VK community token) for the time asked and puts the message back without
+  counting an attempt. Temporary failures back off exponentially with jitter up to `max_attempts`.
 * Consent (`consent_refusal`): notifications, reminders and broadcasts reach only people who
   allow notifications and can be reached; answers to a person's own actions always go,
   unless the platform told us the person cannot be reached.
@@ -53,10 +53,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.replies import Reply
-from bot.ratelimit import DeliveryLimits, limits_for
-from bot.settings import Settings
-from bot.texts import Texts
-from bot.transport import (
+from bot.core.transport import (
     DeliveryError,
     MessagesNotAllowed,
     PermanentFailure,
@@ -65,6 +62,9 @@ from bot.transport import (
     TemporaryFailure,
     Transport,
 )
+from bot.delivery.ratelimit import DeliveryLimits, limits_for
+from bot.settings import Settings
+from bot.texts import Texts
 from domain import clock
 from storage.models import OutboxKind, User
 from storage.repositories.outbox import SKIP_NOT_ALLOWED, SKIP_UNREACHABLE

@@ -28,7 +28,7 @@ from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.adapters.console_transport import ConsoleTransport
+from bot.adapters.console.transport import ConsoleTransport
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import (
     Attachment,
@@ -40,7 +40,7 @@ from bot.core.events import (
     parse_command,
 )
 from bot.core.replies import Button, Reply
-from bot.outbox import Sender as OutboxSender
+from bot.delivery.outbox import Sender as OutboxSender
 from bot.scheduler import Scheduler
 from domain import clock
 from domain.payments import format_moscow

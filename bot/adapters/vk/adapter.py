@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from vk_api.bot_longpoll import VkBotLongPoll
 from vk_api.exceptions import ApiError
 
-from bot.adapters.vk_events import (
+from bot.adapters.vk.events import (
     INVALID_PAYLOAD,
     as_int,
     button_payload,
@@ -41,7 +41,7 @@ from bot.adapters.vk_events import (
     update_id_of,
     vk_start_link,
 )
-from bot.adapters.vk_transport import (
+from bot.adapters.vk.transport import (
     CHAT_PEER_START,
     PLATFORM,
     VkClient,
@@ -52,7 +52,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.events import EventKind, Incoming
 from bot.core.ports import PORT_KEY
 from bot.core.replies import Reply
-from bot.transport import (
+from bot.core.transport import (
     DeliveryError,
     PermanentFailure,
     RecipientUnreachable,

@@ -1,4 +1,4 @@
-"""The console's `bot.transport.Transport`: delivering a message means printing it.
+"""The console's `bot.core.transport.Transport`: delivering a message means printing it.
 
 The console adapter gives it a printer that shows a message to a simulated person as
 "📨 to <user>: <text>" (and remembers its buttons for `#N`), so queued notifications reach
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core.replies import Reply
-from bot.transport import DeliveryError
+from bot.core.transport import DeliveryError
 
 PLATFORM = "console"
 

@@ -1,6 +1,6 @@
 """Delivering neutral replies through the Telegram Bot API (aiogram 3's `Bot`).
 
-`TelegramTransport` implements `bot.transport.Transport`: the outbox sender and the Telegram
+`TelegramTransport` implements `bot.core.transport.Transport`: the outbox sender and the Telegram
 adapter's direct replies both send through it.
 
 * Texts go out without a parse mode. Every text is ours (Fluent files) with people's words
@@ -10,7 +10,7 @@ adapter's direct replies both send through it.
   spaces, then anywhere) into several messages, the buttons on the last one; a caption over
   1024 goes as a photo without caption followed by the text.
 * Buttons become an inline keyboard: a payload is callback_data, a url a link button.
-* aiogram's errors become the delivery errors of bot/transport.py (see `delivery_error`).
+* aiogram's errors become the delivery errors of bot/core/transport.py (see `delivery_error`).
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from aiogram.types import (
 )
 from pydantic import ConfigDict
 
-from bot.adapters.telegram_session import TelegramSession
+from bot.adapters.telegram.session import TelegramSession
 from bot.core.replies import Button, Photo, Reply
-from bot.transport import (
+from bot.core.transport import (
     DeliveryError,
     PermanentFailure,
     RecipientUnreachable,
@@ -247,7 +247,7 @@ def photo_input(photo: Photo) -> str | InputFile | None:
 
 
 class TelegramTransport:
-    """`bot.transport.Transport` over one aiogram `Bot` (Telegram has one bot: `bot_key` is
+    """`bot.core.transport.Transport` over one aiogram `Bot` (Telegram has one bot: `bot_key` is
     always empty and ignored)."""
 
     platform = PLATFORM

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from bot.adapters.vk_transport import CHAT_PEER_START, PLATFORM, attachment_of_photo
+from bot.adapters.vk.transport import CHAT_PEER_START, PLATFORM, attachment_of_photo
 from bot.core.events import (
     Attachment,
     AttachmentKind,

@@ -2,7 +2,7 @@
 an admin's credit and void, and redeeming a code on an order.
 
 Handlers (handlers/referrals.py, handlers/rounds_admin.py), the round tasks
-(bot/referral_tasks.py) and other areas call these inside their own transaction; the rules
+(bot/services/rounds.py) and other areas call these inside their own transaction; the rules
 themselves are in domain.referrals.
 
 For other areas:

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
-from bot.scheduler import TaskContext, task_handler
+from bot.scheduler import TaskContext
 from bot.texts import Texts
 from domain import clock
 from domain.lifecycle import accepts_payments
@@ -88,7 +88,6 @@ def pay_button(texts: Texts, lang: str, order: Order) -> Button:
     return Button(texts.get(lang, "payments-button-pay"), pay)
 
 
-@task_handler(PAY_REMINDER)
 async def send_payment_reminders(ctx: TaskContext, task: ScheduledTask) -> None:
     """Queue the reminders; the dedup key per purchase, reminder and buyer makes a re-run
     (a retried task, a second scheduler) queue nothing twice."""

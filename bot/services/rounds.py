@@ -17,8 +17,8 @@ import logging
 
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
-from bot.referrals import moment, round_offer
-from bot.scheduler import TaskContext, task_handler
+from bot.scheduler import TaskContext
+from bot.services.referrals import moment, round_offer
 from bot.texts import LANGUAGES, Texts
 from domain.referrals import RefusalReason, next_round_times
 from storage.models import ReferralRound, RoundStatus, ScheduledTask
@@ -65,7 +65,6 @@ class RoundMoved(RuntimeError):
     its sweep runs the task again once it is due)."""
 
 
-@task_handler(ROUND_OPEN)
 async def open_round(ctx: TaskContext, task: ScheduledTask) -> None:
     round_ = await ctx.uow.referrals.round(int(task.data["round_id"]), lock=True)
     if round_ is None or round_.status is not RoundStatus.SCHEDULED:
@@ -95,7 +94,6 @@ async def open_round(ctx: TaskContext, task: ScheduledTask) -> None:
     log.info("round %s opened: %d announcements queued", round_.id, queued)
 
 
-@task_handler(ROUND_CLOSE)
 async def close_round(ctx: TaskContext, task: ScheduledTask) -> None:
     repo = ctx.uow.referrals
     round_ = await repo.round(int(task.data["round_id"]), lock=True)

@@ -30,8 +30,8 @@ from sqlalchemy import select
 
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
-from bot.reminders import schedule_payment_reminders
-from bot.scheduler import TaskContext, task_handler
+from bot.scheduler import TaskContext
+from bot.services.reminders import schedule_payment_reminders
 from bot.texts import Texts
 from domain.lifecycle import PurchaseStatus
 from domain.money import format_amount
@@ -156,7 +156,6 @@ async def notify_buyers(
     return len(targets)
 
 
-@task_handler(STOP_TASK)
 async def stop_at_date(ctx: TaskContext, task: ScheduledTask) -> None:
     """The stop date has come: stop the purchase if it still collects, tell everyone."""
     uow = ctx.uow

@@ -66,8 +66,8 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from bot.adapters.telegram_session import TelegramSession
-from bot.adapters.telegram_transport import TelegramTransport, delivery_error, keyboard
+from bot.adapters.telegram.session import TelegramSession
+from bot.adapters.telegram.transport import TelegramTransport, delivery_error, keyboard
 from bot.app import App
 from bot.core.events import (
     Attachment,
@@ -82,15 +82,15 @@ from bot.core.events import (
 from bot.core.ports import PORT_KEY
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
-from bot.settings import Settings
-from bot.texts import LANGUAGES, Texts
-from bot.transport import (
+from bot.core.transport import (
     DeliveryError,
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
     TemporaryFailure,
 )
+from bot.settings import Settings
+from bot.texts import LANGUAGES, Texts
 from storage.models import Organizer
 from storage.models import User as UserRow
 

@@ -3,7 +3,7 @@
 Every community token is one `VkClient` (its own `VkApi`, group id and worker threads: vk_api
 is blocking and serialises the calls of one `VkApi` under a lock, so calls run in the
 client's executor and never on the event loop). `VkTransport` implements
-`bot.transport.Transport` over those clients; the VK adapter sends its replies through the
+`bot.core.transport.Transport` over those clients; the VK adapter sends its replies through the
 same transport, so replies and the outbox share one rate limit per community.
 
 VK deduplicates `messages.send` by `random_id` for a peer. The id is derived from a key that
@@ -31,14 +31,14 @@ import requests
 import vk_api
 from vk_api.exceptions import ApiError, ApiHttpError
 
-from bot.adapters.vk_session import (
+from bot.adapters.vk.session import (
     DEFAULT_HTTP_TIMEOUT,
     DEFAULT_VK_API_URL,
     make_vk_api,
     make_vk_session,
 )
 from bot.core.replies import Button, Document, Photo, Reply
-from bot.transport import (
+from bot.core.transport import (
     DeliveryError,
     MessagesNotAllowed,
     PermanentFailure,
@@ -79,7 +79,7 @@ T = TypeVar("T")
 
 
 def error_for_code(code: int, description: str = "") -> DeliveryError:
-    """The delivery error a VK API error code means (see bot/transport.py)."""
+    """The delivery error a VK API error code means (see bot/core/transport.py)."""
     reason = f"VK error {code}: {description}".rstrip(": ")
     if code in RETRY_AFTER_SECONDS:
         return RetryAfter(RETRY_AFTER_SECONDS[code], reason)
@@ -359,7 +359,7 @@ def _conversation_message_id(answer: Any) -> int | None:
 
 
 class VkTransport:
-    """`bot.transport.Transport` for VK communities; `bot_key` is the community id."""
+    """`bot.core.transport.Transport` for VK communities; `bot_key` is the community id."""
 
     platform = PLATFORM
 

@@ -1,8 +1,8 @@
 """What a platform adapter must offer to deliver messages, and how delivery can fail.
 
-The outbox sender (bot/outbox.py) is platform-neutral: it asks a `Transport` to send and maps
-these exceptions to its rules (wait, retry with back-off, mark the user unreachable, give up).
-Adapters translate their library's errors (aiogram's TelegramRetryAfter, vk_api's ApiError
+The outbox sender (bot/delivery/outbox.py) is platform-neutral: it asks a `Transport` to send
+and maps these exceptions to its rules (wait, retry with back-off, mark the user unreachable,
+give up). Adapters translate their library's errors (aiogram's TelegramRetryAfter, vk_api's ApiError
 codes) into them, so the sender never sees aiogram or vk_api.
 """
 
