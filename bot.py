@@ -52,9 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    console = args.mode == "console" or (
-        args.mode is None and settings.telegram_token is None and not settings.vk_tokens
-    )
+    from bot.adapters import check_platform_names, configured
+
+    try:
+        check_platform_names(settings)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    console = args.mode == "console" or (args.mode is None and not configured(settings))
     configure_logging(settings, console=console)
 
     from bot import app

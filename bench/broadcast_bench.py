@@ -41,7 +41,7 @@ from aiogram.client.session.aiohttp import AiohttpSession  # noqa: E402
 from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
-from bot.adapters.telegram.transport import TelegramTransport  # noqa: E402
+from bot.adapters.telegram.transport import TelegramTransport, limits_of  # noqa: E402
 from bot.app import App, create_app  # noqa: E402
 from bot.core.replies import Reply  # noqa: E402
 from bot.delivery.outbox import Sender  # noqa: E402
@@ -172,11 +172,11 @@ async def run(args: argparse.Namespace) -> None:
         broadcast_id = await queue_broadcast(app, args.messages)
         queue_seconds = time.perf_counter() - queued_at
 
-        sender = Sender.for_settings(
-            TelegramTransport(bot),
+        sender = Sender(
+            TelegramTransport(bot, limits=limits_of(settings)),
             app.session_factory,
-            settings,
             app.texts,
+            max_attempts=settings.delivery_max_attempts,
             concurrency=args.concurrency,
             batch_size=args.batch,
             poll_interval=0.05,

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.adapters import configured
 from bot.core.dispatcher import Dispatcher
 from bot.core.transport import Transport
 from bot.delivery.outbox import Sender
@@ -54,17 +55,13 @@ class App:
                     "outbox %s: a second transport offered; keeping the first", transport.platform
                 )
             return running
-        sender = Sender.for_settings(
-            transport, self.session_factory, self.settings, self.texts, **options
-        )
+        options.setdefault("max_attempts", self.settings.delivery_max_attempts)
+        sender = Sender(transport, self.session_factory, self.texts, **options)
         self.senders[transport.platform] = sender
         self._sender_tasks[transport.platform] = asyncio.create_task(
             _keep_running(sender), name=f"outbox-{transport.platform}"
         )
         return sender
-
-    # The name bot/adapters/vk/adapter.py (attach_transport) looks for.
-    register_transport = start_sender
 
     async def stop_senders(self) -> None:
         """Stop delivering: claimed messages not yet sent are given back, the lease freed."""
@@ -171,23 +168,15 @@ async def run_console(
 
 
 async def run_platforms(settings: Settings) -> None:
-    """Telegram and/or VK in one process, as the tokens in the settings say.
+    """Every platform whose token is set, in one process (bot/adapters/__init__.py).
 
     Each adapter offers its transport with `app.start_sender`, which starts that platform's
     outbox sender; `app.close()` stops them.
     """
     app = await create_app(settings)
-    runners = []
     try:
         await app.start_scheduler()
-        if settings.telegram_token is not None:
-            from bot.adapters.telegram.adapter import run_telegram
-
-            runners.append(run_telegram(app))
-        if settings.vk_tokens:
-            from bot.adapters.vk.adapter import run_vk
-
-            runners.append(run_vk(app))
+        runners = [platform.run(app) for platform in configured(settings)]
         freeze_startup_objects()
         await asyncio.gather(*runners)
     finally:

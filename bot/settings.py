@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PLATFORMS = ("telegram", "vk", "console")
 Language = Literal["ru", "en"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.sqlite3"
@@ -85,7 +84,7 @@ class Settings(BaseSettings):
         for item in value:
             platform, sep, user_id = item.partition(":")
             platform = platform.strip().lower()
-            if not sep or platform not in PLATFORMS or not user_id.strip():
+            if not sep or not platform.isalpha() or not user_id.strip():
                 raise ValueError(f"{item!r} is not of the form platform:id, e.g. telegram:123")
             normalized.append(f"{platform}:{user_id.strip()}")
         return normalized

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from bot.adapters.telegram.transport import TelegramTransport
 from bot.app import App
 from bot.core.replies import Button, Reply
-from bot.core.transport import Transport
+from bot.core.transport import SendLimits, Transport
 from bot.delivery.outbox import Sender
-from bot.delivery.ratelimit import limits_for
+from bot.delivery.ratelimit import DeliveryLimits
 from storage.models import OutboxKind, OutboxMessage, OutboxStatus, User
 from storage.uow import UnitOfWork
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -44,16 +44,8 @@ FAST: dict[str, Any] = {
 
 def fast_sender(app: App, transport: Transport, **options: Any) -> Sender:
     settings = {**FAST, **options}
-    settings.setdefault(
-        "limits",
-        limits_for(
-            transport.platform,
-            telegram_rate_global=2000,
-            telegram_rate_private=2000,
-            telegram_rate_group_per_minute=2000,
-            vk_rate_per_token=2000,
-        ),
-    )
+    fast = SendLimits(per_bot=2000, per_private_chat=2000, per_group_per_minute=2000)
+    settings.setdefault("limits", DeliveryLimits.of(fast))
     return Sender(transport, app.session_factory, app.texts, **settings)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.adapters.telegram.transport import TELEGRAM_LIMITS
 from bot.app import App
 from bot.core.replies import Reply
 from bot.core.transport import (
@@ -21,15 +22,16 @@ from bot.core.transport import (
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
+    SendLimits,
     TemporaryFailure,
 )
 from bot.delivery.outbox import Sender, backoff_delay, consent_refusal
 from bot.delivery.ratelimit import (
+    DeliveryLimits,
     KeyedLimits,
     Pacer,
     SlidingWindow,
     TokenBucket,
-    limits_for,
 )
 from domain import clock
 from storage.models import (
@@ -100,14 +102,7 @@ def test_token_bucket_and_sliding_window() -> None:
 
 async def test_telegram_limits_global_private_and_group() -> None:
     fake = FakeTime()
-    limits = limits_for(
-        "telegram",
-        telegram_rate_global=30,
-        telegram_rate_private=1,
-        telegram_rate_group_per_minute=20,
-        clock=fake,
-        sleep=fake.sleep,
-    )
+    limits = DeliveryLimits.of(TELEGRAM_LIMITS, clock=fake, sleep=fake.sleep)
     # 90 different people: the global pace alone, 30 per second.
     for n in range(90):
         await limits.acquire("", str(n))
@@ -134,7 +129,8 @@ async def test_telegram_limits_global_private_and_group() -> None:
 
 async def test_vk_limits_per_token_and_idle_limiters_are_forgotten() -> None:
     fake = FakeTime()
-    limits = limits_for("vk", vk_rate_per_token=20, clock=fake, sleep=fake.sleep)
+    vk = SendLimits(per_bot=20, recipients_per_call=100)
+    limits = DeliveryLimits.of(vk, clock=fake, sleep=fake.sleep)
     for _ in range(20):
         await limits.acquire("club1", "5")
     assert fake.now == pytest.approx(19 / 20)
@@ -150,7 +146,7 @@ async def test_vk_limits_per_token_and_idle_limiters_are_forgotten() -> None:
     assert len(keyed) == KeyedLimits.SWEEP_EVERY - 1
     keyed.get("late", 100.0)  # the sweep: everyone else is full again, so forgotten
     assert len(keyed) <= 2
-    assert limits_for("console").tracked_chats == 0
+    assert DeliveryLimits.of(SendLimits()).tracked_chats == 0
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -211,11 +207,11 @@ async def test_heads_keep_each_chat_in_order_and_claims_are_exclusive(app: App) 
 
 
 class FakeTransport:
-    """A VK-style transport in memory: one text to up to `max_recipients_per_call` chats."""
+    """A VK-style transport in memory: one text to up to `batch` chats in one call."""
 
     def __init__(self, platform: str = "vk", batch: int = 100) -> None:
         self.platform = platform
-        self.max_recipients_per_call = batch
+        self.limits = SendLimits(recipients_per_call=batch)
         self.calls: list[tuple[str, list[str], str, str | None]] = []
         self.errors: dict[str, DeliveryError] = {}
         self.fail_calls: list[DeliveryError] = []
@@ -370,7 +366,6 @@ async def test_app_starts_one_sender_per_platform_and_stops_it(app: App) -> None
     transport = FakeTransport("vk")
     options = {"poll_interval": 0.02, "backoff_base": 0.01, "lease_ttl": 5.0}
     sender = app.start_sender(transport, **options)
-    assert app.register_transport(transport) is sender  # the VK adapter's name for it
     assert app.start_sender(FakeTransport("vk")) is sender  # one per platform
     user = await person(app, 5, platform="vk")
     await queue(app, user, "привет")

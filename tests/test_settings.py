@@ -45,7 +45,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     ("name", "value"),
     [
         ("ADMIN_IDS", "123"),
-        ("ADMIN_IDS", "icq:5"),
+        ("ADMIN_IDS", "icq5:5"),
         ("TELEGRAM_TOKEN", "not-a-token"),
         ("DATABASE_URL", "mysql://x"),
         ("DEFAULT_LANGUAGE", "de"),
@@ -78,3 +78,18 @@ def test_corrupt_env_file_stops_start_with_one_line(tmp_path: Path) -> None:
         "Invalid setting ADMIN_IDS: 'telegram' is not of the form platform:id, e.g. telegram:123"
     ]
     assert not (tmp_path / "data").exists()
+
+
+def test_admins_of_a_platform_the_bot_does_not_know_stop_start(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ADMIN_IDS=telegram:1,icq:5\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "migrate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Invalid setting ADMIN_IDS: unknown platform 'icq' in 'icq:5'; known: console, telegram, vk"
+    ]

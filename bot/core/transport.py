@@ -8,9 +8,32 @@ codes) into them, so the sender never sees aiogram or vk_api.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.replies import Reply
+
+
+def _no_groups(chat_id: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class SendLimits:
+    """A platform's published limits on sending, declared by its transport; the outbox
+    sender keeps to them (bot/delivery/ratelimit.py). None: no such limit."""
+
+    # Messages (API calls) per second over all chats of one bot identity: the Telegram bot,
+    # one VK community token.
+    per_bot: float | None = None
+    # Messages per second to one person.
+    per_private_chat: float | None = None
+    # Messages per minute to one group or channel (`is_group` tells them apart).
+    per_group_per_minute: float | None = None
+    is_group: Callable[[str], bool] = _no_groups
+    # Chats one call may send one text to (VK's messages.send takes 100 peer ids).
+    recipients_per_call: int = 1
 
 
 class DeliveryError(Exception):
@@ -48,15 +71,28 @@ class PermanentFailure(DeliveryError):
 
 class Transport(Protocol):
     platform: str
+    limits: SendLimits
 
-    async def send(self, chat_id: str, reply: Reply, *, bot_key: str = "") -> str | None:
-        """Deliver one message; returns the platform's message id when it has one."""
+    async def send(
+        self, chat_id: str, reply: Reply, *, bot_key: str = "", message_key: str | None = None
+    ) -> str | None:
+        """Deliver one message; returns the platform's message id when it has one.
+
+        `message_key` names the logical message (the same on every retry): a platform that
+        deduplicates by a key of its own (VK's random_id) uses it so that a retry after a
+        time-out cannot deliver twice; others ignore it.
+        """
         ...
 
     async def send_many(
-        self, chat_ids: list[str], reply: Reply, *, bot_key: str = ""
+        self,
+        chat_ids: list[str],
+        reply: Reply,
+        *,
+        bot_key: str = "",
+        message_key: str | None = None,
     ) -> dict[str, DeliveryError | None]:
-        """Deliver one text to several chats (VK sends up to 100 per call).
+        """Deliver one text to several chats, at most `limits.recipients_per_call` of them.
 
         Returns, per chat id, None for success or the error for that chat. A `RetryAfter`
         or `TemporaryFailure` raised instead applies to the whole call.

@@ -36,7 +36,6 @@ Guarantees, and how they are kept:
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
 import os
@@ -62,8 +61,7 @@ from bot.core.transport import (
     TemporaryFailure,
     Transport,
 )
-from bot.delivery.ratelimit import DeliveryLimits, limits_for
-from bot.settings import Settings
+from bot.delivery.ratelimit import DeliveryLimits
 from bot.texts import Texts
 from domain import clock
 from storage.models import OutboxKind, User
@@ -74,8 +72,6 @@ log = logging.getLogger(__name__)
 
 LEASE_PREFIX = "outbox:"
 PROGRESS_STEPS = 10  # a progress message at most every 10 %
-# Platforms whose transport sends one text to many chats in one call, and how many.
-BATCHING_PLATFORMS = {"vk": 100}
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -216,7 +212,7 @@ class Sender:
         self.platform = transport.platform
         self.session_factory = session_factory
         self.texts = texts
-        self.limits = limits or limits_for(self.platform, clock=monotonic)
+        self.limits = limits or DeliveryLimits.of(transport.limits, clock=monotonic)
         self.max_attempts = max_attempts
         self.monotonic = monotonic
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -233,16 +229,7 @@ class Sender:
         self.report_interval = report_interval
         self.db_retry_delay = db_retry_delay
         self.rng = rng or random.Random()
-        self.batch_limit = max(
-            1,
-            int(
-                getattr(
-                    transport, "max_recipients_per_call", BATCHING_PLATFORMS.get(self.platform, 1)
-                )
-            ),
-        )
-        self._keyed_send = _accepts(transport.send, "message_key")
-        self._keyed_send_many = _accepts(transport.send_many, "message_key")
+        self.batch_limit = max(1, transport.limits.recipients_per_call)
         # What happened, for logs, benchmarks and tests.
         self.stats: Counter[str] = Counter()
 
@@ -257,29 +244,6 @@ class Sender:
         self._progress: dict[int, _Progress] = {}
         self._next_report_check = float("-inf")
         self._commits = _GroupCommit(self._write)
-
-    @classmethod
-    def for_settings(
-        cls,
-        transport: Transport,
-        session_factory: async_sessionmaker[AsyncSession],
-        settings: Settings,
-        texts: Texts,
-        **options: Any,
-    ) -> Sender:
-        """A sender with the limits and attempts of the settings (bot/settings.py)."""
-        monotonic = options.get("monotonic", time.monotonic)
-        limits = limits_for(
-            transport.platform,
-            telegram_rate_global=settings.telegram_rate_global,
-            telegram_rate_private=settings.telegram_rate_private,
-            telegram_rate_group_per_minute=settings.telegram_rate_group_per_minute,
-            vk_rate_per_token=settings.vk_rate_per_token,
-            clock=monotonic,
-        )
-        options.setdefault("limits", limits)
-        options.setdefault("max_attempts", settings.delivery_max_attempts)
-        return cls(transport, session_factory, texts, **options)
 
     # --- running ------------------------------------------------------------------------------
 
@@ -532,16 +496,20 @@ class Sender:
         try:
             async with asyncio.timeout(self.send_timeout):
                 if len(unit) == 1:
-                    key = {"message_key": f"outbox:{first.id}"} if self._keyed_send else {}
-                    await self.transport.send(first.chat_id, reply, bot_key=first.bot_key, **key)
+                    await self.transport.send(
+                        first.chat_id,
+                        reply,
+                        bot_key=first.bot_key,
+                        message_key=f"outbox:{first.id}",
+                    )
                     return {first.chat_id: None}
-                key = (
-                    {"message_key": f"broadcast:{first.broadcast_id}"}
-                    if self._keyed_send_many
-                    else {}
-                )
                 return dict(
-                    await self.transport.send_many(chats, reply, bot_key=first.bot_key, **key)
+                    await self.transport.send_many(
+                        chats,
+                        reply,
+                        bot_key=first.bot_key,
+                        message_key=f"broadcast:{first.broadcast_id}",
+                    )
                 )
         except DeliveryError as exc:
             return dict.fromkeys(chats, exc)
@@ -678,13 +646,3 @@ class Sender:
                 key = f"broadcast:{broadcast_id}:progress:{step}"
             queued = await uow.outbox.enqueue(author, Reply(text), OutboxKind.ANSWER, dedup_key=key)
         return 0 if queued is None else 1
-
-
-def _accepts(function: Callable[..., Any], name: str) -> bool:
-    try:
-        parameters = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-    return name in parameters or any(
-        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
-    )

@@ -14,7 +14,8 @@ is one) and no keyed limits; what we need is small. Every limiter takes an injec
 * `KeyedLimits`: one limiter per key (a chat, a community token), created on demand and
   forgotten once idle, so a broadcast to 100 000 chats does not keep 100 000 objects.
 * `DeliveryLimits`: what the outbox sender uses: `await limits.acquire(bot_key, chat_id)`
-  before each API call, per platform (see `limits_for`).
+  before each API call, made from the limits the platform's transport declares
+  (`DeliveryLimits.of`, `bot.core.transport.SendLimits`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
+
+from bot.core.transport import SendLimits
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -195,41 +198,19 @@ class DeliveryLimits:
     def tracked_chats(self) -> int:
         return len(self._chats)
 
+    @classmethod
+    def of(
+        cls, limits: SendLimits, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    ) -> DeliveryLimits:
+        """The limiters for what a transport declares: a pace per bot identity, a token bucket
+        per person and a sliding minute per group."""
 
-def telegram_chat_limiter(private_rate: float, group_per_minute: float) -> Callable[[str], Limiter]:
-    """Telegram: about one message per second to a person; 20 per minute to a group or
-    channel (their ids are negative)."""
+        def chat_limiter(key: str) -> Limiter | None:
+            chat_id = key.rpartition(":")[2]
+            if limits.is_group(chat_id):
+                per_minute = limits.per_group_per_minute
+                return None if per_minute is None else SlidingWindow(max(1, int(per_minute)), 60.0)
+            per_second = limits.per_private_chat
+            return None if per_second is None else TokenBucket(per_second, 1.0)
 
-    def make(key: str) -> Limiter:
-        chat_id = key.rpartition(":")[2]
-        if chat_id.startswith("-"):
-            return SlidingWindow(max(1, int(group_per_minute)), 60.0)
-        return TokenBucket(private_rate, 1.0)
-
-    return make
-
-
-def limits_for(
-    platform: str,
-    *,
-    telegram_rate_global: float = 30.0,
-    telegram_rate_private: float = 1.0,
-    telegram_rate_group_per_minute: float = 20.0,
-    vk_rate_per_token: float = 20.0,
-    clock: Clock = time.monotonic,
-    sleep: Sleep = asyncio.sleep,
-) -> DeliveryLimits:
-    """The published limits of a platform (values from bot/settings.py); none for others."""
-    if platform == "telegram":
-        return DeliveryLimits(
-            shared_rate=telegram_rate_global,
-            chat_limiter=telegram_chat_limiter(
-                telegram_rate_private, telegram_rate_group_per_minute
-            ),
-            clock=clock,
-            sleep=sleep,
-        )
-    if platform == "vk":
-        # VK counts API calls per community token; it sets no per-chat pace for bots.
-        return DeliveryLimits(shared_rate=vk_rate_per_token, clock=clock, sleep=sleep)
-    return DeliveryLimits(shared_rate=None, clock=clock, sleep=sleep)
+        return cls(shared_rate=limits.per_bot, chat_limiter=chat_limiter, clock=clock, sleep=sleep)

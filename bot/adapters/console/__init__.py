@@ -1,0 +1,3 @@
+"""The terminal chat: the same handlers and database, no token (`python bot.py console`)."""
+
+PLATFORM = "console"

@@ -28,6 +28,7 @@ from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.adapters.console import PLATFORM
 from bot.adapters.console.transport import ConsoleTransport
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import (
@@ -46,7 +47,6 @@ from domain import clock
 from domain.payments import format_moscow
 from domain.referrals import RoundFormError, parse_duration, parse_moment
 
-PLATFORM = "console"
 DEFAULT_USER = "buyer"
 CONSOLE_HELP = __doc__.split("\n\n", 1)[1] if __doc__ else ""
 # How far one `:time` may move the clock: a typo should not throw the bot into another decade.

@@ -9,28 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.adapters.console import PLATFORM
 from bot.core.replies import Reply
-from bot.core.transport import DeliveryError
-
-PLATFORM = "console"
+from bot.core.transport import DeliveryError, SendLimits
 
 Printer = Callable[[str, Reply], None]
 
 
 class ConsoleTransport:
     platform = PLATFORM
+    limits = SendLimits()  # a terminal takes whatever comes
 
     def __init__(self, printer: Printer) -> None:
         self.printer = printer
         self.sent = 0
 
-    async def send(self, chat_id: str, reply: Reply, *, bot_key: str = "") -> str | None:
+    async def send(
+        self, chat_id: str, reply: Reply, *, bot_key: str = "", message_key: str | None = None
+    ) -> str | None:
         self.printer(chat_id, reply)
         self.sent += 1
         return str(self.sent)
 
     async def send_many(
-        self, chat_ids: list[str], reply: Reply, *, bot_key: str = ""
+        self,
+        chat_ids: list[str],
+        reply: Reply,
+        *,
+        bot_key: str = "",
+        message_key: str | None = None,
     ) -> dict[str, DeliveryError | None]:
         results: dict[str, DeliveryError | None] = {}
         for chat_id in chat_ids:

@@ -66,9 +66,14 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.session import TelegramSession
-from bot.adapters.telegram.transport import TelegramTransport, delivery_error, keyboard
-from bot.app import App
+from bot.adapters.telegram.transport import (
+    TelegramTransport,
+    delivery_error,
+    keyboard,
+    limits_of,
+)
 from bot.core.events import (
     Attachment,
     AttachmentKind,
@@ -79,6 +84,7 @@ from bot.core.events import (
     Sender,
     parse_command,
 )
+from bot.core.platform import Runtime
 from bot.core.ports import PORT_KEY
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
@@ -96,7 +102,6 @@ from storage.models import User as UserRow
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "telegram"
 # What the bot asks Telegram for; anything else is never delivered (and ignored if it is).
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 MAX_ACTIVE = 16
@@ -406,7 +411,7 @@ def make_bot(token: str, api_url: str) -> Bot:
 class TelegramAdapter:
     def __init__(
         self,
-        app: App,
+        runtime: Runtime,
         bot: Bot | None = None,
         *,
         transport: TelegramTransport | None = None,
@@ -415,15 +420,15 @@ class TelegramAdapter:
         max_backlog: int = MAX_BACKLOG,
         polling_timeout: int = POLLING_TIMEOUT,
     ) -> None:
-        settings = settings or app.settings
+        settings = settings or runtime.settings
         if bot is None:
             if settings.telegram_token is None:
                 raise ValueError("TELEGRAM_TOKEN is not set")
             bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
-        self.app = app
+        self.runtime = runtime
         self.settings = settings
         self.bot = bot
-        self.transport = transport or TelegramTransport(bot)
+        self.transport = transport or TelegramTransport(bot, limits=limits_of(settings))
         self.polling_timeout = polling_timeout
         self.username: str | None = None
         self.bot_id: int | None = None
@@ -616,7 +621,7 @@ class TelegramAdapter:
         replies: list[Reply] = []
         try:
             async with self._feeding:
-                replies = await self.app.dispatcher.feed(event)
+                replies = await self.runtime.dispatcher.feed(event)
         finally:
             if query is not None:
                 await self._answer_callback(query, event, replies)
@@ -684,8 +689,8 @@ class TelegramAdapter:
 
     async def set_public_commands(self) -> None:
         """The menu everyone sees, per language (and the default language without a code)."""
-        router = self.app.dispatcher.router
-        texts = self.app.texts
+        router = self.runtime.dispatcher.router
+        texts = self.runtime.texts
         for lang in LANGUAGES:
             menu = command_menu(router, texts, lang, {Role.ANYONE})
             await self.bot.set_my_commands(menu, language_code=lang)
@@ -694,14 +699,14 @@ class TelegramAdapter:
 
     async def set_personal_commands(self) -> None:
         """Organizers and service admins see their commands too, in their private chats."""
-        router = self.app.dispatcher.router
-        texts = self.app.texts
+        router = self.runtime.dispatcher.router
+        texts = self.runtime.texts
         admins = {
             entry.partition(":")[2]
             for entry in self.settings.admin_ids
             if entry.startswith(f"{PLATFORM}:")
         }
-        async with self.app.session_factory() as session:
+        async with self.runtime.session_factory() as session:
             rows = await session.execute(
                 select(UserRow.external_id, UserRow.language)
                 .join(Organizer, Organizer.user_id == UserRow.id)
@@ -761,9 +766,9 @@ class WebhookHandler(SimpleRequestHandler):
         return None
 
 
-async def run_telegram(app: App) -> None:
+async def run_telegram(runtime: Runtime) -> None:
     """Run the Telegram bot of the settings until cancelled: updates in, and the outbox
-    delivered through the same transport (`App.start_sender`; `App.close` stops it)."""
-    adapter = TelegramAdapter(app)
-    app.start_sender(adapter.transport)
+    delivered through the same transport (`runtime.start_sender`)."""
+    adapter = TelegramAdapter(runtime)
+    runtime.start_sender(adapter.transport)
     await adapter.run()

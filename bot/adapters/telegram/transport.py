@@ -44,6 +44,7 @@ from aiogram.types import (
 )
 from pydantic import ConfigDict
 
+from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.session import TelegramSession
 from bot.core.replies import Button, Photo, Reply
 from bot.core.transport import (
@@ -51,12 +52,13 @@ from bot.core.transport import (
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
+    SendLimits,
     TemporaryFailure,
 )
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "telegram"
 TEXT_LIMIT = 4096  # UTF-16 code units, as Telegram counts them
 CAPTION_LIMIT = 1024
 
@@ -246,19 +248,46 @@ def photo_input(photo: Photo) -> str | InputFile | None:
 # --- the transport ----------------------------------------------------------------------------
 
 
+def is_group_chat(chat_id: str) -> bool:
+    """Groups, supergroups and channels have negative ids on Telegram."""
+    return chat_id.startswith("-")
+
+
+def limits_of(settings: Settings) -> SendLimits:
+    """About 30 messages a second in all, one a second to a person, 20 a minute to a group
+    (Telegram's published limits; the TELEGRAM_RATE_* settings may lower them)."""
+    return SendLimits(
+        per_bot=settings.telegram_rate_global,
+        per_private_chat=settings.telegram_rate_private,
+        per_group_per_minute=settings.telegram_rate_group_per_minute,
+        is_group=is_group_chat,
+    )
+
+
+TELEGRAM_LIMITS = SendLimits(
+    per_bot=30.0, per_private_chat=1.0, per_group_per_minute=20.0, is_group=is_group_chat
+)
+
+
 class TelegramTransport:
     """`bot.core.transport.Transport` over one aiogram `Bot` (Telegram has one bot: `bot_key` is
     always empty and ignored)."""
 
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, *, timeout: float | None = None) -> None:
-        """`timeout`: seconds for one API call before it counts as a temporary failure
-        (None: the aiogram session's own time-out)."""
+    def __init__(
+        self, bot: Bot, *, limits: SendLimits = TELEGRAM_LIMITS, timeout: float | None = None
+    ) -> None:
+        """`limits`: Telegram's published ones unless the settings lower them (see
+        `limits_of`); `timeout`: seconds for one API call before it counts as a temporary
+        failure (None: the aiogram session's own time-out)."""
         self.bot = bot
+        self.limits = limits
         self.timeout = timeout
 
-    async def send(self, chat_id: str, reply: Reply, *, bot_key: str = "") -> str | None:
+    async def send(
+        self, chat_id: str, reply: Reply, *, bot_key: str = "", message_key: str | None = None
+    ) -> str | None:
         """Deliver one reply (several messages if long); returns the first message's id."""
         target = _chat(chat_id)
         first: Message | SentMessage | None = None
@@ -307,7 +336,12 @@ class TelegramTransport:
         return None if first is None else str(first.message_id)
 
     async def send_many(
-        self, chat_ids: list[str], reply: Reply, *, bot_key: str = ""
+        self,
+        chat_ids: list[str],
+        reply: Reply,
+        *,
+        bot_key: str = "",
+        message_key: str | None = None,
     ) -> dict[str, DeliveryError | None]:
         """Telegram has no multi-recipient send: one call per chat, in order.
 

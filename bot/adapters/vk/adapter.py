@@ -27,7 +27,7 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from vk_api.bot_longpoll import VkBotLongPoll
 from vk_api.exceptions import ApiError
@@ -50,6 +50,7 @@ from bot.adapters.vk.transport import (
 )
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import EventKind, Incoming
+from bot.core.platform import Runtime
 from bot.core.ports import PORT_KEY
 from bot.core.replies import Reply
 from bot.core.transport import (
@@ -62,9 +63,6 @@ from domain import clock
 from storage.models import OutboxKind
 from storage.uow import UnitOfWork
 
-if TYPE_CHECKING:
-    from bot.app import App
-
 log = logging.getLogger(__name__)
 
 # Parsing lives in vk_events; these names are part of this module's public face too.
@@ -73,7 +71,6 @@ __all__ = [
     "OrderedWork",
     "VkAdapter",
     "VkPort",
-    "attach_transport",
     "button_payload",
     "run_vk",
     "sender_id_of",
@@ -541,33 +538,17 @@ class VkAdapter:
 # --- wiring -----------------------------------------------------------------------------------
 
 
-def attach_transport(app: App, transport: VkTransport) -> None:
-    """Offer the transport to the outbox sender through the app.
-
-    bot/app.py had no transport registry when this adapter was written; this looks for
-    `app.register_transport(transport)` or an `app.transports` dict (platform -> transport).
-    """
-    register = getattr(app, "register_transport", None)
-    if callable(register):
-        register(transport)
-        return
-    transports = getattr(app, "transports", None)
-    if isinstance(transports, dict):
-        transports[transport.platform] = transport
-        return
-    log.warning("VK: the app has no transport registry; queued messages wait for one")
-
-
-async def run_vk(app: App, *, wait: int = 25) -> None:
-    """Run every configured VK community until cancelled (used by bot/app.py run_platforms)."""
-    settings = app.settings
+async def run_vk(runtime: Runtime, *, wait: int = 25) -> None:
+    """Run every configured VK community until cancelled: updates in, and the outbox
+    delivered through the same transport (`runtime.start_sender`)."""
+    settings = runtime.settings
     transport = await VkTransport.connect(
         [token.get_secret_value() for token in settings.vk_tokens],
         settings.vk_api_url,
         rate_per_token=settings.vk_rate_per_token,
     )
-    attach_transport(app, transport)
-    adapter = VkAdapter(app.dispatcher, transport, wait=wait)
+    runtime.start_sender(transport)
+    adapter = VkAdapter(runtime.dispatcher, transport, wait=wait)
     try:
         await adapter.run()
     finally:

@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from bot.adapters.vk.transport import CHAT_PEER_START, PLATFORM, attachment_of_photo
+from bot.adapters.vk import PLATFORM
+from bot.adapters.vk.transport import CHAT_PEER_START, attachment_of_photo
 from bot.core.events import (
     Attachment,
     AttachmentKind,

@@ -31,6 +31,7 @@ import requests
 import vk_api
 from vk_api.exceptions import ApiError, ApiHttpError
 
+from bot.adapters.vk import PLATFORM
 from bot.adapters.vk.session import (
     DEFAULT_HTTP_TIMEOUT,
     DEFAULT_VK_API_URL,
@@ -44,12 +45,12 @@ from bot.core.transport import (
     PermanentFailure,
     RecipientUnreachable,
     RetryAfter,
+    SendLimits,
     TemporaryFailure,
 )
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "vk"
 MAX_TEXT_LENGTH = 4096
 MAX_PEERS_PER_CALL = 100
 MAX_LABEL_LENGTH = 40
@@ -363,9 +364,19 @@ class VkTransport:
 
     platform = PLATFORM
 
-    def __init__(self, clients: Sequence[VkClient], *, remembered_peers: int = 100_000) -> None:
+    def __init__(
+        self,
+        clients: Sequence[VkClient],
+        *,
+        rate_per_token: float | None = None,
+        remembered_peers: int = 100_000,
+    ) -> None:
+        """`rate_per_token`: API calls per second per community (VK allows 20); each client
+        paces its own calls to it too, so replies and the outbox share one budget."""
         if not clients:
             raise ValueError("VkTransport needs at least one community")
+        # VK sets no per-chat pace for community bots.
+        self.limits = SendLimits(per_bot=rate_per_token, recipients_per_call=MAX_PEERS_PER_CALL)
         self.clients: dict[str, VkClient] = {client.bot_key: client for client in clients}
         self.default = clients[0]
         self._caps: OrderedDict[int, ClientCaps] = OrderedDict()
@@ -394,7 +405,7 @@ class VkTransport:
                     client.close()
                 # Never echo the token itself.
                 raise RuntimeError(f"VK token #{number} was not accepted: {exc}") from None
-        return cls(clients)
+        return cls(clients, rate_per_token=rate_per_token)
 
     def client(self, bot_key: str = "") -> VkClient:
         if not bot_key:
