@@ -5,6 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 COMMENT_MAX_LENGTH = 1000
+# Where a comment was written (`Comment.source`): in the bot's own chat, or else under a
+# community's post, named by the post's platform ("vk", "telegram"): each platform numbers
+# its comments its own way, and a comment id is unique only within its platform.
+IN_BOT = "bot"
 
 
 def clean_comment(text: str) -> str | None:

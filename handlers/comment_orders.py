@@ -39,7 +39,7 @@ from pydantic import Field
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.payloads import Payload
-from bot.core.ports import CommentPort, comment_port_of, port_of
+from bot.core.ports import CommentPort
 from bot.core.replies import Button, Reply
 from bot.core.router import Router
 from bot.core.transport import DeliveryError
@@ -105,14 +105,14 @@ async def on_comment(ctx: Context, comment: Comment, post: PurchasePost) -> None
         return
     private = await _draft_reply(ctx, purchase, comment, draft)
     dedup_key = f"comment-order:{comment.id}"
-    port = comment_port_of(ctx.event)
-    if port is None:
+    port = ctx.event.port
+    if not isinstance(port, CommentPort):
         # The console: no platform to ask, the flags are all there is.
         if ctx.user.reachable and ctx.user.messages_allowed:
             await ctx.uow.outbox.enqueue(ctx.user, private, OutboxKind.ANSWER, dedup_key=dedup_key)
         return
     under_comment: Reply | None = None
-    links = port_of(ctx.event)
+    links = ctx.event.port
     if links is not None and comment.external_id is not None:
         link = links.start_link(f"{LINK_PREFIX}_{comment.id}")
         under_comment = Reply(

@@ -12,7 +12,7 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button
 from bot.core.router import Router
-from domain.comments import COMMENT_MAX_LENGTH, clean_comment
+from domain.comments import COMMENT_MAX_LENGTH, IN_BOT, clean_comment
 from domain.periods import format_day, months_before
 from handlers.catalog import (
     DbId,
@@ -27,7 +27,7 @@ from handlers.catalog import (
     page_count,
     short,
 )
-from storage.models import CommentSource, Purchase
+from storage.models import Purchase
 
 router = Router("comments")
 
@@ -116,7 +116,7 @@ async def on_text(ctx: Context) -> None:
             "comments-text-invalid", max=COMMENT_MAX_LENGTH, length=len(ctx.event.text.strip())
         )
     await ctx.uow.comments.add_comment(
-        ctx.user.id, purchase.id, item.id, text, CommentSource.BOT, created_at=ctx.now()
+        ctx.user.id, purchase.id, item.id, text, IN_BOT, created_at=ctx.now()
     )
     await ctx.dialog.finish()
     mine = Button(ctx.t("comments-button-mine"), CommandPayload(name="comments").pack())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Any, Literal
-from weakref import WeakKeyDictionary
 
 from bot.core.context import Context
 from bot.core.events import ChatKind
@@ -36,7 +35,7 @@ async def start(ctx: Context) -> None:
     payload = ctx.args.strip()
     if payload:
         prefix, _, value = payload.partition("_")
-        link = ctx.router.links.get(prefix) if START_PAYLOAD.match(payload) else None
+        link = ctx.links.get(prefix) if START_PAYLOAD.match(payload) else None
         if link is not None and value:
             await link(ctx, value)
             return
@@ -68,15 +67,14 @@ async def show_help(ctx: Context) -> None:
 
 # The help text depends only on the language, the person's roles and the router's commands,
 # none of which change while the bot runs: built once per combination, not on every /help.
-_help_texts: WeakKeyDictionary[Router, dict[tuple[Any, ...], str]] = WeakKeyDictionary()
+_help_texts: dict[tuple[Any, ...], str] = {}
 
 
 def help_text(ctx: Context) -> str:
-    key = (ctx.texts, ctx.lang, ctx.organizer is not None, ctx.is_admin, len(ctx.router.commands))
-    known = _help_texts.setdefault(ctx.router, {})
-    text = known.get(key)
+    key = (ctx.texts, ctx.lang, ctx.organizer is not None, ctx.is_admin, tuple(ctx.commands))
+    text = _help_texts.get(key)
     if text is None:
-        text = known[key] = _build_help_text(ctx)
+        text = _help_texts[key] = _build_help_text(ctx)
     return text
 
 
@@ -88,13 +86,13 @@ def _build_help_text(ctx: Context) -> str:
         sections.append((Role.ADMIN, "help-section-admin"))
     lines = [ctx.t("help-title")]
     for role, title in sections:
-        commands = [r for r in ctx.router.commands.values() if r.role is role and r.menu]
+        commands = [r for r in ctx.commands.values() if r.role is role and r.menu]
         if role is Role.ANYONE:
             # Anyone may register, but the profile is an organizer's business: organizers
             # find it in their section, everyone else in the "become an organizer" line.
             commands = [r for r in commands if r.name != PROFILE_COMMAND]
-        elif role is Role.ORGANIZER and PROFILE_COMMAND in ctx.router.commands:
-            commands.insert(0, ctx.router.commands[PROFILE_COMMAND])
+        elif role is Role.ORGANIZER and PROFILE_COMMAND in ctx.commands:
+            commands.insert(0, ctx.commands[PROFILE_COMMAND])
         if not commands:
             continue
         lines += ["", ctx.t(title) + ":"]

@@ -5,20 +5,16 @@ Platform-neutral: whatever a community needs from the platform (is this person a
 there? publish a post now, a link into the private chat) goes through the adapter's
 `bot.core.ports.PlatformPort`. Events the adapter produces:
 
-* `EventKind.MEMBERSHIP` from the community's chat, sent by the person who changed the bot's
-  membership, with extra {"status", "old_status", "chat_kind", "title"}; the status is the
-  bot's new one (member, administrator, creator, restricted, left, kicked), or "migrated" with
-  {"new_chat_id"} when a Telegram group became a supergroup.
-* `EventKind.COMMENT` from the commenter, with extra {"community_id": the platform id of the
-  community the post lives in, "post_id": the post's platform id, "comment_id": a platform id
-  unique per comment, optionally "discussion_chat_id"}; the text is the comment.
-* `EventKind.COMMENT` with extra {"wall_post": True, "community_id", "post_id", "post_type"}
-  from the person who published a new post on a community's wall (VK wall_post_new; there is
-  no event kind of its own, and the dispatcher allows one handler per kind); the text is the
-  post's. A post that carries the link of a purchase of the organizer the community is linked
-  to becomes that purchase's post, as if the bot had published it: VK does not let a
-  community token post on its own wall (wall.post is for user tokens), so /post hands the
-  organizer the ready text to publish, and the bot picks the post up by its link.
+* `EventKind.MEMBERSHIP` (`MembershipChange`) from the community's chat, sent by the person
+  who changed the bot's membership: joined, left, or moved to a new chat id (a Telegram
+  group became a supergroup).
+* `EventKind.COMMENT` (`PostComment`) from the commenter; the text is the comment.
+* `EventKind.POST` (`CommunityPost`) from the person who published a new post on a
+  community's wall (VK wall_post_new); the text is the post's. A post that carries the link
+  of a purchase of the organizer the community is linked to becomes that purchase's post, as
+  if the bot had published it: VK does not let a community token post on its own wall
+  (wall.post is for user tokens), so /post hands the organizer the ready text to publish,
+  and the bot picks the post up by its link.
 
 The community a VK bot runs as is recorded by the adapter at start (kind "community",
 `storage.repositories.communities.OWN_COMMUNITY`); nobody "adds" the bot there, so /link
@@ -31,16 +27,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.events import ChatKind, EventKind
+from bot.core.events import (
+    ChatKind,
+    CommunityPost,
+    EventKind,
+    Membership,
+    MembershipChange,
+    PostComment,
+)
 from bot.core.payloads import Payload
-from bot.core.ports import PlatformPort, port_of
+from bot.core.ports import PlatformPort
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
 from bot.core.transport import DeliveryError, RecipientUnreachable
@@ -49,7 +52,6 @@ from domain.lifecycle import collecting
 from handlers.catalog import MAX_ID, media_photo, purchase_card
 from storage.models import (
     Comment,
-    CommentSource,
     Community,
     Organizer,
     OutboxKind,
@@ -64,16 +66,9 @@ router = Router("communities")
 
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
-# The bot's membership statuses that mean "in the community" and "gone from it".
-PRESENT = frozenset({"member", "administrator", "creator", "restricted"})
-GONE = frozenset({"left", "kicked"})
-MIGRATED = "migrated"
-COMMENT_SOURCES = {"telegram": CommentSource.TELEGRAM_DISCUSSION, "vk": CommentSource.VK_WALL}
 # How many open purchases /post offers as buttons (newest first).
 PURCHASES_OFFERED = 10
 TITLE_SHOWN = 40
-# The extra flag of a new wall post among COMMENT events (set by bot/adapters/vk/events.py).
-WALL_POST = "wall_post"
 # handlers/catalog.py's start link of a purchase: `/start p_<purchase id>`.
 PURCHASE_LINK = "p"
 PURCHASE_REF = re.compile(rf"(?<![A-Za-z0-9_-]){PURCHASE_LINK}_(\d{{1,10}})(?!\d)")
@@ -112,7 +107,7 @@ def _title(community: Community) -> str:
 
 
 def _require_port(ctx: Context) -> PlatformPort:
-    port = port_of(ctx.event)
+    port = ctx.event.port
     if port is None:
         raise UserError("communities-unsupported")
     return port
@@ -124,30 +119,28 @@ def _require_port(ctx: Context) -> PlatformPort:
 @router.event(EventKind.MEMBERSHIP)
 async def on_membership(ctx: Context) -> None:
     event = ctx.event
-    extra = event.extra
-    status = str(extra.get("status") or "")
-    communities = ctx.uow.communities
-    if status == MIGRATED:
-        new_id = str(extra.get("new_chat_id") or "")
-        if new_id:
-            await communities.moved(event.platform, event.chat.external_id, new_id)
+    change = event.detail(MembershipChange)
+    if change is None:
         return
-    if status in GONE:
+    communities = ctx.uow.communities
+    if change.status is Membership.MOVED:
+        if change.new_chat_id:
+            await communities.moved(event.platform, event.chat.external_id, change.new_chat_id)
+        return
+    if change.status is Membership.LEFT:
         community = await communities.left(event.platform, event.chat.external_id)
         if community is not None and community.organizer_id is not None:
             await _tell_organizer(
                 ctx, community.organizer_id, "communities-removed", title=_title(community)
             )
         return
-    if status not in PRESENT or event.chat.kind is ChatKind.PRIVATE:
+    if event.chat.kind is ChatKind.PRIVATE:
         return
-    title = str(extra.get("title") or event.chat.title or "")[:255]
-    kind = str(extra.get("chat_kind") or event.chat.kind.value)[:16]
     community, newly_added = await communities.joined(
         event.platform,
         event.chat.external_id,
-        kind=kind,
-        title=title,
+        kind=event.chat.kind.value,
+        title=(event.chat.title or "")[:255],
         added_by_user_id=ctx.user.id,
         now=ctx.now(),
     )
@@ -410,15 +403,10 @@ comment_hooks: list[CommentHook] = []
 @router.event(EventKind.COMMENT)
 async def on_comment(ctx: Context) -> None:
     event = ctx.event
-    extra = event.extra
-    if extra.get(WALL_POST):
-        await on_wall_post(ctx)
+    where = event.detail(PostComment)
+    if where is None or not where.community_id or not where.post_id:
         return
-    source = COMMENT_SOURCES.get(event.platform)
-    community_id, post_id, comment_id = _comment_ids(extra)
-    if source is None or not community_id or not post_id:
-        return
-    found = await ctx.uow.communities.find_post(event.platform, community_id, post_id)
+    found = await ctx.uow.communities.find_post(event.platform, where.community_id, where.post_id)
     if found is None:
         return  # a reply to something that is not one of our purchase posts
     post, community = found
@@ -426,53 +414,38 @@ async def on_comment(ctx: Context) -> None:
     text = clean_comment(event.text[:COMMENT_MAX_LENGTH])
     if text is None:
         return  # a sticker, an empty or unprintable comment: nothing to show in /comments
-    discussion = extra.get("discussion_chat_id")
-    if discussion and community.discussion_chat_id != str(discussion):
-        community.discussion_chat_id = str(discussion)[:64]
+    discussion = where.discussion_chat_id
+    if discussion and community.discussion_chat_id != discussion:
+        community.discussion_chat_id = discussion[:64]
     comment = await ctx.uow.comments.add_comment(
         ctx.user.id,
         post.purchase_id,
         post.item_id,
         text,
-        source,
-        external_id=comment_id,
+        event.platform,  # a comment under a post: its platform is its source
+        external_id=where.comment_id[:64] if where.comment_id else None,
         created_at=ctx.now(),
     )
     for hook in comment_hooks:
         await hook(ctx, comment, post)
 
 
-def _comment_ids(extra: dict[str, Any]) -> tuple[str, str, str | None]:
-    """(community id, post id, comment id) as the platforms' ids, from the event's extra.
-
-    VK names the wall's owner (a community is the negative of its id) instead of the
-    community, and numbers comments per wall.
-    """
-    community_id = str(extra.get("community_id") or "")
-    owner_id = extra.get("owner_id")
-    comment_id = str(extra.get("comment_id") or "")
-    if isinstance(owner_id, int) and owner_id:
-        community_id = community_id or str(abs(owner_id))
-        comment_id = f"{owner_id}:{comment_id}" if comment_id else ""
-    post_id = str(extra.get("post_id") or "")
-    return community_id, post_id, comment_id[:64] or None
-
-
 # --- purchase posts published by hand ---------------------------------------------------------
 
 
-async def on_wall_post(ctx: Context) -> None:
+@router.event(EventKind.POST)
+async def on_post(ctx: Context) -> None:
     """A new post on a community's wall: if it carries the link of an open purchase of the
     organizer the community is linked to, comments under it belong to that purchase from now
     on. Anything else is not ours and is left alone (logged)."""
     event = ctx.event
-    extra = event.extra
-    port = port_of(event)
-    community_id, post_id, _ = _comment_ids(extra)
-    if port is None or not community_id or not post_id:
+    port = event.port
+    new = event.detail(CommunityPost)
+    if port is None or new is None or not new.community_id or not new.post_id:
         return
-    if str(extra.get("post_type") or "post") != "post":
-        log.info("wall post %s/%s: a %s, not a post yet", community_id, post_id, extra["post_type"])
+    community_id, post_id = new.community_id, new.post_id
+    if not new.published:
+        log.info("wall post %s/%s: suggested or scheduled, not yet up", community_id, post_id)
         return
     communities = ctx.uow.communities
     community = await communities.find(event.platform, community_id)

@@ -10,7 +10,6 @@ from pydantic import Field
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
-from bot.core.ports import port_of
 from bot.core.replies import Button
 from bot.core.router import Router
 from bot.services.referrals import (
@@ -75,7 +74,7 @@ def invite_link(ctx: Context, payload: str) -> str:
     https://vk.me/club<id>?ref=...) and hand a port with every update; the console has
     none, so there it is the command to type.
     """
-    port = port_of(ctx.event)
+    port = ctx.event.port
     if port is not None:
         return port.start_link(payload)
     return f"/start {payload}"

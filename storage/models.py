@@ -61,12 +61,6 @@ class OrganizerStatus(StrEnum):
     SUSPENDED = "suspended"  # chats suspended after strikes, or by an admin
 
 
-class CommentSource(StrEnum):
-    BOT = "bot"
-    VK_WALL = "vk_wall"
-    TELEGRAM_DISCUSSION = "telegram_discussion"
-
-
 class OutboxKind(StrEnum):
     ANSWER = "answer"  # to the user's own action: always delivered
     NOTIFICATION = "notification"  # status changes etc.: only with consent
@@ -398,7 +392,8 @@ class Comment(Base):
     purchase_id: Mapped[int] = mapped_column(ForeignKey("purchases.id"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_items.id"))
     text: Mapped[str] = mapped_column(Text)
-    source: Mapped[CommentSource] = mapped_column(str_enum(CommentSource))
+    # domain.comments.IN_BOT, or the platform of the post it was written under.
+    source: Mapped[str] = mapped_column(String(20))
     # The platform's comment id, so a redelivered wall_reply_new is recorded once.
     external_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = created_at_column()

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from domain.clock import FrozenClock
-from domain.comments import clean_comment
+from domain.comments import IN_BOT, clean_comment
 from domain.lifecycle import PurchaseStatus
 from handlers.catalog import StartComment
 from handlers.comments import CommentItem
-from storage.models import Comment, CommentSource, User
+from storage.models import Comment, User
 from storage.uow import UnitOfWork
 from tests.conftest import ConsoleSession
 from tests.test_catalog import make_shop, press
@@ -50,7 +50,7 @@ async def test_comment_on_an_item(app: App, console: ConsoleSession, clock: Froz
     assert "Комментарий к «Платье» сохранён." in out and "[#1 💬 Мои комментарии]" in out
 
     [comment] = await comments_in_db(app)
-    assert comment.text == "Есть ли 44 в синем?" and comment.source is CommentSource.BOT
+    assert comment.text == "Есть ли 44 в синем?" and comment.source == IN_BOT
     assert comment.item_id == shop.item_ids[2] and comment.purchase_id == shop.purchase_id
     assert comment.external_id is None and comment.created_at == clock.now()
 
@@ -126,7 +126,7 @@ async def test_add_comment_is_idempotent_for_platform_comments(
             shop.purchase_id,
             shop.item_ids[0],
             "2 шт, размер M",
-            CommentSource.VK_WALL,
+            "vk",
             external_id="-1_77_901",
             created_at=clock.now() - timedelta(days=1),
         )
@@ -135,7 +135,7 @@ async def test_add_comment_is_idempotent_for_platform_comments(
             shop.purchase_id,
             shop.item_ids[0],
             "2 шт, размер M",
-            CommentSource.VK_WALL,
+            "vk",
             external_id="-1_77_901",
         )
         other_source = await repo.add_comment(
@@ -143,7 +143,7 @@ async def test_add_comment_is_idempotent_for_platform_comments(
             shop.purchase_id,
             None,
             "Когда стоп?",
-            CommentSource.TELEGRAM_DISCUSSION,
+            "telegram",
             external_id="-1_77_901",
             created_at=clock.now(),
         )

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.core.errors import UserError
-from bot.core.events import Chat, ChatKind, EventKind, Incoming, Sender, parse_command
+from bot.core.events import (
+    Chat,
+    ChatKind,
+    ConsentChange,
+    EventKind,
+    Incoming,
+    Sender,
+    parse_command,
+)
 from bot.core.payloads import CommandPayload
 from bot.core.router import Role
 from storage import db
@@ -177,7 +185,7 @@ async def test_a_person_writing_again_is_reachable_again(app: App) -> None:
     await app.dispatcher.feed(message("/start"))
     await mark_unreachable(app)
     # Blocking the bot (Telegram's my_chat_member "kicked") proves nothing of the kind...
-    blocked = message("", kind=EventKind.CONSENT, extra={"allowed": False, "status": "kicked"})
+    blocked = message("", kind=EventKind.CONSENT, details=ConsentChange(allowed=False))
     await app.dispatcher.feed(blocked)
     assert not (await user_row(app)).reachable
     # ...a message does: they unblocked the bot and wrote to it.

@@ -82,3 +82,46 @@ async def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
         assert (await conn.execute(text("PRAGMA synchronous"))).scalar() == 1  # NORMAL
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
     await engine.dispose()
+
+
+async def test_comment_sources_become_platform_names(tmp_path: Path) -> None:
+    url = _url(tmp_path)
+    engine = create_engine(url)
+    if PG_URL:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    await migrate.upgrade(engine, "0001")
+    async with engine.begin() as conn:
+        rows = {
+            "users (id, platform, external_id, bot_key, name, language, notifications_allowed,"
+            " messages_allowed, reachable, created_at, last_seen_at)": "1, 'vk', '42', '', 'Ivan',"
+            " 'ru', true, true, true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP",
+            "organizers (id, user_id, name, description, payment_details, buyers_choose_pickup,"
+            " status, strikes, created_at)": "1, 1, 'Org', '', '', false, 'active', 0,"
+            " CURRENT_TIMESTAMP",
+            "purchases (id, organizer_id, title, description, supplier, category, fee_bp, status,"
+            " created_at, updated_at)": "1, 1, 'P', '', '', '', 0, 'open', CURRENT_TIMESTAMP,"
+            " CURRENT_TIMESTAMP",
+        }
+        for table, values in rows.items():
+            await conn.execute(text(f"INSERT INTO {table} VALUES ({values})"))
+        for number, source in enumerate(("bot", "vk_wall", "telegram_discussion"), start=1):
+            await conn.execute(
+                text(
+                    "INSERT INTO comments (id, user_id, purchase_id, text, source, external_id,"
+                    " created_at) VALUES (:id, 1, 1, 'x', :source, :ext, CURRENT_TIMESTAMP)"
+                ),
+                {"id": number, "source": source, "ext": None if number == 1 else str(number)},
+            )
+    await migrate.upgrade(engine)
+    async with engine.connect() as conn:
+        sources = (await conn.execute(text("SELECT source FROM comments ORDER BY id"))).scalars()
+        assert list(sources) == ["bot", "vk", "telegram"]
+    await migrate.downgrade(engine, "0001")
+    async with engine.connect() as conn:
+        sources = (await conn.execute(text("SELECT source FROM comments ORDER BY id"))).scalars()
+        assert list(sources) == ["bot", "vk_wall", "telegram_discussion"]
+    await engine.dispose()
+    if PG_URL:
+        await _fresh_postgres(url)

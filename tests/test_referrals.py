@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,6 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
-from bot.core.ports import PORT_KEY
 from bot.scheduler import Scheduler
 from bot.services.referrals import PROMO_ERRORS, on_qualifying_action
 from bot.services.rounds import schedule_round
@@ -244,8 +244,7 @@ class LinkPort:
 
 async def test_on_a_platform_the_invite_is_a_real_link(app: App, clock: FrozenClock) -> None:
     await open_round(app, clock)
-    event = message("anna", "/invite")
-    event.extra[PORT_KEY] = LinkPort()
+    event = replace(message("anna", "/invite"), port=LinkPort())
     first, forward = await app.dispatcher.feed(event)
     token = await token_of(app, "anna")
     assert f"Ваша ссылка: https://t.me/sp_bot?start=inv_{token}" in first.text

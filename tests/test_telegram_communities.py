@@ -14,7 +14,6 @@ from bot.texts import Texts
 from domain.lifecycle import PurchaseStatus
 from storage.models import (
     Comment,
-    CommentSource,
     Community,
     Order,
     Organizer,
@@ -226,7 +225,7 @@ async def test_post_a_purchase_and_collect_discussion_comments(
     assert (stored.user_id, stored.purchase_id, stored.source, stored.text) == (
         gleb.id,
         purchase.id,
-        CommentSource.TELEGRAM_DISCUSSION,
+        "telegram",
         "Возьму 2 пары, размер 42",
     )
     assert stored.external_id == f"{DISCUSSION}:{comment['message']['message_id']}"

@@ -31,7 +31,7 @@ from bot.adapters.vk.transport import (
 )
 from bot.app import App
 from bot.core.dispatcher import Dispatcher
-from bot.core.events import AttachmentKind, ChatKind, EventKind
+from bot.core.events import AttachmentKind, ChatKind, ConsentChange, EventKind, PostComment
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Document, Photo, Reply
 from bot.core.router import Router
@@ -282,7 +282,8 @@ async def test_the_community_port(vk: Vk) -> None:
     assert second_id == str(second.conversation_message_id) != message_id
 
     comment = to_incoming(vk.server.wall_reply_new(42, 10, "2 шт", 5), GROUP_ID)
-    assert comment is not None and comment.extra["community_id"] == str(GROUP_ID)
+    assert comment is not None and comment.detail(PostComment) is not None
+    assert comment.detail(PostComment).community_id == str(GROUP_ID)
 
 
 async def test_wall_posts_where_vk_allows_them() -> None:
@@ -732,12 +733,12 @@ def test_update_shapes() -> None:
 
     comment = to_incoming(server.wall_reply_new(42, 10, "2 шт, размер 44", 77), GROUP_ID)
     assert comment is not None and comment.kind is EventKind.COMMENT
-    assert comment.extra["post_id"] == 10 and comment.extra["comment_id"] == 77
-    assert comment.extra["owner_id"] == -GROUP_ID and comment.extra["text"] == "2 шт, размер 44"
+    assert comment.details == PostComment(str(GROUP_ID), "10", f"{-GROUP_ID}:77")
+    assert comment.text == "2 шт, размер 44"
     assert comment.chat.external_id == "42"
 
     consent = to_incoming(server.message_deny(42), GROUP_ID)
-    assert consent is not None and consent.extra["allowed"] is False
+    assert consent is not None and consent.details == ConsentChange(allowed=False)
 
     assert sender_id_of(server.group_join(42)) is None
     assert sender_id_of(server.wall_reply_new(-GROUP_ID, 10, "our reply")) is None

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.adapters.vk.events import to_incoming
 from bot.app import App
-from bot.core.events import EventKind
+from bot.core.events import CommunityPost, EventKind
 from domain.lifecycle import PurchaseStatus
 from storage.models import (
     Comment,
@@ -233,14 +233,10 @@ async def test_a_post_the_bot_published_itself_is_not_picked_up_again(app: App) 
 
 async def test_wall_post_new_as_an_event(vk: VkWorld) -> None:
     by_admin = to_incoming(vk.server.wall_post_new("x", created_by=ANNA, post_id=5), GROUP_ID)
-    assert by_admin is not None and by_admin.kind is EventKind.COMMENT
+    assert by_admin is not None and by_admin.kind is EventKind.POST
     assert (by_admin.sender.external_id, by_admin.chat.external_id) == (str(ANNA), str(ANNA))
     assert by_admin.text == "x"
-    assert {k: by_admin.extra[k] for k in ("wall_post", "community_id", "post_id")} == {
-        "wall_post": True,
-        "community_id": str(GROUP_ID),
-        "post_id": 5,
-    }
+    assert by_admin.details == CommunityPost(str(GROUP_ID), "5", published=True)
     by_person = to_incoming(vk.server.wall_post_new("y", from_id=BORIS), GROUP_ID)
     assert by_person is not None and by_person.sender.external_id == str(BORIS)
     # Nobody to tell it came from (no created_by): not an event for the dispatcher.

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.core.events import Incoming
 from bot.core.replies import Button, Document, Photo, Reply
-from bot.core.router import Router
+from bot.core.roles import CommandInfo
 from bot.settings import Settings
 from bot.texts import Texts, Translator
 from domain import clock
@@ -100,7 +100,9 @@ class Context:
     texts: Texts
     settings: Settings
     dialog: Dialog
-    router: Router
+    # The routing table as handlers may read it: commands (for /help) and deep links.
+    commands: Mapping[str, CommandInfo]
+    links: Mapping[str, LinkHandler]
     # True on the very first update from this person: invite links count only then.
     first_contact: bool = False
     # The command's arguments (typed after it, or carried by a command button).
@@ -162,3 +164,7 @@ class Context:
         await self.uow.outbox.enqueue(
             recipient, Reply(text=text, buttons=buttons or []), kind, dedup_key=dedup_key
         )
+
+
+# Handles `/start <prefix>_<value>` deep links (invite, purchase, affiliate): gets the value.
+LinkHandler = Callable[[Context, str], Awaitable[None]]

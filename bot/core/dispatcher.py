@@ -219,7 +219,8 @@ class Dispatcher:
             texts=self.texts,
             settings=self.settings,
             dialog=Dialog.loaded(uow, user.id, arrival.dialog),
-            router=self.router,
+            commands=self.router.commands,
+            links=self.router.links,
             first_contact=arrival.created,
             args=event.args,
         )

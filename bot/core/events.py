@@ -1,13 +1,17 @@
 """The neutral incoming event: what every platform adapter turns an update into.
 
-Handlers only ever see these types, never aiogram or vk_api objects.
+Handlers only ever see these types, never aiogram or vk_api objects. Events that are not
+messages carry their facts as typed `details` (`MembershipChange`, `ConsentChange`,
+`PostComment`, `CommunityPost`), and every event the platform's `port` when it has one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TypeVar
+
+from bot.core.ports import PlatformPort
 
 
 class ChatKind(StrEnum):
@@ -19,10 +23,63 @@ class ChatKind(StrEnum):
 class EventKind(StrEnum):
     MESSAGE = "message"  # text, command, attachments
     BUTTON = "button"  # a pressed button with a payload
-    # Platform events that are not messages; their details are in Incoming.extra.
-    MEMBERSHIP = "membership"  # the bot added to / removed from a community
-    COMMENT = "comment"  # a comment under a community post
-    CONSENT = "consent"  # VK message_allow / message_deny
+    # Platform events that are not messages, with their `Incoming.details`:
+    MEMBERSHIP = "membership"  # MembershipChange: the bot added to / removed from a community
+    COMMENT = "comment"  # PostComment: a comment under a community post; the text is its own
+    POST = "post"  # CommunityPost: a new post in a community; the text is the post's
+    CONSENT = "consent"  # ConsentChange: the person allows or forbids the bot's messages
+
+
+class Membership(StrEnum):
+    JOINED = "joined"  # the bot is in the community (a member or an admin)
+    LEFT = "left"  # left or removed
+    MOVED = "moved"  # the chat got a new id (a Telegram group became a supergroup)
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipChange:
+    """The bot's new place in the community the event's chat is; sent by whoever changed it."""
+
+    status: Membership
+    new_chat_id: str | None = None  # MOVED: the chat's id from now on
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentChange:
+    """Whether the person lets the bot write to them first (VK message_allow / message_deny,
+    Telegram: the bot blocked or unblocked in the private chat)."""
+
+    allowed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostComment:
+    """A comment under a post of a community (a VK wall, a Telegram channel's discussion
+    group, a group message answering the bot's post); the event's sender wrote it."""
+
+    community_id: str  # the platform's id of the community the post lives in
+    post_id: str  # the post's platform id
+    # Unique per comment on the platform, as stored (VK "<wall owner>:<comment id>",
+    # Telegram "<chat id>:<message id>"); None when the platform gives none.
+    comment_id: str | None
+    # Telegram: the discussion group where a channel's comments are written, if not the
+    # community itself.
+    discussion_chat_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityPost:
+    """A new post in a community (VK wall_post_new), from the person who published it."""
+
+    community_id: str
+    post_id: str
+    # False for a suggested or scheduled post: not on the wall yet (a scheduled one comes
+    # again, published, with an id of its own).
+    published: bool = True
+
+
+Details = MembershipChange | ConsentChange | PostComment | CommunityPost
+D = TypeVar("D", MembershipChange, ConsentChange, PostComment, CommunityPost)
 
 
 class AttachmentKind(StrEnum):
@@ -80,7 +137,15 @@ class Incoming:
     addressed: bool = True
     # VK: people type "orders" or "заказы" without a slash; a known bare word is a command.
     bare_commands: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    # What a MEMBERSHIP, COMMENT, POST or CONSENT event is about.
+    details: Details | None = None
+    # What handlers may ask of the platform beyond replying (bot/core/ports.py); None where
+    # the platform has no communities (the console).
+    port: PlatformPort | None = None
+
+    def detail(self, kind: type[D]) -> D | None:
+        """The event's details if they are of `kind`."""
+        return self.details if isinstance(self.details, kind) else None
 
 
 MAX_COMMAND_LENGTH = 32

@@ -2,12 +2,12 @@
 
 Handlers are platform-neutral, yet linking a community needs the platform to say whether a
 person is an admin there, and posting a purchase needs a message id back to tie comments to
-the post. Adapters that support communities put an object implementing `PlatformPort` into
-every event's `extra` under `PORT_KEY`; handlers get it with `port_of(ctx.event)`. No port
-(the console) means communities are not available on that platform.
+the post. Adapters that support communities give every event an object implementing
+`PlatformPort` (`Incoming.port`). No port (the console) means communities are not available
+on that platform.
 
 A port is a live object of the running adapter, so it never reaches the database or the
-outbox; `Incoming.extra` only carries it through one update.
+outbox; the event only carries it through one update.
 
 Answering a comment under a post (handlers/comment_orders.py) needs two more things, in
 `CommentPort`: whether the person may be written to in private at all, and a public reply
@@ -18,10 +18,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from bot.core.events import Incoming
 from bot.core.replies import Reply
-
-PORT_KEY = "port"
 
 
 @runtime_checkable
@@ -49,11 +46,6 @@ class PlatformPort(Protocol):
         ...
 
 
-def port_of(event: Incoming) -> PlatformPort | None:
-    port = event.extra.get(PORT_KEY)
-    return port if isinstance(port, PlatformPort) else None
-
-
 @runtime_checkable
 class CommentPort(Protocol):
     async def may_message(self, user_external_id: str) -> bool:
@@ -72,8 +64,3 @@ class CommentPort(Protocol):
         links may become links in the text. Raises `bot.core.transport.DeliveryError`.
         """
         ...
-
-
-def comment_port_of(event: Incoming) -> CommentPort | None:
-    port = event.extra.get(PORT_KEY)
-    return port if isinstance(port, CommentPort) else None

@@ -16,38 +16,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from enum import IntEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from bot.core.context import Context, LinkHandler
 from bot.core.events import EventKind
 from bot.core.payloads import Payload
+from bot.core.roles import CommandInfo, Role
 
-if TYPE_CHECKING:
-    from bot.core.context import Context
-
-
-class Role(IntEnum):
-    """Who may use a handler; each level includes nothing of the others but ANYONE."""
-
-    ANYONE = 0
-    ORGANIZER = 1
-    ADMIN = 2
-
-
-Handler = Callable[["Context"], Awaitable[None]]
+Handler = Callable[[Context], Awaitable[None]]
 P = TypeVar("P", bound=Payload)
-ButtonHandler = Callable[["Context", Any], Awaitable[None]]
-LinkHandler = Callable[["Context", str], Awaitable[None]]
+ButtonHandler = Callable[[Context, Any], Awaitable[None]]
+
+__all__ = ["ButtonHandler", "Handler", "LinkHandler", "Role", "Router"]
 
 
 @dataclass(frozen=True, slots=True)
-class CommandRoute:
-    name: str
+class CommandRoute(CommandInfo):
     handler: Handler
-    role: Role
-    in_groups: bool
-    # Shown in /help and the platform's command menu.
-    menu: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +63,8 @@ class Router:
         menu: bool = True,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self._add(self.commands, name, CommandRoute(name, handler, role, in_groups, menu))
+            route = CommandRoute(name, role, in_groups, menu, handler)
+            self._add(self.commands, name, route)
             for alias in aliases:
                 self._add(self.aliases, alias.lower(), name)
             return handler

@@ -20,7 +20,6 @@ from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.order_numbers import format_order_number
 from storage.models import (
     Comment,
-    CommentSource,
     Media,
     Order,
     OrderLine,
@@ -312,7 +311,7 @@ class CommentRepository:
         purchase_id: int,
         item_id: int | None,
         text: str,
-        source: CommentSource,
+        source: str,
         external_id: str | None = None,
         created_at: datetime | None = None,
     ) -> Comment:
@@ -348,7 +347,7 @@ class CommentRepository:
             return existing
         return comment
 
-    async def _by_external_id(self, source: CommentSource, external_id: str) -> Comment | None:
+    async def _by_external_id(self, source: str, external_id: str) -> Comment | None:
         return await self.session.scalar(
             select(Comment).where(Comment.source == source, Comment.external_id == external_id)
         )

@@ -79,13 +79,17 @@ from bot.core.events import (
     AttachmentKind,
     Chat,
     ChatKind,
+    ConsentChange,
     EventKind,
     Incoming,
+    Membership,
+    MembershipChange,
+    PostComment,
     Sender,
     parse_command,
 )
 from bot.core.platform import Runtime
-from bot.core.ports import PORT_KEY
+from bot.core.ports import PlatformPort
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
 from bot.core.transport import (
@@ -141,10 +145,10 @@ def to_incoming(
     *,
     bot_id: int | None,
     bot_username: str | None,
-    extra: dict[str, Any] | None = None,
+    port: PlatformPort | None = None,
 ) -> Incoming | None:
     """The neutral event for an update, or None for updates the bot does not handle."""
-    common = {"update_id": str(update.update_id), "extra": dict(extra or {})}
+    common: dict[str, Any] = {"update_id": str(update.update_id), "port": port}
     if update.message is not None:
         return _from_message(update.message, bot_id=bot_id, bot_username=bot_username, **common)
     if update.callback_query is not None:
@@ -201,7 +205,7 @@ def _from_message(
     message: Message,
     *,
     update_id: str,
-    extra: dict[str, Any],
+    port: PlatformPort | None,
     bot_id: int | None,
     bot_username: str | None,
 ) -> Incoming | None:
@@ -214,7 +218,6 @@ def _from_message(
     if message.sender_chat is not None:
         return None
     if message.migrate_to_chat_id is not None:
-        extra.update(status="migrated", new_chat_id=str(message.migrate_to_chat_id))
         return Incoming(
             platform=PLATFORM,
             update_id=update_id,
@@ -222,21 +225,23 @@ def _from_message(
             chat=chat,
             kind=EventKind.MEMBERSHIP,
             message_id=str(message.message_id),
-            extra=extra,
+            details=MembershipChange(Membership.MOVED, str(message.migrate_to_chat_id)),
+            port=port,
         )
     text = message.text if message.text is not None else message.caption or ""
     command, args, addressed = parse_command(text, bot_username=bot_username)
     kind = EventKind.MESSAGE
+    details = None
     if chat.kind is ChatKind.GROUP and command is None:
         target = _commented_post(message, bot_id)
         if target is not None:
             kind = EventKind.COMMENT
             community_id, post_id = target
-            extra.update(
+            details = PostComment(
                 community_id=community_id,
                 post_id=post_id,
                 comment_id=f"{message.chat.id}:{message.message_id}",
-                discussion_chat_id=str(message.chat.id) if community_id != chat.external_id else "",
+                discussion_chat_id=chat.external_id if community_id != chat.external_id else None,
             )
     return Incoming(
         platform=PLATFORM,
@@ -250,7 +255,8 @@ def _from_message(
         attachments=_attachments(message),
         message_id=str(message.message_id),
         addressed=addressed,
-        extra=extra,
+        details=details,
+        port=port,
     )
 
 
@@ -273,7 +279,7 @@ def _commented_post(message: Message, bot_id: int | None) -> tuple[str, str] | N
     return None
 
 
-def _from_callback(query: CallbackQuery, *, update_id: str, extra: dict[str, Any]) -> Incoming:
+def _from_callback(query: CallbackQuery, *, update_id: str, port: PlatformPort | None) -> Incoming:
     message = query.message
     chat = _chat(message.chat) if message is not None else None
     if chat is None:
@@ -287,34 +293,31 @@ def _from_callback(query: CallbackQuery, *, update_id: str, extra: dict[str, Any
         kind=EventKind.BUTTON,
         payload=query.data or "",
         message_id=str(message.message_id) if message is not None else None,
-        extra=extra,
+        port=port,
     )
 
 
 def _from_membership(
-    change: ChatMemberUpdated, *, update_id: str, extra: dict[str, Any]
+    change: ChatMemberUpdated, *, update_id: str, port: PlatformPort | None
 ) -> Incoming | None:
     chat = _chat(change.chat)
     if chat is None:
         return None
-    status = str(change.new_chat_member.status)
-    old_status = str(change.old_chat_member.status)
+    present = str(change.new_chat_member.status) not in _ABSENT_STATUSES
+    details: ConsentChange | MembershipChange
     if chat.kind is ChatKind.PRIVATE:
         # The person blocked (kicked) or unblocked the bot in their private chat.
-        extra.update(allowed=status not in _ABSENT_STATUSES, status=status)
-        kind = EventKind.CONSENT
+        details = ConsentChange(allowed=present)
     else:
-        extra.update(
-            status=status, old_status=old_status, chat_kind=chat.kind.value, title=chat.title or ""
-        )
-        kind = EventKind.MEMBERSHIP
+        details = MembershipChange(Membership.JOINED if present else Membership.LEFT)
     return Incoming(
         platform=PLATFORM,
         update_id=update_id,
         sender=_sender(change.from_user),
         chat=chat,
-        kind=kind,
-        extra=extra,
+        kind=EventKind.CONSENT if chat.kind is ChatKind.PRIVATE else EventKind.MEMBERSHIP,
+        details=details,
+        port=port,
     )
 
 
@@ -612,8 +615,7 @@ class TelegramAdapter:
 
     async def handle(self, update: Update) -> None:
         """Turn one update into an event, dispatch it and deliver the replies."""
-        extra: dict[str, Any] = {PORT_KEY: self.port} if self.port is not None else {}
-        event = to_incoming(update, bot_id=self.bot_id, bot_username=self.username, extra=extra)
+        event = to_incoming(update, bot_id=self.bot_id, bot_username=self.username, port=self.port)
         query = update.callback_query
         if event is None:
             log.debug("Telegram update %s ignored", update.update_id)

@@ -51,7 +51,6 @@ from bot.adapters.vk.transport import (
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import EventKind, Incoming
 from bot.core.platform import Runtime
-from bot.core.ports import PORT_KEY
 from bot.core.replies import Reply
 from bot.core.transport import (
     DeliveryError,
@@ -87,7 +86,7 @@ WALL_FORBIDDEN_CODES = frozenset({7, 15, 27, 214})
 
 
 class VkPort:
-    """`bot.core.ports.PlatformPort` for one community; put into every event's extra."""
+    """`bot.core.ports.PlatformPort` for one community; every event of it carries one."""
 
     platform = PLATFORM
 
@@ -429,9 +428,7 @@ class VkAdapter:
         try:
             user = sender_id_of(raw)
             name = await self._name(client, user) if user is not None else ""
-            incoming = to_incoming(raw, client.group_id, name=name)
-            if incoming is not None:
-                incoming.extra[PORT_KEY] = self.port_for(client)
+            incoming = to_incoming(raw, client.group_id, name=name, port=self.port_for(client))
             if incoming is not None and raw.get("type") == "message_new":
                 self.transport.remember_client(
                     int(incoming.chat.external_id), raw["object"].get("client_info")
@@ -486,12 +483,13 @@ class VkAdapter:
 
     async def _deliver(self, client: VkClient, incoming: Incoming, replies: list[Reply]) -> None:
         chat_id = incoming.chat.external_id
-        pressed = incoming.extra.get("conversation_message_id")
-        can_edit = incoming.kind is EventKind.BUTTON and isinstance(pressed, int) and pressed > 0
+        # A pressed callback button's message: its conversation_message_id.
+        pressed = as_int(incoming.message_id) if incoming.kind is EventKind.BUTTON else None
+        can_edit = pressed is not None and pressed > 0
         for index, reply in enumerate(replies):
             if reply.edit and can_edit:
                 can_edit = False  # one pressed message, one edit
-                assert isinstance(pressed, int)
+                assert pressed is not None
                 if await self.transport.edit(chat_id, pressed, reply, bot_key=client.bot_key):
                     continue
             await self._send(client, incoming, index, reply)

@@ -4,9 +4,9 @@ Handled: message_new (text, commands with or without "/", button payloads, the "
 button, vk.me `ref` links, attachments, the bot added to or removed from a conversation),
 message_event (callback buttons), message_allow / message_deny (consent), wall_reply_new
 (comments) and wall_post_new (a new post on the community's wall: an organizer publishing a
-purchase post by hand, as a community token may not call wall.post; a COMMENT event with
-extra {"wall_post": True}, from the person who published it). Everything else (group_join,
-typing, edits...) is not for the dispatcher.
+purchase post by hand, as a community token may not call wall.post; a POST event from the
+person who published it). Everything else (group_join, typing, edits...) is not for the
+dispatcher.
 """
 
 from __future__ import annotations
@@ -26,12 +26,18 @@ from bot.core.events import (
     AttachmentKind,
     Chat,
     ChatKind,
+    CommunityPost,
+    ConsentChange,
     EventKind,
     Incoming,
+    Membership,
+    MembershipChange,
+    PostComment,
     Sender,
     parse_command,
 )
 from bot.core.payloads import MAX_PAYLOAD_BYTES
+from bot.core.ports import PlatformPort
 
 # What the dispatcher gets for a payload that is not ours: no prefix is "", so it is refused
 # as an outdated button.
@@ -41,8 +47,8 @@ MAX_RAW_PAYLOAD = 1024
 # client_info.lang_id -> language code (VK's own numbering).
 LANGUAGES_BY_VK_ID = {0: "ru", 1: "uk", 2: "be", 3: "en", 4: "es", 6: "de", 7: "it"}
 MENTION = re.compile(r"^\[club(\d+)\|[^\]]*\][,:]?\s*")
-# Conversation service messages about the bot itself -> communities' membership statuses.
-BOT_MEMBERSHIP = {"chat_invite_user": "member", "chat_kick_user": "left"}
+# Conversation service messages about the bot itself -> its membership.
+BOT_MEMBERSHIP = {"chat_invite_user": Membership.JOINED, "chat_kick_user": Membership.LEFT}
 HANDLED_TYPES = frozenset(
     {
         "message_new",
@@ -53,8 +59,6 @@ HANDLED_TYPES = frozenset(
         "wall_post_new",
     }
 )
-# The extra flag that tells a new wall post from a comment (both are EventKind.COMMENT).
-WALL_POST = "wall_post"
 
 
 def vk_start_link(group_id: int | str, payload: str) -> str:
@@ -163,7 +167,9 @@ def sender_id_of(raw: Mapping[str, Any]) -> int | None:
     return user if user is not None and user > 0 else None
 
 
-def to_incoming(raw: Mapping[str, Any], group_id: int, *, name: str = "") -> Incoming | None:
+def to_incoming(
+    raw: Mapping[str, Any], group_id: int, *, name: str = "", port: PlatformPort | None = None
+) -> Incoming | None:
     """A Bots Long Poll update as a neutral event; None for what the bot does not handle."""
     user = sender_id_of(raw)
     if user is None:
@@ -174,6 +180,7 @@ def to_incoming(raw: Mapping[str, Any], group_id: int, *, name: str = "") -> Inc
         "update_id": update_id_of(raw),
         "bot_key": str(group_id),
         "sender": Sender(str(user), name=name),
+        "port": port,
     }
     kind = raw["type"]
     if kind == "message_new":
@@ -187,58 +194,59 @@ def to_incoming(raw: Mapping[str, Any], group_id: int, *, name: str = "") -> Inc
             kind=EventKind.BUTTON,
             payload=button_payload(obj.get("payload")),
             message_id=None if cmid is None else str(cmid),
-            extra={"event_id": obj.get("event_id"), "conversation_message_id": cmid},
         )
     if kind in ("message_allow", "message_deny"):
         return Incoming(
             **base,
             chat=_chat(user),
             kind=EventKind.CONSENT,
-            extra={"allowed": kind == "message_allow", "key": str(obj.get("key") or "")},
+            details=ConsentChange(allowed=kind == "message_allow"),
         )
     if kind == "wall_post_new":
         return _wall_post(obj, group_id, base)
     # wall_reply_new: answers (an order draft to confirm) go to the person's private chat.
     text = str(obj.get("text") or "")
     attachments = tuple(a for a in map(_attachment, obj.get("attachments") or []) if a)
+    owner = as_int(obj.get("owner_id"))
+    number = as_int(obj.get("id"))
     return Incoming(
         **base,
         chat=_chat(user),
         kind=EventKind.COMMENT,
         text=text,
         attachments=attachments,
-        extra={
+        details=PostComment(
             # The community the post lives in, as communities are known: its group id.
-            "community_id": str(abs(as_int(obj.get("owner_id")) or group_id)),
-            "post_id": as_int(obj.get("post_id")),
-            "comment_id": as_int(obj.get("id")),
-            "owner_id": as_int(obj.get("owner_id")),
-            "text": text,
-            "reply_to_comment": as_int(obj.get("reply_to_comment")),
-        },
+            community_id=str(abs(owner or group_id)),
+            post_id=_id_text(obj.get("post_id")),
+            # VK numbers comments per wall, and names the wall by its owner (a community
+            # is the negative of its id).
+            comment_id=f"{owner or -group_id}:{number}" if number is not None else None,
+        ),
     )
+
+
+def _id_text(value: Any) -> str:
+    number = as_int(value)
+    return "" if number is None else str(number)
 
 
 def _wall_post(obj: dict[str, Any], group_id: int, base: dict[str, Any]) -> Incoming:
     """wall_post_new: a post on the wall; handlers/communities.py ties it to a purchase whose
     link it carries. Whatever the handler says goes to the publisher's private chat."""
-    text = str(obj.get("text") or "")
     owner = as_int(obj.get("owner_id"))
     return Incoming(
         **base,
         chat=_chat(int(base["sender"].external_id)),
-        kind=EventKind.COMMENT,
-        text=text,
-        extra={
-            WALL_POST: True,
-            "community_id": str(abs(owner or group_id)),
-            "post_id": as_int(obj.get("id")),
-            "owner_id": owner,
+        kind=EventKind.POST,
+        text=str(obj.get("text") or ""),
+        details=CommunityPost(
+            community_id=str(abs(owner or group_id)),
+            post_id=_id_text(obj.get("id")),
             # "post"; "suggest" (a suggestion, not published) and "postpone" (scheduled: it
             # comes again as a "post" with its own id once published) are not posts yet.
-            "post_type": str(obj.get("post_type") or "post"),
-            "text": text,
-        },
+            published=str(obj.get("post_type") or "post") == "post",
+        ),
     )
 
 
@@ -258,15 +266,13 @@ def _message(obj: dict[str, Any], group_id: int, user: int, base: dict[str, Any]
         "text": text,
         "message_id": None if cmid is None else str(cmid),
         "attachments": tuple(a for a in map(_attachment, message.get("attachments") or []) if a),
-        "extra": {"conversation_message_id": cmid},
     }
     action = message.get("action")
     if isinstance(action, dict) and as_int(action.get("member_id")) == -group_id:
         status = BOT_MEMBERSHIP.get(str(action.get("type")))
         if status is not None and chat.kind is ChatKind.GROUP:
             # The bot was added to or removed from a conversation.
-            extra = {"status": status, "chat_kind": ChatKind.GROUP.value, "title": None}
-            return Incoming(**{**common, "extra": extra}, kind=EventKind.MEMBERSHIP)
+            return Incoming(**common, kind=EventKind.MEMBERSHIP, details=MembershipChange(status))
     raw_payload = message.get("payload")
     ref = message.get("ref")
     if raw_payload is not None and not _is_start_payload(raw_payload):
