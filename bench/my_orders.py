@@ -31,7 +31,7 @@ from bot.settings import load_settings
 from domain.clock import FrozenClock, install
 from domain.lifecycle import PurchaseStatus
 from domain.order_numbers import format_order_number
-from handlers.my_orders import OrdersPage, OrderView
+from handlers.buyer.my_orders import OrdersPage, OrderView
 from storage.db import create_engine
 from storage.models import Base, Order, OrderLine, Organizer, Purchase, PurchaseItem, User
 

@@ -1,6 +1,6 @@
 """Payment reports: spreading one report over orders, deciding a report, and payment times.
 
-Pure rules, no database: the handlers in handlers/payments.py and the repository in
+Pure rules, no database: the handlers in handlers/buyer/payments.py and the repository in
 storage/repositories/payments.py call these. Amounts are int kopecks (see `money`).
 """
 

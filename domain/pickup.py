@@ -1,4 +1,4 @@
-"""Who may assign which pickup point to which order, and when (handlers/pickup_assign.py).
+"""Who may assign which pickup point to which order, and when (handlers/organizer/pickup.py).
 
 The organizer of a purchase assigns pickup points to its orders, whether or not buyers may
 choose themselves (an organizer's choice overrides the buyer's):

@@ -1,4 +1,7 @@
-"""The conversation, one router per area. `build_router` assembles them for the dispatcher."""
+"""The conversation, by role: what everyone may do here (start, help, language, cancel,
+notifications), then `buyer/`, `organizer/` and `admin/`, one router per idea.
+`build_router` assembles them for the dispatcher; a new module adds its router here.
+"""
 
 from __future__ import annotations
 
@@ -8,52 +11,56 @@ from bot.core.router import Router
 def build_router() -> Router:
     # Imported here so that importing `handlers` does not register payload prefixes twice
     # in tools that reload modules.
-    from handlers import (
-        broadcast,
+    from handlers import common, consent, notify
+    from handlers.admin import rounds
+    from handlers.buyer import (
         catalog,
         comment_orders,
         comments,
-        common,
-        communities,
-        consent,
         my_orders,
-        new_purchase,
-        notify,
-        orders,
-        organizer,
-        payment_reports,
+        ordering,
         payments,
-        pickup_assign,
-        purchase_dates,
-        purchase_items,
-        purchases_admin,
-        reconciliation,
         referrals,
-        rounds_admin,
     )
+    from handlers.organizer import (
+        broadcast,
+        communities,
+        dates,
+        items,
+        new_purchase,
+        pickup,
+        profile,
+        purchases,
+        reconciliation,
+    )
+    from handlers.organizer import payments as payment_reports
 
     root = Router("root")
     root.include(
+        # Everyone
         common.router,
-        organizer.router,
-        new_purchase.router,
-        purchases_admin.router,
-        pickup_assign.router,
-        purchase_items.router,
-        purchase_dates.router,
+        notify.router,
+        consent.router,
+        # Buyers
         catalog.router,
-        orders.router,
+        ordering.router,
         my_orders.router,
         comments.router,
+        comment_orders.router,
         payments.router,
+        referrals.router,
+        # Organizers
+        profile.router,
+        new_purchase.router,
+        purchases.router,
+        items.router,
+        dates.router,
+        pickup.router,
         payment_reports.router,
         reconciliation.router,
-        referrals.router,
-        rounds_admin.router,
-        communities.router,
-        comment_orders.router,
-        consent.router,
-        notify.router,
         broadcast.router,
+        communities.router,
+        # Service admins
+        rounds.router,
     )
     return root

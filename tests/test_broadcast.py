@@ -17,7 +17,7 @@ from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender
 from bot.texts import Texts
 from domain.lifecycle import OrderStatus, PurchaseStatus
-from handlers.broadcast import MAX_TEXT_LENGTH, BroadcastPick, BroadcastSend
+from handlers.organizer.broadcast import MAX_TEXT_LENGTH, BroadcastPick, BroadcastSend
 from storage.models import (
     Broadcast,
     DialogState,

@@ -17,7 +17,7 @@ from bot.core.events import Chat, ChatKind, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
 from bot.texts import Texts
 from domain.lifecycle import PurchaseStatus
-from handlers.catalog import PurchaseCard, StartOrder, purchase_card
+from handlers.buyer.catalog import PurchaseCard, StartOrder, purchase_card
 from storage.models import (
     DialogState,
     Media,

@@ -11,8 +11,8 @@ from bot.app import App
 from domain.clock import FrozenClock
 from domain.comments import IN_BOT, clean_comment
 from domain.lifecycle import PurchaseStatus
-from handlers.catalog import StartComment
-from handlers.comments import CommentItem
+from handlers.buyer.catalog import StartComment
+from handlers.buyer.comments import CommentItem
 from storage.models import Comment, User
 from storage.uow import UnitOfWork
 from tests.conftest import ConsoleSession

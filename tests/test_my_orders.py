@@ -11,7 +11,7 @@ from bot.app import App
 from domain.clock import FrozenClock
 from domain.lifecycle import PurchaseStatus
 from domain.periods import format_day, months_before
-from handlers.my_orders import OrderView, PickupOrder, PickupSet
+from handlers.buyer.my_orders import OrderView, PickupOrder, PickupSet
 from storage.models import Order, Organizer
 from tests.conftest import ConsoleSession
 from tests.test_catalog import NBSP, make_shop, press, set_status

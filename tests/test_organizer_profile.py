@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.events import Chat, EventKind, Incoming, Sender
 from bot.core.payloads import Payload
-from handlers.organizer import PointAction, PointKeep, ProfileAction, ProfileClear
+from handlers.organizer.profile import PointAction, PointKeep, ProfileAction, ProfileClear
 from storage.models import DialogState, Media, Organizer, PickupPoint, User
 from tests.conftest import ConsoleSession
 

@@ -34,8 +34,8 @@ from domain.payments import (
     is_absurd_amount,
     parse_paid_at,
 )
-from handlers.payment_reports import ReportConfirm
-from handlers.payments import PaySelect, PaySend
+from handlers.buyer.payments import PaySelect, PaySend
+from handlers.organizer.payments import ReportConfirm
 from storage.models import (
     DialogState,
     Media,

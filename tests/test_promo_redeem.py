@@ -24,7 +24,7 @@ from domain.referrals import (
     code_refusal,
     discount_for,
 )
-from handlers.referrals import PromoApply
+from handlers.buyer.referrals import PromoApply
 from storage.models import Order, Organizer, PromoCode, PromoRedemption, Purchase
 from storage.uow import UnitOfWork
 from tests.conftest import TEST_START, ConsoleSession

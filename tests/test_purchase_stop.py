@@ -26,9 +26,9 @@ from bot.services.tasks import TASKS
 from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus, collecting
 from domain.purchase_form import end_of_day
-from handlers.catalog import StartOrder
-from handlers.my_orders import OrderAction
-from handlers.purchases_admin import DateEdit, StatusMove
+from handlers.buyer.catalog import StartOrder
+from handlers.buyer.my_orders import OrderAction
+from handlers.organizer.purchases import DateEdit, StatusMove
 from storage.models import (
     Comment,
     DialogState,

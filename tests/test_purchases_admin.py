@@ -22,8 +22,8 @@ from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.order_numbers import format_order_number
 from domain.pricing import fee_kopecks, order_due
-from handlers.new_purchase import CATEGORY_SLUGS
-from handlers.purchases_admin import (
+from handlers.organizer.new_purchase import CATEGORY_SLUGS
+from handlers.organizer.purchases import (
     AddItems,
     AdminItemsPage,
     ExportFile,

@@ -17,7 +17,7 @@ from bot.core.replies import Reply
 from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.pricing import fee_kopecks, order_due
-from handlers.reconciliation import ReconcilePurchase
+from handlers.organizer.reconciliation import ReconcilePurchase
 from storage.models import (
     DiscountKind,
     Order,

@@ -9,9 +9,9 @@ from bot.app import App
 from domain.clock import FrozenClock
 from domain.lifecycle import PurchaseStatus
 from domain.referrals import DiscountKind, discount_for
-from handlers.my_orders import OrderAction
-from handlers.payment_reports import ReportConfirm
-from handlers.referrals import PromoApply
+from handlers.buyer.my_orders import OrderAction
+from handlers.buyer.referrals import PromoApply
+from handlers.organizer.payments import ReportConfirm
 from storage.models import InviteStatus, Order, PaymentReportStatus, PromoCode, User
 from tests.conftest import ConsoleSession
 from tests.test_catalog import make_shop

@@ -35,8 +35,8 @@ from domain.referrals import (
     decide_arrival,
     satisfies,
 )
-from handlers.referrals import FriendsPage, PromoApply
-from handlers.rounds_admin import STEPS, InviteCredit, InviteVoid, RoundFlagged, RoundTop
+from handlers.admin.rounds import STEPS, InviteCredit, InviteVoid, RoundFlagged, RoundTop
+from handlers.buyer.referrals import FriendsPage, PromoApply
 from storage.models import DiscountKind, Invite, OutboxMessage, PromoCode, RoundStatus, User
 from storage.uow import UnitOfWork
 from tests.conftest import ConsoleSession
@@ -500,8 +500,8 @@ def test_every_referral_text_exists_in_both_languages() -> None:
     for name in (
         "bot/services/referrals.py",
         "bot/services/rounds.py",
-        "handlers/referrals.py",
-        "handlers/rounds_admin.py",
+        "handlers/buyer/referrals.py",
+        "handlers/admin/rounds.py",
     ):
         source = (root / name).read_text(encoding="utf-8")
         keys |= set(re.findall(r'"(referrals-[a-z0-9-]*[a-z0-9])"', source))

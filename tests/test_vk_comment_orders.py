@@ -19,7 +19,7 @@ from bot.app import App
 from bot.scheduler import PROCESSED_UPDATES_KEPT
 from domain.clock import FrozenClock
 from domain.lifecycle import PurchaseStatus
-from handlers.comment_orders import DRAFT_VALID_FOR
+from handlers.buyer.comment_orders import DRAFT_VALID_FOR
 from storage.models import (
     Comment,
     Order,

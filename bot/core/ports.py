@@ -9,7 +9,7 @@ on that platform.
 A port is a live object of the running adapter, so it never reaches the database or the
 outbox; the event only carries it through one update.
 
-Answering a comment under a post (handlers/comment_orders.py) needs two more things, in
+Answering a comment under a post (handlers/buyer/comment_orders.py) needs two more things, in
 `CommentPort`: whether the person may be written to in private at all, and a public reply
 under the comment for when they may not. A port without them cannot answer comments.
 """

@@ -1,5 +1,5 @@
 """A purchase's status changes and what goes with them, for the organizer's buttons
-(handlers/purchases_admin.py) and for the bot itself (the automatic stop below).
+(handlers/organizer/purchases.py) and for the bot itself (the automatic stop below).
 
 `move_purchase` records the move in the status history, keeps the scheduled work that
 depends on the status in step (payment reminders from the payment stage, the automatic stop
@@ -119,7 +119,7 @@ async def notify_buyers(
         organizer = await uow.session.get(Organizer, purchase.organizer_id)
         choose = organizer is None or organizer.buyers_choose_pickup
         # An order without a point: every active point, unless the organizer assigns one of
-        # several (handlers/pickup_assign.py); then "the organizer will tell you where".
+        # several (handlers/organizer/pickup.py); then "the organizer will tell you where".
         if unassigned_shows_all_points(choose, len(active)):
             active_points = "\n".join(describe_point(p.name, p.address, p.hours) for p in active)
     key = f"purchase-admin-notify-{status.value}"

@@ -1,7 +1,7 @@
 """Referral services: friends arriving by invite links, qualifying actions, personal codes,
 an admin's credit and void, and redeeming a code on an order.
 
-Handlers (handlers/referrals.py, handlers/rounds_admin.py), the round tasks
+Handlers (handlers/buyer/referrals.py, handlers/admin/rounds.py), the round tasks
 (bot/services/rounds.py) and other areas call these inside their own transaction; the rules
 themselves are in domain.referrals.
 

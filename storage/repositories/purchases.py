@@ -329,7 +329,7 @@ class PurchaseRepository:
             for order, buyer, point, code in rows
         ]
 
-    # --- pickup points of orders (handlers/pickup_assign.py) ------------------------------
+    # --- pickup points of orders (handlers/organizer/pickup.py) ------------------------------
 
     async def count_unassigned_orders(self, purchase_id: int) -> int:
         """Active orders with no pickup point (the organizer is to assign one)."""

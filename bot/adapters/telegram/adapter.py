@@ -23,7 +23,7 @@
   (a group becoming a supergroup too, status "migrated"); a person blocking or unblocking the
   bot in private is a CONSENT event {"allowed": bool}; a reply in a group to the bot's post, or
   in a channel's discussion group to the channel's automatic copy of a post, is a COMMENT
-  event (see handlers/communities.py for their extras).
+  event (see handlers/organizer/communities.py for their extras).
 * Communities: `TelegramPort` implements `bot.core.ports.PlatformPort` (admin check with
   getChatMember, posting, deep links) and `CommentPort` (may the bot write to a commenter,
   a reply in the comment's thread) and rides along in every event's extra.

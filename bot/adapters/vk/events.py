@@ -232,8 +232,9 @@ def _id_text(value: Any) -> str:
 
 
 def _wall_post(obj: dict[str, Any], group_id: int, base: dict[str, Any]) -> Incoming:
-    """wall_post_new: a post on the wall; handlers/communities.py ties it to a purchase whose
-    link it carries. Whatever the handler says goes to the publisher's private chat."""
+    """wall_post_new: a post on the wall; handlers/organizer/communities.py ties it to a
+    purchase whose link it carries. Whatever the handler says goes to the publisher's
+    private chat."""
     owner = as_int(obj.get("owner_id"))
     return Incoming(
         **base,

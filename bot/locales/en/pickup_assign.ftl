@@ -1,4 +1,4 @@
-## The organizer assigns pickup points to a purchase's orders (handlers/pickup_assign.py).
+## The organizer assigns pickup points to a purchase's orders (handlers/organizer/pickup.py).
 
 pickup-assign-button-open = 📍 Pickup points{ $unassigned ->
     [0] {""}

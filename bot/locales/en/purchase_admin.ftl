@@ -257,7 +257,7 @@ purchase-admin-export-ready = { $shape ->
    *[distribution] Distribution list
     } for "{ $title }", orders: { $orders }.
 
-## Purchase dates (handlers/purchase_dates.py) and the automatic stop (bot/services/purchases.py).
+## Purchase dates (handlers/organizer/dates.py) and the automatic stop (bot/services/purchases.py).
 purchase-admin-button-date-stop = 📅 Change the stop date
 purchase-admin-button-date-pay = 📅 Change the payment deadline
 purchase-admin-button-open-card = Open the purchase

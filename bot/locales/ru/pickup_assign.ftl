@@ -1,4 +1,4 @@
-## Организатор назначает пункты выдачи заказам покупки (handlers/pickup_assign.py).
+## Организатор назначает пункты выдачи заказам покупки (handlers/organizer/pickup.py).
 
 pickup-assign-button-open = 📍 Пункты выдачи{ $unassigned ->
     [0] {""}

@@ -258,7 +258,7 @@ purchase-admin-export-ready = { $shape ->
    *[distribution] Список раздачи
     } по «{ $title }», заказов: { $orders }.
 
-## Даты покупки (handlers/purchase_dates.py) и автоматический стоп (bot/services/purchases.py).
+## Даты покупки (handlers/organizer/dates.py) и автоматический стоп (bot/services/purchases.py).
 purchase-admin-button-date-stop = 📅 Изменить стоп
 purchase-admin-button-date-pay = 📅 Изменить срок оплаты
 purchase-admin-button-open-card = Открыть покупку

@@ -1,6 +1,6 @@
 """The organizer assigns pickup points to the orders of a purchase.
 
-Opened from the purchase's orders list ("Пункты выдачи", handlers/purchases_admin.py). The
+Opened from the purchase's orders list ("Пункты выдачи", handlers/organizer/purchases.py). The
 screen says how many active orders have no point, offers "all of them to <point>" for each
 active point (after a confirmation), and lists the orders page by page; pressing an order
 offers the points. Each buyer whose order gets a point is told (the point's name, address and
@@ -30,8 +30,8 @@ from domain.pickup import (
     purchase_refusal,
 )
 from domain.profile import describe_point
-from handlers.organizer import DbId, require_organizer
-from handlers.purchases_admin import (
+from handlers.organizer.profile import DbId, require_organizer
+from handlers.organizer.purchases import (
     OrdersPage,
     PageNumber,
     back_to_card,
@@ -362,7 +362,7 @@ def screen(purchase: Purchase, page: int = 0) -> str:
 
 
 async def orders_list_row(ctx: Context, purchase: Purchase) -> list[Button]:
-    """The "Пункты выдачи" button of the orders list (handlers/purchases_admin.py), when the
+    """The "Пункты выдачи" button of the orders list (handlers/organizer/purchases.py), when the
     purchase is not over and the organizer has an active point (the list has orders)."""
     if purchase_refusal(require_organizer(ctx).id, purchase) is not None:
         return []

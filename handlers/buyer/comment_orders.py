@@ -1,7 +1,7 @@
 """Comments under purchase posts that read like orders (a VK wall post, a Telegram channel's
 discussion group): "2 шт, размер 44" becomes an order draft the buyer confirms in private.
 
-handlers/communities.py records every comment under a purchase post first, so it is in the
+handlers/organizer/communities.py records every comment under a purchase post first, so it is in the
 buyer's /comments whatever happens here, then calls `on_comment` through `comment_hooks`.
 For a comment on an open purchase that `domain.comment_orders` reads as an order:
 
@@ -20,8 +20,8 @@ on Telegram nothing but trying tells whether a person started the bot. Sending b
 not merely fail: the outbox marks the person unreachable, and later answers to them are
 skipped too. Without a comment port (the console) the flags are all there is.
 
-Confirm orders through the cart (handlers/orders.py `order_line`): the line joins the buyer's
-order in the purchase, with today's price, pickup point and the organizer's notice, just as
+Confirm orders through the cart (handlers/buyer/ordering.py `order_line`): the line joins the
+buyer's order in the purchase, with today's price, pickup point and the organizer's notice, just as
 when ordered from the purchase card. A draft is decided once: Confirm and Cancel claim the
 comment's id in the processed-updates table under their own namespace, so a double press, or
 Confirm after Cancel, orders nothing twice. Drafts expire after `DRAFT_VALID_FOR`, well
@@ -46,7 +46,7 @@ from bot.core.transport import DeliveryError
 from domain.cart import MAX_QUANTITY, CartLine
 from domain.comment_orders import ItemSpec, OrderDraft, parse_order_comment
 from domain.money import format_amount, format_percent
-from handlers.catalog import (
+from handlers.buyer.catalog import (
     MAX_ID,
     DbId,
     active_items,
@@ -55,8 +55,8 @@ from handlers.catalog import (
     short,
     takes_orders,
 )
-from handlers.communities import comment_hooks
-from handlers.orders import order_line
+from handlers.buyer.ordering import order_line
+from handlers.organizer.communities import comment_hooks
 from storage.models import Comment, OutboxKind, ProcessedUpdate, Purchase, PurchasePost
 from storage.uow import UnitOfWork
 
@@ -89,7 +89,8 @@ class CancelCommentOrder(Payload, prefix="bcon"):
 
 
 async def on_comment(ctx: Context, comment: Comment, post: PurchasePost) -> None:
-    """The comment hook (handlers/communities.py): draft an order from an order-like comment.
+    """The comment hook (handlers/organizer/communities.py): draft an order from an order-like
+    comment.
 
     The drafts are made here; asking the platform whether the person may be written to, and
     answering under the comment, wait until the comment is committed (`Context.after_commit`)."""

@@ -23,8 +23,8 @@ from domain.items import (
     parse_sizes,
 )
 from domain.money import format_amount
-from handlers.organizer import photo_from_event
-from handlers.purchases_admin import (
+from handlers.organizer.profile import photo_from_event
+from handlers.organizer.purchases import (
     ITEMS,
     AddItems,
     AdminItemsPage,

@@ -26,7 +26,7 @@ from bot.core.events import AttachmentKind
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Role, Router
-from handlers.organizer import DbId, require_organizer
+from handlers.organizer.profile import DbId, require_organizer
 from storage.models import Organizer, OutboxKind, Purchase, User
 from storage.repositories.outbox import Recipient
 

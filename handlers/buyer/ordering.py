@@ -42,7 +42,7 @@ from domain.money import format_amount, format_percent
 from domain.periods import format_day
 from domain.pricing import payment_state
 from domain.text_rules import clean_line
-from handlers.catalog import (
+from handlers.buyer.catalog import (
     DbId,
     PageNumber,
     StartOrder,
@@ -55,7 +55,7 @@ from handlers.catalog import (
     short,
     takes_orders,
 )
-from handlers.referrals import PromoApply
+from handlers.buyer.referrals import PromoApply
 from storage.models import Order, OutboxKind, PickupPoint, Purchase, PurchaseItem
 from storage.repositories.orders import PricedLine
 

@@ -14,7 +14,7 @@ from bot.core.replies import Button
 from bot.core.router import Router
 from domain.comments import COMMENT_MAX_LENGTH, IN_BOT, clean_comment
 from domain.periods import format_day, months_before
-from handlers.catalog import (
+from handlers.buyer.catalog import (
     DbId,
     PageNumber,
     StartComment,

@@ -54,13 +54,13 @@ class PurchaseCard(Payload, prefix="bpur"):
 
 
 class StartOrder(Payload, prefix="bbuy"):
-    """ "Order" on a purchase card; handled in handlers/orders.py."""
+    """ "Order" on a purchase card; handled in handlers/buyer/ordering.py."""
 
     purchase_id: DbId
 
 
 class StartComment(Payload, prefix="bcmt"):
-    """ "Comment" on a purchase card; handled in handlers/comments.py."""
+    """ "Comment" on a purchase card; handled in handlers/buyer/comments.py."""
 
     purchase_id: DbId
 

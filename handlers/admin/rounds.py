@@ -38,7 +38,7 @@ from domain.referrals import (
     parse_start,
     parse_threshold,
 )
-from handlers.referrals import invite_line, reason_text, short
+from handlers.buyer.referrals import invite_line, reason_text, short
 from storage.models import Invite, InviteStatus, ReferralRound, RoundStatus
 from storage.repositories.referrals import RoundStats
 

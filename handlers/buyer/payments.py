@@ -3,7 +3,7 @@
 The buyer ticks unpaid orders of one organizer (or types an order number), sees what is due
 and the organizer's payment details, and reports amount, time, method, an optional receipt
 photo and a comment. Nothing is stored until "Send"; then the report, its allocation over
-the orders and the message to the organizer (handlers/payment_reports.py) are written in
+the orders and the message to the organizer (handlers/organizer/payments.py) are written in
 one transaction.
 """
 
@@ -38,7 +38,7 @@ from domain.payments import (
     parse_paid_at,
 )
 from domain.pricing import balance
-from handlers.payment_reports import DbId, PageNumber, money, notify_organizer, short, state_text
+from handlers.organizer.payments import DbId, PageNumber, money, notify_organizer, short, state_text
 from storage.models import Media, Order, PaymentMethod
 
 router = Router("payments")

@@ -49,7 +49,7 @@ from bot.core.router import Role, Router
 from bot.core.transport import DeliveryError, RecipientUnreachable
 from domain.comments import COMMENT_MAX_LENGTH, clean_comment
 from domain.lifecycle import collecting
-from handlers.catalog import MAX_ID, media_photo, purchase_card
+from handlers.buyer.catalog import MAX_ID, media_photo, purchase_card
 from storage.models import (
     Comment,
     Community,
@@ -69,7 +69,7 @@ DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 # How many open purchases /post offers as buttons (newest first).
 PURCHASES_OFFERED = 10
 TITLE_SHOWN = 40
-# handlers/catalog.py's start link of a purchase: `/start p_<purchase id>`.
+# handlers/buyer/catalog.py's start link of a purchase: `/start p_<purchase id>`.
 PURCHASE_LINK = "p"
 PURCHASE_REF = re.compile(rf"(?<![A-Za-z0-9_-]){PURCHASE_LINK}_(\d{{1,10}})(?!\d)")
 

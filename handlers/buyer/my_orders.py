@@ -18,7 +18,7 @@ from bot.services.referrals import refresh_promo_discount
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.periods import months_before
 from domain.purchase_form import format_deadline
-from handlers.catalog import (
+from handlers.buyer.catalog import (
     DbId,
     PageNumber,
     clamp_page,
@@ -29,7 +29,7 @@ from handlers.catalog import (
     short,
     takes_orders,
 )
-from handlers.orders import ORDER, describe_order, edit_order, notify_organizer, point_text
+from handlers.buyer.ordering import ORDER, describe_order, edit_order, notify_organizer, point_text
 from storage.models import Order, PickupPoint
 from storage.repositories.orders import PICKUP_FINAL_STATUSES
 

@@ -6,7 +6,8 @@ Every button names a purchase or an item by id; each handler loads it through
 `own_purchase` / `own_item`, which find nothing for another organizer's ids, so a forged
 payload gets the same polite "not found" as a stale one and changes nothing.
 
-Creating purchases is in handlers/new_purchase.py, their items in handlers/purchase_items.py.
+Creating purchases is in handlers/organizer/new_purchase.py, their items in
+handlers/organizer/items.py.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from domain.items import ItemError, items_editable
 from domain.lifecycle import PurchaseStatus, next_statuses
 from domain.money import format_amount, format_percent
 from domain.purchase_form import FormError, format_deadline
-from handlers.organizer import DbId, require_organizer
+from handlers.organizer.profile import DbId, require_organizer
 from storage.models import Purchase, PurchaseItem
 
 router = Router("purchases_admin")
@@ -40,7 +41,7 @@ ORDERS_PER_PAGE = 10
 BUTTON_TITLE_LENGTH = 40
 MAX_ID = 2**31 - 1
 # The stop date moves while orders are not yet counted on; the payment deadline until the
-# goods are ordered (handlers/purchase_dates.py).
+# goods are ordered (handlers/organizer/dates.py).
 STOP_DATE_EDITABLE = (PurchaseStatus.DRAFT, PurchaseStatus.OPEN)
 PAY_DATE_EDITABLE = (
     PurchaseStatus.DRAFT,
@@ -114,7 +115,7 @@ class ItemSkip(Payload, prefix="paq"):
 
 
 class DateEdit(Payload, prefix="pdt"):
-    """Change the stop date or the payment deadline; handled in handlers/purchase_dates.py."""
+    """Change the stop date or the payment deadline; handled in handlers/organizer/dates.py."""
 
     purchase_id: DbId
     field: Literal["stop", "pay"]
@@ -466,8 +467,8 @@ async def on_orders_page(ctx: Context, data: OrdersPage) -> None:
     nav = nav_row(ctx, page, pages, lambda p: OrdersPage(purchase_id=purchase.id, page=p).pack())
     if nav:
         buttons.append(nav)
-    # Assigning pickup points (handlers/pickup_assign.py, which imports this module).
-    from handlers.pickup_assign import orders_list_row
+    # Assigning pickup points (handlers/organizer/pickup.py, which imports this module).
+    from handlers.organizer.pickup import orders_list_row
 
     if pickup_row := await orders_list_row(ctx, purchase):
         buttons.append(pickup_row)

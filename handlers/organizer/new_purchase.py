@@ -29,9 +29,9 @@ from domain.purchase_form import (
     parse_quick_form,
     parse_stop,
 )
-from handlers.organizer import require_organizer
-from handlers.purchase_items import start_paste
-from handlers.purchases_admin import NEW, FormChoice, form_error
+from handlers.organizer.items import start_paste
+from handlers.organizer.profile import require_organizer
+from handlers.organizer.purchases import NEW, FormChoice, form_error
 
 router = Router("new_purchase")
 

@@ -1,7 +1,7 @@
 """Changing a purchase's dates from its card: the stop date (in draft and while collecting)
 and the payment deadline (until the goods are ordered from the supplier).
 
-A button on the organizer's card (handlers/purchases_admin.py `DateEdit`) starts a one-step
+A button on the organizer's card (handlers/organizer/purchases.py `DateEdit`) starts a one-step
 dialog kept in the database; the typed date is read like in /newpurchase (the end of that
 Moscow day, `purchase_form.parse_stop` / `parse_payment_deadline`), and a bad one keeps the
 dialog with the same messages. The payment deadline is never before the stop date, in
@@ -35,7 +35,7 @@ from domain.purchase_form import (
     parse_payment_deadline,
     parse_stop,
 )
-from handlers.purchases_admin import (
+from handlers.organizer.purchases import (
     PAY_DATE_EDITABLE,
     STOP_DATE_EDITABLE,
     DateEdit,

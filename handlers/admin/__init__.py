@@ -1,0 +1,1 @@
+"""What service admins do: referral rounds and their people."""

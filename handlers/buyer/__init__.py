@@ -1,0 +1,1 @@
+"""What buyers do: browse purchases, order, see their orders, pay, comment, invite friends."""
