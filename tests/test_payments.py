@@ -562,7 +562,7 @@ async def test_payments_lists_pending_reports_oldest_first_in_pages(
     assert out.index("Оплата №1 от Анна") < out.index("Оплата №2 от Борис")
     assert "Комментарий: первый" in out and "Способ: СБП" in out
     assert "Оплата №6" not in out and "Оплата №8" not in out
-    assert "[#1 ✅ №1] [#2 ❌ №1]" in out and "[#11 Вперёд ▶]" in out
+    assert "[#1 ✅ №1] [#2 ❌ №1]" in out and "[#11 Дальше ▶]" in out
 
     out = await console.say("#11")
     assert "стр. 2 из 2" in out and "Оплата №6 от Борис" in out and "[#3 ◀ Назад]" in out

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
-
-from pydantic import Field
+from typing import Any, Literal
 
 from bot.core.context import Context
 from bot.core.errors import UserError
@@ -38,7 +36,8 @@ from domain.referrals import (
     parse_start,
     parse_threshold,
 )
-from handlers.buyer.referrals import invite_line, reason_text, short
+from handlers.buyer.referrals import invite_line, reason_text
+from handlers.kit import DbId, PageNumber, Paging, short
 from storage.models import Invite, InviteStatus, ReferralRound, RoundStatus
 from storage.repositories.referrals import RoundStats
 
@@ -59,9 +58,6 @@ STEPS: tuple[FieldName, ...] = (
 )
 DefaultStep = Literal["threshold", "minimum", "codes", "pause"]
 DEFAULT_TYPED = "-"
-
-DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
-PageNumber = Annotated[int, Field(ge=0, le=100_000)]
 
 ROUNDS_SHOWN = 10
 TOP_SHOWN = 10
@@ -719,25 +715,10 @@ async def on_user_invites(ctx: Context, data: RoundUserInvites) -> None:
         friend = short(row.friend_name.strip(), NAME_SHOWN) or ctx.t("referrals-friend-unnamed")
         lines.append(admin_invite_line(ctx, row.invite.id, row.invite, friend, round_))
         rows.append(invite_buttons(ctx, row.invite))
-    nav = []
-    if data.page > 0:
-        nav.append(
-            Button(
-                ctx.t("referrals-button-prev"),
-                RoundUserInvites(
-                    round_id=round_.id, user_id=data.user_id, page=data.page - 1
-                ).pack(),
-            )
-        )
-    if has_more:
-        nav.append(
-            Button(
-                ctx.t("referrals-button-next"),
-                RoundUserInvites(
-                    round_id=round_.id, user_id=data.user_id, page=data.page + 1
-                ).pack(),
-            )
-        )
+    nav = Paging.of_more(data.page, INVITES_PER_PAGE, has_more).nav(
+        ctx.t,
+        lambda p: RoundUserInvites(round_id=round_.id, user_id=data.user_id, page=p).pack(),
+    )
     rows = [row for row in rows if row]
     if nav:
         rows.append(nav)
@@ -770,21 +751,9 @@ async def on_flagged(ctx: Context, data: RoundFlagged) -> None:
         lines.append(ctx.t("referrals-admin-flagged-entry", inviter=inviter_name or "—", line=line))
         rows.append(invite_buttons(ctx, row.invite))
     rows = [row for row in rows if row]
-    nav = []
-    if data.page > 0:
-        nav.append(
-            Button(
-                ctx.t("referrals-button-prev"),
-                RoundFlagged(round_id=round_.id, page=data.page - 1).pack(),
-            )
-        )
-    if has_more:
-        nav.append(
-            Button(
-                ctx.t("referrals-button-next"),
-                RoundFlagged(round_id=round_.id, page=data.page + 1).pack(),
-            )
-        )
+    nav = Paging.of_more(data.page, INVITES_PER_PAGE, has_more).nav(
+        ctx.t, lambda p: RoundFlagged(round_id=round_.id, page=p).pack()
+    )
     if nav:
         rows.append(nav)
     rows.append(back)

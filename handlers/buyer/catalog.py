@@ -1,7 +1,6 @@
 """The catalogue buyers browse: open purchases page by page, a purchase's card, its deep link.
 
-Also the small pieces the buyer's other screens share: ids in payloads, page buttons, the
-item chooser and photos from media rows.
+Also what the buyer's other screens share of it: the item chooser and its items.
 """
 
 from __future__ import annotations
@@ -9,9 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Annotated
-
-from pydantic import Field
 
 from bot.core.context import Context
 from bot.core.errors import UserError
@@ -25,15 +21,10 @@ from domain.lifecycle import PurchaseStatus, collecting
 from domain.money import format_amount, format_percent
 from domain.periods import format_day
 from domain.purchase_form import format_deadline
-from storage.models import Media, Purchase, PurchaseItem
+from handlers.kit import MAX_ID, DbId, PageNumber, Paging, media_photo, short
+from storage.models import Purchase, PurchaseItem
 
 router = Router("catalog")
-
-# Database ids in payloads and links: a bigger number is forged and must not reach a query
-# (PostgreSQL would fail on an integer out of range instead of finding nothing).
-MAX_ID = 2**31 - 1
-DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
-PageNumber = Annotated[int, Field(ge=0, le=100_000)]
 
 PURCHASES_PER_PAGE = 5
 ITEMS_PER_PAGE = 5
@@ -41,7 +32,6 @@ ITEMS_PER_PAGE = 5
 # (the item chooser pages through all of them).
 CARD_ITEMS_SHOWN = 30
 DESCRIPTION_SHOWN = 600
-BUTTON_TITLE_LENGTH = 40
 _PURCHASE_ID = re.compile(r"[0-9]{1,10}")
 
 
@@ -66,29 +56,6 @@ class StartComment(Payload, prefix="bcmt"):
 
 
 # --- shared pieces ------------------------------------------------------------------------------
-
-
-def short(text: str, limit: int = BUTTON_TITLE_LENGTH) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def page_count(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
-
-
-def clamp_page(page: int, pages: int) -> int:
-    # A stale "next" after the list shrank shows the last page rather than an empty one.
-    return min(max(page, 0), pages - 1)
-
-
-def page_buttons(t: Translator, page: int, pages: int, make: Callable[[int], str]) -> list[Button]:
-    """◀ / ▶ for a paged list; empty when everything fits on one page."""
-    row = []
-    if page > 0:
-        row.append(Button(t("catalog-button-prev"), make(page - 1)))
-    if page < pages - 1:
-        row.append(Button(t("catalog-button-next"), make(page + 1)))
-    return row
 
 
 def active_items(purchase: Purchase) -> list[PurchaseItem]:
@@ -123,28 +90,16 @@ def item_chooser(
 
     Returns the page actually shown (clamped) and the rows.
     """
-    pages = page_count(len(items), ITEMS_PER_PAGE)
-    page = clamp_page(page, pages)
-    start = page * ITEMS_PER_PAGE
+    paging = Paging.of(len(items), ITEMS_PER_PAGE, page)
+    start = paging.start
     rows = [
         [Button(item_label(t, number, item), pick(item))]
         for number, item in enumerate(items[start : start + ITEMS_PER_PAGE], start=start + 1)
     ]
-    nav = page_buttons(t, page, pages, turn)
+    nav = paging.nav(t, turn)
     if nav:
         rows.append(nav)
-    return page, rows
-
-
-def media_photo(media: Media | None, platform: str) -> Photo | None:
-    """A photo the platform can show: its own file id, or the stored bytes to upload."""
-    if media is None:
-        return None
-    if media.platform == platform and media.file_id:
-        return Photo(file_id=media.file_id, platform=media.platform)
-    if media.content:
-        return Photo(content=media.content)
-    return None
+    return paging.page, rows
 
 
 def takes_orders(ctx: Context, purchase: Purchase) -> bool:
@@ -306,9 +261,9 @@ async def show_catalog(ctx: Context, page: int, *, edit: bool = False) -> None:
     if total == 0:
         ctx.say("catalog-empty")
         return
-    pages = page_count(total, PURCHASES_PER_PAGE)
-    page = clamp_page(page, pages)
-    start = page * PURCHASES_PER_PAGE
+    paging = Paging.of(total, PURCHASES_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
+    start = paging.start
     found = await ctx.uow.orders.open_purchases(ctx.now(), offset=start, limit=PURCHASES_PER_PAGE)
     lang = ctx.lang
     lines = [ctx.t("catalog-list-title", total=total, page=page + 1, pages=pages)]
@@ -337,7 +292,7 @@ async def show_catalog(ctx: Context, page: int, *, edit: bool = False) -> None:
                 )
             ]
         )
-    nav = page_buttons(ctx.t, page, pages, lambda p: CatalogPage(page=p).pack())
+    nav = paging.nav(ctx.t, lambda p: CatalogPage(page=p).pack())
     if nav:
         rows.append(nav)
     ctx.answer("\n".join(lines), rows, edit=edit)

@@ -46,16 +46,9 @@ from bot.core.transport import DeliveryError
 from domain.cart import MAX_QUANTITY, CartLine
 from domain.comment_orders import ItemSpec, OrderDraft, parse_order_comment
 from domain.money import format_amount, format_percent
-from handlers.buyer.catalog import (
-    MAX_ID,
-    DbId,
-    active_items,
-    ensure_takes_orders,
-    load_purchase,
-    short,
-    takes_orders,
-)
+from handlers.buyer.catalog import active_items, ensure_takes_orders, load_purchase, takes_orders
 from handlers.buyer.ordering import order_line
+from handlers.kit import MAX_ID, DbId, short
 from handlers.organizer.communities import comment_hooks
 from storage.models import Comment, OutboxKind, ProcessedUpdate, Purchase, PurchasePost
 from storage.uow import UnitOfWork

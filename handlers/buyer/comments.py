@@ -15,18 +15,13 @@ from bot.core.router import Router
 from domain.comments import COMMENT_MAX_LENGTH, IN_BOT, clean_comment
 from domain.periods import format_day, months_before
 from handlers.buyer.catalog import (
-    DbId,
-    PageNumber,
     StartComment,
     active_items,
-    clamp_page,
     find_item,
     item_chooser,
     load_purchase,
-    page_buttons,
-    page_count,
-    short,
 )
+from handlers.kit import DbId, PageNumber, Paging, short
 from storage.models import Purchase
 
 router = Router("comments")
@@ -140,10 +135,10 @@ async def show_comments(ctx: Context, page: int, *, edit: bool = False) -> None:
     if total == 0:
         ctx.say("comments-none")
         return
-    pages = page_count(total, COMMENTS_PER_PAGE)
-    page = clamp_page(page, pages)
+    paging = Paging.of(total, COMMENTS_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
     found = await repo.user_comments(
-        ctx.user.id, since=since, offset=page * COMMENTS_PER_PAGE, limit=COMMENTS_PER_PAGE
+        ctx.user.id, since=since, offset=paging.start, limit=COMMENTS_PER_PAGE
     )
     blocks = [ctx.t("comments-list-title", total=total, page=page + 1, pages=pages)]
     for view in found:
@@ -154,5 +149,5 @@ async def show_comments(ctx: Context, page: int, *, edit: bool = False) -> None:
             item=view.item_name or "—",
         )
         blocks.append(head + "\n" + short(view.comment.text, TEXT_SHOWN))
-    nav = page_buttons(ctx.t, page, pages, lambda p: CommentsPage(page=p).pack())
+    nav = paging.nav(ctx.t, lambda p: CommentsPage(page=p).pack())
     ctx.answer("\n\n".join(blocks), [nav] if nav else [], edit=edit)

@@ -18,18 +18,9 @@ from bot.services.referrals import refresh_promo_discount
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.periods import months_before
 from domain.purchase_form import format_deadline
-from handlers.buyer.catalog import (
-    DbId,
-    PageNumber,
-    clamp_page,
-    load_purchase,
-    media_photo,
-    page_buttons,
-    page_count,
-    short,
-    takes_orders,
-)
+from handlers.buyer.catalog import load_purchase, takes_orders
 from handlers.buyer.ordering import ORDER, describe_order, edit_order, notify_organizer, point_text
+from handlers.kit import DbId, PageNumber, Paging, media_photo, short
 from storage.models import Order, PickupPoint
 from storage.repositories.orders import PICKUP_FINAL_STATUSES
 
@@ -108,10 +99,10 @@ async def show_orders(
         else:
             ctx.say("orders-none")
         return
-    pages = page_count(total, ORDERS_PER_PAGE)
-    page = clamp_page(page, pages)
+    paging = Paging.of(total, ORDERS_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
     found = await repo.buyer_orders(
-        ctx.user.id, since=since, offset=page * ORDERS_PER_PAGE, limit=ORDERS_PER_PAGE
+        ctx.user.id, since=since, offset=paging.start, limit=ORDERS_PER_PAGE
     )
     points = await repo.pickup_points([o.pickup_point_id for o in found if o.pickup_point_id])
     title_key = "orders-list-recent" if since is not None else "orders-list-all"
@@ -127,7 +118,7 @@ async def show_orders(
         for order in found
     ]
     rows = [order_buttons[i : i + 2] for i in range(0, len(order_buttons), 2)]
-    nav = page_buttons(ctx.t, page, pages, lambda p: OrdersPage(scope=scope, page=p).pack())
+    nav = paging.nav(ctx.t, lambda p: OrdersPage(scope=scope, page=p).pack())
     if nav:
         rows.append(nav)
     if since is not None:
@@ -245,11 +236,9 @@ async def show_organizers(ctx: Context, page: int) -> None:
     if total == 0:
         ctx.say("orders-organizers-none")
         return
-    pages = page_count(total, ORGANIZERS_PER_PAGE)
-    page = clamp_page(page, pages)
-    found = await repo.buyer_organizers(
-        ctx.user.id, offset=page * ORGANIZERS_PER_PAGE, limit=ORGANIZERS_PER_PAGE
-    )
+    paging = Paging.of(total, ORGANIZERS_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
+    found = await repo.buyer_organizers(ctx.user.id, offset=paging.start, limit=ORGANIZERS_PER_PAGE)
     if pages > 1:
         ctx.say("orders-organizers-page", page=page + 1, pages=pages)
     for organizer in found:
@@ -264,7 +253,7 @@ async def show_organizers(ctx: Context, page: int) -> None:
             text.append(ctx.t("orders-organizer-no-points"))
         photo = media_photo(await repo.media(organizer.photo_id), ctx.event.platform)
         ctx.answer("\n".join(text), photo=photo)
-    nav = page_buttons(ctx.t, page, pages, lambda p: OrganizersPage(page=p).pack())
+    nav = paging.nav(ctx.t, lambda p: OrganizersPage(page=p).pack())
     if nav:
         ctx.replies[-1].buttons.append(nav)
 

@@ -43,8 +43,6 @@ from domain.periods import format_day
 from domain.pricing import payment_state
 from domain.text_rules import clean_line
 from handlers.buyer.catalog import (
-    DbId,
-    PageNumber,
     StartOrder,
     active_items,
     ensure_takes_orders,
@@ -52,10 +50,10 @@ from handlers.buyer.catalog import (
     item_chooser,
     load_purchase,
     say_closed,
-    short,
     takes_orders,
 )
 from handlers.buyer.referrals import PromoApply
+from handlers.kit import DbId, PageNumber, short
 from storage.models import Order, OutboxKind, PickupPoint, Purchase, PurchaseItem
 from storage.repositories.orders import PricedLine
 

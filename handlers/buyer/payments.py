@@ -38,7 +38,8 @@ from domain.payments import (
     parse_paid_at,
 )
 from domain.pricing import balance
-from handlers.organizer.payments import DbId, PageNumber, money, notify_organizer, short, state_text
+from handlers.kit import DbId, PageNumber, Paging, short
+from handlers.organizer.payments import money, notify_organizer, state_text
 from storage.models import Media, Order, PaymentMethod
 
 router = Router("payments")
@@ -170,9 +171,9 @@ async def show_selection(
 ) -> None:
     selected = set(ctx.dialog.data.get("selected", []))
     pending = await ctx.uow.payments.pending_parts([o.id for o in orders])
-    pages = max(1, -(-len(orders) // ORDERS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = orders[page * ORDERS_PER_PAGE : (page + 1) * ORDERS_PER_PAGE]
+    paging = Paging.of(len(orders), ORDERS_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
+    shown = orders[paging.start : paging.start + ORDERS_PER_PAGE]
     lang = ctx.lang
     lines = [
         ctx.t("payments-select-title", count=len(orders), page=str(page + 1), pages=str(pages))
@@ -194,11 +195,7 @@ async def show_selection(
         number = order.number or str(order.id)
         label = f"{mark} {number} · {short(order.purchase.title, 16)} · {money(owed, lang)}"
         rows.append([Button(label, PaySelect(order_id=order.id).pack())])
-    nav = []
-    if page > 0:
-        nav.append(Button(ctx.t("payments-button-prev"), PayPage(page=page - 1).pack()))
-    if page < pages - 1:
-        nav.append(Button(ctx.t("payments-button-next"), PayPage(page=page + 1).pack()))
+    nav = paging.nav(ctx.t, lambda p: PayPage(page=p).pack())
     if nav:
         rows.append(nav)
     rows.append(

@@ -3,10 +3,6 @@ invite links (`/start inv_<token>`) and /promo (personal codes, put on an open o
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import Field
-
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
@@ -36,13 +32,10 @@ from domain.referrals import (
     code_state,
 )
 from handlers.common import help_button, help_text
+from handlers.kit import DbId, PageNumber, Paging, short
 from storage.models import PromoCode, ReferralRound
 
 router = Router("referrals")
-
-# Database ids in payloads: a bigger number is forged and must not reach a query.
-DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
-PageNumber = Annotated[int, Field(ge=0, le=100_000)]
 
 FRIENDS_PER_PAGE = 10
 NAME_SHOWN = 32
@@ -61,10 +54,6 @@ class PromoUse(Payload, prefix="rfpu"):
 class PromoApply(Payload, prefix="rfpa"):
     code_id: DbId
     order_id: DbId
-
-
-def short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def invite_link(ctx: Context, payload: str) -> str:
@@ -150,11 +139,9 @@ async def on_friends(ctx: Context, data: FriendsPage) -> None:
     if not total:
         ctx.say("referrals-friends-empty")
         return
-    pages = max(1, -(-total // FRIENDS_PER_PAGE))
-    page = min(data.page, pages - 1)
-    rows = await repo.invites_of(
-        ctx.user.id, offset=page * FRIENDS_PER_PAGE, limit=FRIENDS_PER_PAGE
-    )
+    paging = Paging.of(total, FRIENDS_PER_PAGE, data.page)
+    page, pages = paging.page, paging.pages
+    rows = await repo.invites_of(ctx.user.id, offset=paging.start, limit=FRIENDS_PER_PAGE)
     rounds = await repo.rounds_by_ids([row.invite.round_id for row in rows])
     lines = [ctx.t("referrals-friends-title", count=total, page=str(page + 1), pages=str(pages))]
     for row in rows:
@@ -168,11 +155,7 @@ async def on_friends(ctx: Context, data: FriendsPage) -> None:
                 rounds.get(row.invite.round_id or 0),
             )
         )
-    nav = []
-    if page > 0:
-        nav.append(Button(ctx.t("referrals-button-prev"), FriendsPage(page=page - 1).pack()))
-    if page + 1 < pages:
-        nav.append(Button(ctx.t("referrals-button-next"), FriendsPage(page=page + 1).pack()))
+    nav = paging.nav(ctx.t, lambda p: FriendsPage(page=p).pack())
     ctx.answer("\n".join(lines), [nav] if nav else None, edit=data.page > 0)
 
 

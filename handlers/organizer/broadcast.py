@@ -26,7 +26,7 @@ from bot.core.events import AttachmentKind
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Role, Router
-from handlers.organizer.profile import DbId, require_organizer
+from handlers.kit import DbId, require_organizer, short
 from storage.models import Organizer, OutboxKind, Purchase, User
 from storage.repositories.outbox import Recipient
 
@@ -36,7 +36,6 @@ DIALOG = "broadcast"  # steps: text, confirm
 # Leaves room for the heading buyers see above the text within one 4096-character message.
 MAX_TEXT_LENGTH = 3500
 PURCHASES_SHOWN = 10
-BUTTON_TITLE_LENGTH = 40
 
 DraftToken = Annotated[str, Field(pattern=r"^[0-9a-f]{8}$")]
 _PURCHASE_NUMBER = re.compile(r"^#?(\d{1,10})$")
@@ -76,7 +75,7 @@ async def start_broadcast(ctx: Context) -> None:
             Button(
                 ctx.t(
                     "broadcast-purchase-button",
-                    title=_short(audience.purchase.title),
+                    title=short(audience.purchase.title),
                     buyers=audience.buyers,
                 ),
                 BroadcastPick(purchase_id=audience.purchase.id).pack(),
@@ -275,7 +274,3 @@ def _photo(data: dict[str, object]) -> Photo | None:
         return None
     platform = data.get("photo_platform")
     return Photo(file_id=file_id, platform=platform if isinstance(platform, str) else None)
-
-
-def _short(text: str, limit: int = BUTTON_TITLE_LENGTH) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

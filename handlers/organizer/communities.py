@@ -27,9 +27,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Annotated
 
-from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.context import Context
@@ -49,7 +47,8 @@ from bot.core.router import Role, Router
 from bot.core.transport import DeliveryError, RecipientUnreachable
 from domain.comments import COMMENT_MAX_LENGTH, clean_comment
 from domain.lifecycle import collecting
-from handlers.buyer.catalog import MAX_ID, media_photo, purchase_card
+from handlers.buyer.catalog import purchase_card
+from handlers.kit import MAX_ID, DbId, media_photo, require_organizer, short
 from storage.models import (
     Comment,
     Community,
@@ -64,11 +63,9 @@ log = logging.getLogger(__name__)
 
 router = Router("communities")
 
-DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 # How many open purchases /post offers as buttons (newest first).
 PURCHASES_OFFERED = 10
-TITLE_SHOWN = 40
 # handlers/buyer/catalog.py's start link of a purchase: `/start p_<purchase id>`.
 PURCHASE_LINK = "p"
 PURCHASE_REF = re.compile(rf"(?<![A-Za-z0-9_-]){PURCHASE_LINK}_(\d{{1,10}})(?!\d)")
@@ -96,10 +93,6 @@ class PostTo(Payload, prefix="cmo"):
 def post_button(ctx: Context, purchase_id: int) -> Button:
     """The button other screens (an organizer's purchase card) offer to post a purchase."""
     return Button(ctx.t("communities-button-post"), PostPurchase(purchase_id=purchase_id).pack())
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= TITLE_SHOWN else text[: TITLE_SHOWN - 1] + "…"
 
 
 def _title(community: Community) -> str:
@@ -180,7 +173,7 @@ async def _tell_organizer(ctx: Context, organizer_id: int, key: str, **args: str
 
 @router.command("link", aliases=("привязать",), role=Role.ORGANIZER, in_groups=True)
 async def link_command(ctx: Context) -> None:
-    organizer = _organizer(ctx)
+    organizer = require_organizer(ctx)
     event = ctx.event
     if event.chat.kind is not ChatKind.PRIVATE:
         # Typed in the group itself: link this very group.
@@ -216,10 +209,10 @@ async def show_communities(ctx: Context, organizer: Organizer, *, edit: bool = F
         key = "communities-entry-linked" if mine else "communities-entry-not-linked"
         lines.append(ctx.t(key, number=str(number), title=_title(community), kind=community.kind))
         if mine:
-            label = ctx.t("communities-button-unlink", title=_short(_title(community)))
+            label = ctx.t("communities-button-unlink", title=short(_title(community)))
             payload = UnlinkCommunity(community_id=community.id).pack()
         else:
-            label = ctx.t("communities-button-link-to", title=_short(_title(community)))
+            label = ctx.t("communities-button-link-to", title=short(_title(community)))
             payload = LinkCommunity(community_id=community.id).pack()
         rows.append([Button(label, payload)])
     lines += ["", ctx.t("communities-hint")]
@@ -228,7 +221,7 @@ async def show_communities(ctx: Context, organizer: Organizer, *, edit: bool = F
 
 @router.button(LinkCommunity, role=Role.ORGANIZER)
 async def on_link(ctx: Context, data: LinkCommunity) -> None:
-    organizer = _organizer(ctx)
+    organizer = require_organizer(ctx)
     community = await ctx.uow.communities.get(data.community_id)
     if community is None or community.platform != ctx.event.platform or not community.active:
         raise UserError("communities-not-found")
@@ -261,7 +254,7 @@ async def _link(ctx: Context, organizer: Organizer, community: Community) -> Non
 
 @router.button(UnlinkCommunity, role=Role.ORGANIZER)
 async def on_unlink(ctx: Context, data: UnlinkCommunity) -> None:
-    organizer = _organizer(ctx)
+    organizer = require_organizer(ctx)
     community = await ctx.uow.communities.get(data.community_id)
     if community is None or community.organizer_id != organizer.id:
         raise UserError("communities-not-found")
@@ -276,7 +269,7 @@ async def on_unlink(ctx: Context, data: UnlinkCommunity) -> None:
 
 @router.command("post", aliases=("опубликовать",), role=Role.ORGANIZER)
 async def post_command(ctx: Context) -> None:
-    organizer = _organizer(ctx)
+    organizer = require_organizer(ctx)
     wanted = ctx.args.strip().lstrip("#")
     if wanted:
         if not wanted.isdigit() or not 1 <= int(wanted) <= 2**31 - 1:
@@ -289,7 +282,7 @@ async def post_command(ctx: Context) -> None:
     if not open_ones:
         raise UserError("communities-no-open-purchases")
     rows = [
-        [Button(f"#{p.id} {_short(p.title)}", PostPurchase(purchase_id=p.id).pack())]
+        [Button(f"#{p.id} {short(p.title)}", PostPurchase(purchase_id=p.id).pack())]
         for p in open_ones
     ]
     ctx.say("communities-choose-purchase", rows)
@@ -297,7 +290,7 @@ async def post_command(ctx: Context) -> None:
 
 @router.button(PostPurchase, role=Role.ORGANIZER)
 async def on_post_purchase(ctx: Context, data: PostPurchase) -> None:
-    await choose_community(ctx, _organizer(ctx), data.purchase_id)
+    await choose_community(ctx, require_organizer(ctx), data.purchase_id)
 
 
 async def choose_community(ctx: Context, organizer: Organizer, purchase_id: int) -> None:
@@ -309,7 +302,7 @@ async def choose_community(ctx: Context, organizer: Organizer, purchase_id: int)
     rows = [
         [
             Button(
-                _short(_title(community)),
+                short(_title(community)),
                 PostTo(purchase_id=purchase.id, community_id=community.id).pack(),
             )
         ]
@@ -320,7 +313,7 @@ async def choose_community(ctx: Context, organizer: Organizer, purchase_id: int)
 
 @router.button(PostTo, role=Role.ORGANIZER)
 async def on_post_to(ctx: Context, data: PostTo) -> None:
-    organizer = _organizer(ctx)
+    organizer = require_organizer(ctx)
     purchase = await _open_purchase(ctx, organizer, data.purchase_id)
     community = await ctx.uow.communities.get(data.community_id)
     if (
@@ -382,13 +375,6 @@ async def _open_purchase(ctx: Context, organizer: Organizer, purchase_id: int) -
     if not collecting(purchase.status, purchase.stop_at, ctx.now()):
         raise UserError("communities-purchase-not-open", title=purchase.title)
     return purchase
-
-
-def _organizer(ctx: Context) -> Organizer:
-    # Button handlers are role-checked by the dispatcher; this also narrows the type.
-    if ctx.organizer is None:
-        raise UserError("need-organizer")
-    return ctx.organizer
 
 
 # --- comments under posts ---------------------------------------------------------------------

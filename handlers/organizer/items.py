@@ -23,7 +23,7 @@ from domain.items import (
     parse_sizes,
 )
 from domain.money import format_amount
-from handlers.organizer.profile import photo_from_event
+from handlers.kit import Paging, photo_from_event
 from handlers.organizer.purchases import (
     ITEMS,
     AddItems,
@@ -32,13 +32,10 @@ from handlers.organizer.purchases import (
     ItemSkip,
     ItemToggle,
     back_to_card,
-    clamp_page,
     ensure_items_editable,
     item_error_text,
-    nav_row,
     own_item,
     own_purchase,
-    page_count,
     show_card,
     status_label,
 )
@@ -292,9 +289,9 @@ async def show_items(ctx: Context, purchase: Purchase, page: int, *, edit: bool 
     if total == 0:
         ctx.say("purchase-admin-items-empty", [[back_to_card(ctx, purchase.id)]])
         return
-    pages = page_count(total, ITEMS_PER_PAGE)
-    page = clamp_page(page, pages)
-    start = page * ITEMS_PER_PAGE
+    paging = Paging.of(total, ITEMS_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
+    start = paging.start
     items = await repo.items(purchase.id, offset=start, limit=ITEMS_PER_PAGE)
     lines = [
         ctx.t(
@@ -331,9 +328,7 @@ async def show_items(ctx: Context, purchase: Purchase, page: int, *, edit: bool 
                 )
             )
     rows = [toggles[i : i + TOGGLES_PER_ROW] for i in range(0, len(toggles), TOGGLES_PER_ROW)]
-    nav = nav_row(
-        ctx, page, pages, lambda p: AdminItemsPage(purchase_id=purchase.id, page=p).pack()
-    )
+    nav = paging.nav(ctx.t, lambda p: AdminItemsPage(purchase_id=purchase.id, page=p).pack())
     if nav:
         rows.append(nav)
     last = [back_to_card(ctx, purchase.id)]

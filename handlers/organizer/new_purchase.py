@@ -29,8 +29,8 @@ from domain.purchase_form import (
     parse_quick_form,
     parse_stop,
 )
+from handlers.kit import require_organizer
 from handlers.organizer.items import start_paste
-from handlers.organizer.profile import require_organizer
 from handlers.organizer.purchases import NEW, FormChoice, form_error
 
 router = Router("new_purchase")

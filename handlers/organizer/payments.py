@@ -7,14 +7,12 @@ devices or a retried update count once; the buyer hears every decision.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from pydantic import Field
+from typing import Any
 
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.payloads import Payload
-from bot.core.replies import Button, Photo, Reply
+from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
 from bot.services.referrals import on_qualifying_action
 from bot.texts import Translator
@@ -30,16 +28,13 @@ from domain.payments import (
     format_moscow,
 )
 from domain.pricing import balance, payment_state
+from handlers.kit import DbId, PageNumber, Paging, media_photo, short
 from storage.models import Media, Order, OutboxKind, PaymentReport, User
 
 router = Router("payment_reports")
 
 REJECT = "pay_reject"
 
-# Database ids in payloads: a bigger number is forged and must not reach a query
-# (PostgreSQL fails on an integer out of range instead of finding nothing).
-DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
-PageNumber = Annotated[int, Field(ge=0, le=100_000)]
 
 REPORTS_PER_PAGE = 5
 # A page of reports is one message (Telegram cuts at 4096 characters): long comments are
@@ -64,10 +59,6 @@ class ReportsPage(Payload, prefix="paylist"):
 # --- small shared pieces --------------------------------------------------------------------
 
 
-def short(text: str, limit: int = TITLE_SHOWN) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def money(kopecks: int, lang: str) -> str:
     return format_amount(kopecks, lang)
 
@@ -88,17 +79,6 @@ def state_text(t: Translator, due: int, confirmed: int) -> str:
         balance=money(max(owed, 0), t.lang),
         over=money(max(-owed, 0), t.lang),
     )
-
-
-def receipt_photo(media: Media | None, platform: str) -> Photo | None:
-    """A platform's file id means nothing to another platform: show it only where it lives."""
-    if media is None:
-        return None
-    if media.platform == platform and media.file_id:
-        return Photo(file_id=media.file_id, platform=media.platform)
-    if media.content:
-        return Photo(content=media.content)
-    return None
 
 
 def report_text(
@@ -154,7 +134,7 @@ async def notify_organizer(
     recipient = organizer.user
     t = ctx.texts.translator(recipient.language)
     await ctx.uow.session.refresh(report, ["allocations"])
-    photo = receipt_photo(media, recipient.platform)
+    photo = media_photo(media, recipient.platform)
     text = (
         t("payments-report-new")
         + "\n"
@@ -317,17 +297,17 @@ async def show_reports(ctx: Context, page: int) -> None:
     if total == 0:
         ctx.say("payments-none-pending")
         return
-    pages = max(1, -(-total // REPORTS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
+    paging = Paging.of(total, REPORTS_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
     reports = await ctx.uow.payments.pending_reports(
-        ctx.organizer.id, offset=page * REPORTS_PER_PAGE, limit=REPORTS_PER_PAGE
+        ctx.organizer.id, offset=paging.start, limit=REPORTS_PER_PAGE
     )
     buyers = await ctx.uow.payments.users([r.buyer_id for r in reports])
     orders = await ctx.uow.payments.orders([a.order_id for r in reports for a in r.allocations])
     blocks = [ctx.t("payments-list-title", total=total, page=str(page + 1), pages=str(pages))]
     rows: list[list[Button]] = []
     for report in reports:
-        photo = receipt_photo(await ctx.uow.payments.media(report.receipt_id), ctx.event.platform)
+        photo = media_photo(await ctx.uow.payments.media(report.receipt_id), ctx.event.platform)
         if photo is not None:
             ctx.answer(ctx.t("payments-receipt-caption", id=str(report.id)), photo=photo)
         blocks.append(
@@ -352,11 +332,7 @@ async def show_reports(ctx: Context, page: int) -> None:
                 ),
             ]
         )
-    nav = []
-    if page > 0:
-        nav.append(Button(ctx.t("payments-button-prev"), ReportsPage(page=page - 1).pack()))
-    if page < pages - 1:
-        nav.append(Button(ctx.t("payments-button-next"), ReportsPage(page=page + 1).pack()))
+    nav = paging.nav(ctx.t, lambda p: ReportsPage(page=p).pack())
     if nav:
         rows.append(nav)
     ctx.answer("\n\n".join(blocks), rows)

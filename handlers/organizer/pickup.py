@@ -30,18 +30,8 @@ from domain.pickup import (
     purchase_refusal,
 )
 from domain.profile import describe_point
-from handlers.organizer.profile import DbId, require_organizer
-from handlers.organizer.purchases import (
-    OrdersPage,
-    PageNumber,
-    back_to_card,
-    clamp_page,
-    nav_row,
-    own_purchase,
-    page_count,
-    short,
-    status_label,
-)
+from handlers.kit import DbId, PageNumber, Paging, require_organizer, short
+from handlers.organizer.purchases import OrdersPage, back_to_card, own_purchase, status_label
 from storage.models import Order, OutboxKind, PickupPoint, Purchase, User
 from storage.repositories.outbox import Recipient
 
@@ -168,9 +158,9 @@ async def show_screen(ctx: Context, purchase: Purchase, page: int, *, edit: bool
         ctx.say("pickup-assign-no-points", [back])
         return
     unassigned = await repo.count_unassigned_orders(purchase.id)
-    pages = page_count(total, ORDERS_PER_PAGE)
-    page = clamp_page(page, pages)
-    start = page * ORDERS_PER_PAGE
+    paging = Paging.of(total, ORDERS_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
+    start = paging.start
     rows = await repo.orders_page(purchase.id, offset=start, limit=ORDERS_PER_PAGE)
     lines = [
         ctx.t(
@@ -215,7 +205,7 @@ async def show_screen(ctx: Context, purchase: Purchase, page: int, *, edit: bool
                 )
             ]
         )
-    nav = nav_row(ctx, page, pages, lambda p: AssignScreen(purchase_id=purchase.id, page=p).pack())
+    nav = paging.nav(ctx.t, lambda p: AssignScreen(purchase_id=purchase.id, page=p).pack())
     if nav:
         buttons.append(nav)
     buttons.append(back)

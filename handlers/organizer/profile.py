@@ -8,18 +8,16 @@ buyers while old orders keep pointing at it.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from pydantic import Field
+from typing import Literal
 
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.events import AttachmentKind
 from bot.core.payloads import CommandPayload, Payload
-from bot.core.replies import Button, Photo
+from bot.core.replies import Button
 from bot.core.router import Role, Router
 from domain import profile as rules
-from storage.models import Media, Organizer, PickupPoint
+from handlers.kit import DbId, media_photo, photo_from_event, require_organizer
+from storage.models import Organizer, PickupPoint
 
 router = Router("organizer")
 
@@ -27,9 +25,6 @@ REGISTER = "organizer_register"
 PROFILE = "organizer_profile"  # steps: name, photo, about, pay
 POINT = "organizer_point"  # steps: name, address, hours; data: point_id (None = new)
 NAME_MIN, NAME_MAX = rules.NAME_MIN, rules.NAME_MAX
-
-# Database ids in payloads: a bigger number is forged and must not reach a query.
-DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class ProfileAction(Payload, prefix="opf"):
@@ -54,42 +49,6 @@ class PointKeep(Payload, prefix="opk"):
 
 
 # --- shared pieces --------------------------------------------------------------------------
-
-
-def require_organizer(ctx: Context) -> Organizer:
-    # Dialog steps are not role-checked by the dispatcher; a half-filled form of someone
-    # who is no longer an organizer must not write anything.
-    if ctx.organizer is None:
-        raise UserError("need-organizer")
-    return ctx.organizer
-
-
-def media_photo(media: Media | None, platform: str) -> Photo | None:
-    """A photo the platform can show: its own file id, or stored bytes to upload."""
-    if media is None:
-        return None
-    if media.platform == platform and media.file_id:
-        return Photo(file_id=media.file_id, platform=media.platform)
-    if media.content:
-        return Photo(content=media.content)
-    return None
-
-
-async def photo_from_event(ctx: Context) -> Media | None:
-    """The photo attached to this message, stored as a Media row; None if there is none."""
-    for attachment in ctx.event.attachments:
-        is_image_file = attachment.kind is AttachmentKind.DOCUMENT and (
-            attachment.mime_type or ""
-        ).startswith("image/")
-        if attachment.kind is AttachmentKind.PHOTO or is_image_file:
-            return await ctx.uow.profiles.add_media(
-                ctx.event.platform,
-                attachment.file_id,
-                kind="photo",
-                mime_type=attachment.mime_type,
-                size=attachment.size,
-            )
-    return None
 
 
 def back_to_profile(ctx: Context) -> list[Button]:

@@ -28,7 +28,7 @@ from domain.items import ItemError, items_editable
 from domain.lifecycle import PurchaseStatus, next_statuses
 from domain.money import format_amount, format_percent
 from domain.purchase_form import FormError, format_deadline
-from handlers.organizer.profile import DbId, require_organizer
+from handlers.kit import MAX_ID, DbId, PageNumber, Paging, require_organizer, short
 from storage.models import Purchase, PurchaseItem
 
 router = Router("purchases_admin")
@@ -38,8 +38,6 @@ ITEMS = "purchase_items"  # steps: lines (a paste), or name, price, sizes, artic
 
 PURCHASES_PER_PAGE = 5
 ORDERS_PER_PAGE = 10
-BUTTON_TITLE_LENGTH = 40
-MAX_ID = 2**31 - 1
 # The stop date moves while orders are not yet counted on; the payment deadline until the
 # goods are ordered (handlers/organizer/dates.py).
 STOP_DATE_EDITABLE = (PurchaseStatus.DRAFT, PurchaseStatus.OPEN)
@@ -50,7 +48,6 @@ PAY_DATE_EDITABLE = (
     PurchaseStatus.PAYMENT,
 )
 
-PageNumber = Annotated[int, Field(ge=0, le=100_000)]
 ChoiceValue = Annotated[str, Field(pattern=r"^[a-z0-9]{1,12}$")]
 
 
@@ -122,28 +119,6 @@ class DateEdit(Payload, prefix="pdt"):
 
 
 # --- shared pieces --------------------------------------------------------------------------
-
-
-def short(text: str, limit: int = BUTTON_TITLE_LENGTH) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def page_count(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
-
-
-def clamp_page(page: int, pages: int) -> int:
-    # A stale "next" after a list shrank shows the last page rather than an empty one.
-    return min(max(page, 0), pages - 1)
-
-
-def nav_row(ctx: Context, page: int, pages: int, make: Any) -> list[Button]:
-    row = []
-    if page > 0:
-        row.append(Button(ctx.t("purchase-admin-button-prev"), make(page - 1)))
-    if page < pages - 1:
-        row.append(Button(ctx.t("purchase-admin-button-next"), make(page + 1)))
-    return row
 
 
 def status_label(ctx: Context, status: PurchaseStatus) -> str:
@@ -219,9 +194,9 @@ async def show_my_purchases(ctx: Context, page: int, *, edit: bool = False) -> N
     if total == 0:
         ctx.say("purchase-admin-mine-empty", [new_button])
         return
-    pages = page_count(total, PURCHASES_PER_PAGE)
-    page = clamp_page(page, pages)
-    start = page * PURCHASES_PER_PAGE
+    paging = Paging.of(total, PURCHASES_PER_PAGE, page)
+    page, pages = paging.page, paging.pages
+    start = paging.start
     purchases = await repo.own_purchases(organizer.id, offset=start, limit=PURCHASES_PER_PAGE)
     buyers = await repo.buyer_counts([p.id for p in purchases])
     lines = [ctx.t("purchase-admin-mine-title", total=total, page=page + 1, pages=pages)]
@@ -244,7 +219,7 @@ async def show_my_purchases(ctx: Context, page: int, *, edit: bool = False) -> N
                 )
             ]
         )
-    nav = nav_row(ctx, page, pages, lambda p: MyPurchasesPage(page=p).pack())
+    nav = paging.nav(ctx.t, lambda p: MyPurchasesPage(page=p).pack())
     if nav:
         rows.append(nav)
     rows.append(new_button)
@@ -420,9 +395,9 @@ async def on_orders_page(ctx: Context, data: OrdersPage) -> None:
     if total == 0:
         ctx.say("purchase-admin-orders-empty", [[back_to_card(ctx, purchase.id)]])
         return
-    pages = page_count(total, ORDERS_PER_PAGE)
-    page = clamp_page(data.page, pages)
-    start = page * ORDERS_PER_PAGE
+    paging = Paging.of(total, ORDERS_PER_PAGE, data.page)
+    page, pages = paging.page, paging.pages
+    start = paging.start
     rows = await repo.orders_page(purchase.id, offset=start, limit=ORDERS_PER_PAGE)
     lang = ctx.lang
     lines = [
@@ -464,7 +439,7 @@ async def on_orders_page(ctx: Context, data: OrdersPage) -> None:
             more = len(row.notes) - NOTES_SHOWN_PER_ORDER
             lines.append(ctx.t("purchase-admin-order-notes-more", count=more))
     buttons = []
-    nav = nav_row(ctx, page, pages, lambda p: OrdersPage(purchase_id=purchase.id, page=p).pack())
+    nav = paging.nav(ctx.t, lambda p: OrdersPage(purchase_id=purchase.id, page=p).pack())
     if nav:
         buttons.append(nav)
     # Assigning pickup points (handlers/organizer/pickup.py, which imports this module).

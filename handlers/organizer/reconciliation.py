@@ -16,7 +16,8 @@ from bot.texts import Translator
 from domain.exports import CSV_MIME, XLSX_MIME, Table, to_csv, to_xlsx
 from domain.reconciliation import ReconciliationRow, reconciliation_totals
 from domain.reconciliation import reconciliation_table as domain_table
-from handlers.organizer.payments import DbId, money, short
+from handlers.kit import DbId, short
+from handlers.organizer.payments import money
 from storage.models import Purchase
 
 router = Router("reconciliation")

@@ -46,3 +46,7 @@ cmd-help = list of commands
 cmd-lang = bot language
 cmd-cancel = leave a dialog
 cmd-organizer = organizer profile
+
+## Turning the pages of a list.
+button-prev = ◀ Back
+button-next = Next ▶

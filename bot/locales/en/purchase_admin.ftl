@@ -27,8 +27,6 @@ purchase-admin-move = { $status ->
     }
 
 purchase-admin-button-card = « To the purchase
-purchase-admin-button-prev = ◀ Back
-purchase-admin-button-next = Next ▶
 purchase-admin-button-skip = Skip
 purchase-admin-button-one-by-one = One by one
 purchase-admin-button-paste = As a list

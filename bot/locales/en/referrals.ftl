@@ -11,8 +11,6 @@ referrals-button-invite = Invite friends
 referrals-button-my-codes = My promo codes
 referrals-button-friends = My friends
 referrals-button-purchases = Purchases
-referrals-button-prev = ← Back
-referrals-button-next = Next →
 
 ## /invite
 

@@ -46,3 +46,7 @@ cmd-help = список команд
 cmd-lang = язык бота
 cmd-cancel = выйти из диалога
 cmd-organizer = профиль организатора
+
+## Turning the pages of a list.
+button-prev = ◀ Назад
+button-next = Дальше ▶

@@ -27,8 +27,6 @@ purchase-admin-move = { $status ->
     }
 
 purchase-admin-button-card = « К покупке
-purchase-admin-button-prev = ◀ Назад
-purchase-admin-button-next = Дальше ▶
 purchase-admin-button-skip = Пропустить
 purchase-admin-button-one-by-one = По одному
 purchase-admin-button-paste = Списком

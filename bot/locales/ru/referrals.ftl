@@ -11,8 +11,6 @@ referrals-button-invite = Пригласить друзей
 referrals-button-my-codes = Мои промокоды
 referrals-button-friends = Мои друзья
 referrals-button-purchases = Покупки
-referrals-button-prev = ← Назад
-referrals-button-next = Дальше →
 
 ## /invite
 
