@@ -46,7 +46,7 @@ from domain.clock import FrozenClock, install  # noqa: E402
 from domain.lifecycle import PurchaseStatus  # noqa: E402
 from domain.order_numbers import format_order_number  # noqa: E402
 from domain.pricing import fee_kopecks, order_due  # noqa: E402
-from handlers.organizer.purchases import ExportFile, OrdersPage, StatusMove  # noqa: E402
+from handlers.organizer.kit import ExportFile, OrdersPage, StatusMove  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.models import (  # noqa: E402
     Order,

@@ -33,6 +33,7 @@ def build_router() -> Router:
         purchases,
         reconciliation,
     )
+    from handlers.organizer import orders as purchase_orders
     from handlers.organizer import payments as payment_reports
 
     root = Router("root")
@@ -53,6 +54,7 @@ def build_router() -> Router:
         profile.router,
         new_purchase.router,
         purchases.router,
+        purchase_orders.router,
         items.router,
         dates.router,
         pickup.router,

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from domain.lifecycle import OrderStatus, PurchaseStatus
+from handlers.organizer.kit import OrdersPage, StatusMove
 from handlers.organizer.pickup import AssignAll, AssignOrder, AssignScreen, AssignSet
-from handlers.organizer.purchases import OrdersPage, StatusMove
 from storage.models import Order, OutboxKind, OutboxMessage, PickupPoint
 from tests.conftest import ConsoleSession
 from tests.test_catalog import Shop, make_shop, press, set_status

@@ -28,7 +28,7 @@ from domain.lifecycle import OrderStatus, PurchaseStatus, collecting
 from domain.purchase_form import end_of_day
 from handlers.buyer.catalog import StartOrder
 from handlers.buyer.my_orders import OrderAction
-from handlers.organizer.purchases import DateEdit, StatusMove
+from handlers.organizer.kit import DateEdit, StatusMove
 from storage.models import (
     Comment,
     DialogState,

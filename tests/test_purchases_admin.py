@@ -22,8 +22,7 @@ from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.order_numbers import format_order_number
 from domain.pricing import fee_kopecks, order_due
-from handlers.organizer.new_purchase import CATEGORY_SLUGS
-from handlers.organizer.purchases import (
+from handlers.organizer.kit import (
     AddItems,
     AdminItemsPage,
     ExportFile,
@@ -35,6 +34,7 @@ from handlers.organizer.purchases import (
     PurchaseView,
     StatusMove,
 )
+from handlers.organizer.new_purchase import CATEGORY_SLUGS
 from storage.models import (
     DialogState,
     DiscountKind,

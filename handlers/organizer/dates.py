@@ -35,15 +35,15 @@ from domain.purchase_form import (
     parse_payment_deadline,
     parse_stop,
 )
-from handlers.organizer.purchases import (
+from handlers.organizer.kit import (
     PAY_DATE_EDITABLE,
     STOP_DATE_EDITABLE,
     DateEdit,
     form_error,
     own_purchase,
-    show_card,
     status_label,
 )
+from handlers.organizer.purchases import show_card
 from storage.models import OutboxKind, Purchase
 from storage.repositories.outbox import Recipient
 

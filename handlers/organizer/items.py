@@ -24,7 +24,7 @@ from domain.items import (
 )
 from domain.money import format_amount
 from handlers.kit import Paging, photo_from_event
-from handlers.organizer.purchases import (
+from handlers.organizer.kit import (
     ITEMS,
     AddItems,
     AdminItemsPage,
@@ -36,9 +36,9 @@ from handlers.organizer.purchases import (
     item_error_text,
     own_item,
     own_purchase,
-    show_card,
     status_label,
 )
+from handlers.organizer.purchases import show_card
 from storage.models import Purchase
 
 router = Router("purchase_items")

@@ -31,7 +31,7 @@ from domain.purchase_form import (
 )
 from handlers.kit import require_organizer
 from handlers.organizer.items import start_paste
-from handlers.organizer.purchases import NEW, FormChoice, form_error
+from handlers.organizer.kit import NEW, FormChoice, form_error
 
 router = Router("new_purchase")
 

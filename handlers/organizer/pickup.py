@@ -31,7 +31,7 @@ from domain.pickup import (
 )
 from domain.profile import describe_point
 from handlers.kit import DbId, PageNumber, Paging, require_organizer, short
-from handlers.organizer.purchases import OrdersPage, back_to_card, own_purchase, status_label
+from handlers.organizer.kit import OrdersPage, back_to_card, own_purchase, status_label
 from storage.models import Order, OutboxKind, PickupPoint, Purchase, User
 from storage.repositories.outbox import Recipient
 
