@@ -20,6 +20,7 @@ def build_router() -> Router:
         my_orders,
         ordering,
         payments,
+        placing,
         referrals,
     )
     from handlers.organizer import (
@@ -45,6 +46,7 @@ def build_router() -> Router:
         # Buyers
         catalog.router,
         ordering.router,
+        placing.router,
         my_orders.router,
         comments.router,
         comment_orders.router,

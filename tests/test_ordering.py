@@ -21,9 +21,9 @@ from domain.cart import (
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.money import ErrorReason
 from domain.order_numbers import format_order_number
+from handlers.buyer.cart import CartAction, CartPickup, LineQuantity, PickQuantity, PickSize
 from handlers.buyer.catalog import StartOrder
 from handlers.buyer.my_orders import OrderAction
-from handlers.buyer.ordering import CartAction, CartPickup, LineQuantity, PickQuantity, PickSize
 from storage.models import DialogState, Order, OrderLine, OutboxMessage, PurchaseItem
 from tests.conftest import ConsoleSession
 from tests.test_catalog import NBSP, make_shop, press, set_status

@@ -18,8 +18,10 @@ from bot.services.referrals import refresh_promo_discount
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.periods import months_before
 from domain.purchase_form import format_deadline
+from handlers.buyer.cart import ORDER
 from handlers.buyer.catalog import load_purchase, takes_orders
-from handlers.buyer.ordering import ORDER, describe_order, edit_order, notify_organizer, point_text
+from handlers.buyer.order_view import describe_order, notify_organizer, point_text
+from handlers.buyer.ordering import edit_order
 from handlers.kit import DbId, PageNumber, Paging, media_photo, short
 from storage.models import Order, PickupPoint
 from storage.repositories.orders import PICKUP_FINAL_STATUSES

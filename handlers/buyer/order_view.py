@@ -1,0 +1,115 @@
+"""An order as its buyer reads it (in the cart's confirmation, /orders and /pickup), a pickup
+point's line, and the organizer told of a buyer's change to an order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.context import Context
+from bot.texts import Translator
+from domain.lifecycle import OrderStatus
+from domain.money import format_amount
+from domain.periods import format_day
+from domain.pricing import payment_state
+from storage.models import Order, OutboxKind, PickupPoint, Purchase
+
+LINES_SHOWN = 10  # per order in lists; the order's own screen shows them all
+
+
+def describe_order(
+    t: Translator, order: Order, point: PickupPoint | None, *, lines_shown: int = LINES_SHOWN
+) -> str:
+    """An order as its buyer reads it. Needs `order.purchase` and `order.lines[].item`."""
+    lang = t.lang
+    purchase = order.purchase
+    text = [
+        t(
+            "orders-order-head",
+            number=order.number or "",
+            title=purchase.title,
+            date=format_day(order.created_at, lang),
+        )
+    ]
+    if order.status is OrderStatus.CANCELLED:
+        text.append(t("orders-order-cancelled"))
+    else:
+        text.append(t("orders-purchase-status", status=purchase.status.value))
+    for line in order.lines[:lines_shown]:
+        size = f", {line.size}" if line.size else ""
+        text.append(
+            f"• {line.item.name}{size} × {line.quantity} — "
+            f"{format_amount(line.price_kop * line.quantity, lang)}"
+        )
+        if line.note:
+            text.append(f"   ✎ {line.note}")
+    if len(order.lines) > lines_shown:
+        text.append(t("orders-order-more-lines", count=len(order.lines) - lines_shown))
+    sums = {
+        "due": format_amount(order.due_kop, lang),
+        "items": format_amount(order.items_total_kop, lang),
+        "fee": format_amount(order.fee_kop, lang),
+    }
+    if order.status is OrderStatus.CANCELLED:
+        # Nothing is due on a cancelled order; money already paid goes back to the buyer.
+        text.append(t("orders-order-sum-cancelled", items=sums["items"]))
+        if order.confirmed_paid_kop:
+            paid = format_amount(order.confirmed_paid_kop, lang)
+            text.append(t("orders-order-refund", paid=paid))
+    elif order.discount_kop:
+        text.append(
+            t("orders-order-sum-discount", discount=format_amount(order.discount_kop, lang), **sums)
+        )
+    else:
+        text.append(t("orders-order-sum", **sums))
+    if order.status is OrderStatus.ACTIVE:
+        state = payment_state(order.due_kop, order.confirmed_paid_kop)
+        text.append(
+            t(
+                "orders-order-paid",
+                paid=format_amount(order.confirmed_paid_kop, lang),
+                state=state.value,
+            )
+        )
+    if point is not None:
+        text.append(t("orders-order-pickup", name=point.name, address=point.address))
+    return "\n".join(text)
+
+
+def point_text(t: Translator, point: PickupPoint) -> str:
+    if point.hours:
+        return t("orders-point-hours", name=point.name, address=point.address, hours=point.hours)
+    return t("orders-point", name=point.name, address=point.address)
+
+
+async def notify_organizer(
+    ctx: Context,
+    purchase: Purchase,
+    order: Order,
+    key: str,
+    *,
+    dedup_key: str | None = None,
+    **args: Any,
+) -> None:
+    """Tell the purchase's organizer about a buyer's change to an order (through the outbox),
+    in the organizer's language."""
+    if purchase.organizer.user_id == ctx.user.id:
+        return
+    recipient = await ctx.uow.users.get(purchase.organizer.user_id)
+    if recipient is None:
+        return
+    buyer = (
+        ctx.user.name
+        or ctx.user.username
+        or ctx.texts.get(recipient.language, "orders-buyer-no-name")
+    )
+    await ctx.notify(
+        recipient,
+        key,
+        kind=OutboxKind.NOTIFICATION,
+        dedup_key=dedup_key,
+        title=purchase.title,
+        buyer=buyer,
+        number=order.number or "",
+        due=format_amount(order.due_kop, recipient.language),
+        **args,
+    )
