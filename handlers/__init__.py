@@ -12,7 +12,7 @@ def build_router() -> Router:
     # Imported here so that importing `handlers` does not register payload prefixes twice
     # in tools that reload modules.
     from handlers import common, consent, notify
-    from handlers.admin import rounds
+    from handlers.admin import inviters, round_form, rounds
     from handlers.buyer import (
         catalog,
         comment_orders,
@@ -66,5 +66,7 @@ def build_router() -> Router:
         communities.router,
         # Service admins
         rounds.router,
+        round_form.router,
+        inviters.router,
     )
     return root

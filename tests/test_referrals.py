@@ -35,7 +35,7 @@ from domain.referrals import (
     decide_arrival,
     satisfies,
 )
-from handlers.admin.rounds import STEPS, InviteCredit, InviteVoid, RoundFlagged, RoundTop
+from handlers.admin.round_views import STEPS, InviteCredit, InviteVoid, RoundFlagged, RoundTop
 from handlers.buyer.referrals import FriendsPage, PromoApply
 from storage.models import DiscountKind, Invite, OutboxMessage, PromoCode, RoundStatus, User
 from storage.uow import UnitOfWork

@@ -27,7 +27,7 @@ from domain.referrals import (
     parse_start,
     parse_threshold,
 )
-from handlers.admin.rounds import RoundCancel, RoundCreate, RoundEditField, RoundEditMenu
+from handlers.admin.round_views import RoundCancel, RoundCreate, RoundEditField, RoundEditMenu
 from storage.models import (
     Invite,
     InviteStatus,
