@@ -19,8 +19,10 @@ def build_router() -> Router:
         comments,
         my_orders,
         ordering,
+        payment_form,
         payments,
         placing,
+        post_comments,
         referrals,
     )
     from handlers.organizer import (
@@ -49,8 +51,10 @@ def build_router() -> Router:
         placing.router,
         my_orders.router,
         comments.router,
+        post_comments.router,
         comment_orders.router,
         payments.router,
+        payment_form.router,
         referrals.router,
         # Organizers
         profile.router,

@@ -34,7 +34,8 @@ from domain.payments import (
     is_absurd_amount,
     parse_paid_at,
 )
-from handlers.buyer.payments import PaySelect, PaySend
+from handlers.buyer.payment_form import PaySend
+from handlers.buyer.payments import PaySelect
 from handlers.organizer.payments import ReportConfirm
 from storage.models import (
     DialogState,

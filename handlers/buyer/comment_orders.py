@@ -1,8 +1,8 @@
 """Comments under purchase posts that read like orders (a VK wall post, a Telegram channel's
 discussion group): "2 шт, размер 44" becomes an order draft the buyer confirms in private.
 
-handlers/organizer/communities.py records every comment under a purchase post first, so it is in the
-buyer's /comments whatever happens here, then calls `on_comment` through `comment_hooks`.
+handlers/buyer/post_comments.py records every comment under a purchase post first, so it is
+in the buyer's /comments whatever happens here, then calls `draft_order`.
 For a comment on an open purchase that `domain.comment_orders` reads as an order:
 
 * When the bot may write to the person in private, the draft goes there with Confirm and
@@ -49,7 +49,6 @@ from domain.money import format_amount, format_percent
 from handlers.buyer.catalog import active_items, ensure_takes_orders, load_purchase, takes_orders
 from handlers.buyer.ordering import order_line
 from handlers.kit import MAX_ID, DbId, short
-from handlers.organizer.communities import comment_hooks
 from storage.models import Comment, OutboxKind, ProcessedUpdate, Purchase, PurchasePost
 from storage.uow import UnitOfWork
 
@@ -81,9 +80,8 @@ class CancelCommentOrder(Payload, prefix="bcon"):
 # --- a comment arrives --------------------------------------------------------------------------
 
 
-async def on_comment(ctx: Context, comment: Comment, post: PurchasePost) -> None:
-    """The comment hook (handlers/organizer/communities.py): draft an order from an order-like
-    comment.
+async def draft_order(ctx: Context, comment: Comment, post: PurchasePost) -> None:
+    """Draft an order from an order-like comment (called by handlers/buyer/post_comments.py).
 
     The drafts are made here; asking the platform whether the person may be written to, and
     answering under the comment, wait until the comment is committed (`Context.after_commit`)."""
@@ -292,7 +290,3 @@ async def _claim(ctx: Context, comment: Comment) -> bool:
 async def _decided(ctx: Context, comment: Comment) -> bool:
     key = (ctx.event.platform, DECIDED, str(comment.id))
     return await ctx.uow.session.get(ProcessedUpdate, key) is not None
-
-
-if on_comment not in comment_hooks:
-    comment_hooks.append(on_comment)

@@ -1,5 +1,5 @@
 """Communities: the bot added to a group or channel, linked to an organizer, purchases posted
-there, and comments under those posts.
+there, and purchase posts organizers publish by hand.
 
 Platform-neutral: whatever a community needs from the platform (is this person an admin
 there? publish a post now, a link into the private chat) goes through the adapter's
@@ -8,7 +8,6 @@ there? publish a post now, a link into the private chat) goes through the adapte
 * `EventKind.MEMBERSHIP` (`MembershipChange`) from the community's chat, sent by the person
   who changed the bot's membership: joined, left, or moved to a new chat id (a Telegram
   group became a supergroup).
-* `EventKind.COMMENT` (`PostComment`) from the commenter; the text is the comment.
 * `EventKind.POST` (`CommunityPost`) from the person who published a new post on a
   community's wall (VK wall_post_new); the text is the post's. A post that carries the link
   of a purchase of the organizer the community is linked to becomes that purchase's post, as
@@ -26,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import IntegrityError
 
@@ -38,24 +36,20 @@ from bot.core.events import (
     EventKind,
     Membership,
     MembershipChange,
-    PostComment,
 )
 from bot.core.payloads import Payload
 from bot.core.ports import PlatformPort
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
 from bot.core.transport import DeliveryError, RecipientUnreachable
-from domain.comments import COMMENT_MAX_LENGTH, clean_comment
 from domain.lifecycle import collecting
 from handlers.buyer.catalog import purchase_card
 from handlers.kit import MAX_ID, DbId, media_photo, require_organizer, short
 from storage.models import (
-    Comment,
     Community,
     Organizer,
     OutboxKind,
     Purchase,
-    PurchasePost,
 )
 from storage.repositories.communities import OWN_COMMUNITY
 
@@ -375,45 +369,6 @@ async def _open_purchase(ctx: Context, organizer: Organizer, purchase_id: int) -
     if not collecting(purchase.status, purchase.stop_at, ctx.now()):
         raise UserError("communities-purchase-not-open", title=purchase.title)
     return purchase
-
-
-# --- comments under posts ---------------------------------------------------------------------
-
-
-# Other areas react to a recorded comment here (e.g. VK: "2 шт, размер 44" becoming an order
-# draft): the dispatcher allows one handler per event kind, so they register a hook instead.
-CommentHook = Callable[[Context, Comment, PurchasePost], Awaitable[None]]
-comment_hooks: list[CommentHook] = []
-
-
-@router.event(EventKind.COMMENT)
-async def on_comment(ctx: Context) -> None:
-    event = ctx.event
-    where = event.detail(PostComment)
-    if where is None or not where.community_id or not where.post_id:
-        return
-    found = await ctx.uow.communities.find_post(event.platform, where.community_id, where.post_id)
-    if found is None:
-        return  # a reply to something that is not one of our purchase posts
-    post, community = found
-    # People write long comments; keep the beginning rather than lose the comment.
-    text = clean_comment(event.text[:COMMENT_MAX_LENGTH])
-    if text is None:
-        return  # a sticker, an empty or unprintable comment: nothing to show in /comments
-    discussion = where.discussion_chat_id
-    if discussion and community.discussion_chat_id != discussion:
-        community.discussion_chat_id = discussion[:64]
-    comment = await ctx.uow.comments.add_comment(
-        ctx.user.id,
-        post.purchase_id,
-        post.item_id,
-        text,
-        event.platform,  # a comment under a post: its platform is its source
-        external_id=where.comment_id[:64] if where.comment_id else None,
-        created_at=ctx.now(),
-    )
-    for hook in comment_hooks:
-        await hook(ctx, comment, post)
 
 
 # --- purchase posts published by hand ---------------------------------------------------------
