@@ -125,10 +125,9 @@ async def create_app(settings: Settings, *, run_migrations: bool = True) -> App:
 def freeze_startup_objects() -> None:
     """Take what start-up made (modules, aiogram's and pydantic's model classes, SQLAlchemy's
     mappers, the texts: hundreds of thousands of objects that live as long as the process)
-    out of the garbage collector's full passes. Without this every full pass walked them
-    all: ~350 ms with the event loop stopped, every few seconds under load (measured with
-    bench/telegram_bench.py). Once per process, after start-up: frozen objects are never
-    collected."""
+    out of the garbage collector's full passes, which otherwise walk them all with the event
+    loop stopped, every few seconds under load (bench/telegram_bench.py shows the pauses).
+    Once per process, after start-up: frozen objects are never collected."""
     gc.collect()
     gc.freeze()
 
