@@ -19,7 +19,7 @@ from fluent.syntax import ast as fluent_ast
 from fluent.syntax.visitor import Visitor
 
 from domain import clock
-from domain.purchase_form import moscow_today
+from domain.periods import moscow_today
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("ru", "en")

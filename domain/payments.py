@@ -9,22 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
-def _moscow() -> tzinfo:
-    # Moscow has kept UTC+3 all year since 2014; the fixed offset keeps the bot working on a
-    # system without time zone data (slim containers, Windows without the tzdata package).
-    try:
-        return ZoneInfo("Europe/Moscow")
-    except ZoneInfoNotFoundError:
-        return timezone(timedelta(hours=3), "MSK")
-
-
-# Organizers and buyers in joint purchases live by Moscow time: typed times mean it.
-MOSCOW = _moscow()
+from domain.periods import MOSCOW
 
 # A receipt is shown to the organizer as a photo. Telegram accepts photos up to 10 MB
 # (sendPhoto) and VK more, so 10 MB is the common ceiling; a screenshot or a phone photo of a

@@ -25,7 +25,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domain.money import (
     BP_PER_PERCENT,
@@ -35,9 +34,9 @@ from domain.money import (
     parse_amount,
     parse_percent,
 )
+from domain.periods import MOSCOW, moscow_today
 from domain.text_rules import clean_line
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 END_OF_DAY = time(23, 59, 59)
 # A stop date further away than this is a typo (a year typed wrong), not a plan.
 MAX_DAYS_AHEAD = 2 * 366
@@ -108,10 +107,6 @@ class FormError(ValueError):
 # --- dates ------------------------------------------------------------------------------------
 
 
-def moscow_today(now: datetime) -> date:
-    return now.astimezone(MOSCOW).date()
-
-
 def end_of_day(day: date) -> datetime:
     """23:59:59 Moscow time on `day`, in UTC."""
     return datetime.combine(day, END_OF_DAY, tzinfo=MOSCOW).astimezone(UTC)
@@ -173,17 +168,6 @@ def _future_deadline(day: date, now: datetime) -> datetime:
     if deadline - now > timedelta(days=MAX_DAYS_AHEAD):
         raise FormError("date-too-far")
     return deadline
-
-
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_deadline(moment: datetime, lang: str = "ru") -> str:
-    """The Moscow calendar day of a deadline: "01.12.2026" (ru) or "1 Dec 2026" (en)."""
-    day = moment.astimezone(MOSCOW).date()
-    if lang.lower().startswith("en"):
-        return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
-    return day.strftime("%d.%m.%Y")
 
 
 # --- text fields ------------------------------------------------------------------------------

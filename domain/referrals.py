@@ -31,8 +31,9 @@ from domain.money import (
     parse_amount,
     parse_percent,
 )
+from domain.periods import MOSCOW
 from domain.pricing import capped_discount, percent_discount
-from domain.purchase_form import MOSCOW, FormError, parse_day
+from domain.purchase_form import FormError, parse_day
 
 DEFAULT_THRESHOLD = 10
 MAX_THRESHOLD = 1000

@@ -35,9 +35,9 @@ from bot.services.reminders import schedule_payment_reminders
 from bot.texts import Texts
 from domain.lifecycle import PurchaseStatus
 from domain.money import format_amount
+from domain.periods import format_day
 from domain.pickup import unassigned_shows_all_points
 from domain.profile import describe_point
-from domain.purchase_form import format_deadline
 from storage.models import Organizer, OutboxKind, Purchase, ScheduledTask
 from storage.repositories.outbox import Recipient
 from storage.uow import UnitOfWork
@@ -134,7 +134,7 @@ async def notify_buyers(
         if status is PurchaseStatus.PAYMENT:
             args["due"] = format_amount(max(0, target.due_kop - target.paid_kop), buyer.language)
             args["deadline"] = (
-                format_deadline(purchase.payment_due_at, buyer.language)
+                format_day(purchase.payment_due_at, buyer.language)
                 if purchase.payment_due_at
                 else "-"
             )
@@ -185,7 +185,7 @@ async def stop_at_date(ctx: TaskContext, task: ScheduledTask) -> None:
             "purchase-admin-auto-stopped",
             title=purchase.title,
             id=str(purchase.id),
-            stop=format_deadline(purchase.stop_at, lang),
+            stop=format_day(purchase.stop_at, lang),
             orders=summary.orders,
             buyers=summary.buyers,
             items_sum=format_amount(summary.items_kop, lang),

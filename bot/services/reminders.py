@@ -18,7 +18,8 @@ from bot.texts import Texts
 from domain import clock
 from domain.lifecycle import accepts_payments
 from domain.money import format_amount
-from domain.payments import MOSCOW, format_moscow
+from domain.payments import format_moscow
+from domain.periods import MOSCOW
 from domain.pricing import balance
 from storage.models import Order, OutboxKind, Purchase, ScheduledTask
 from storage.uow import UnitOfWork

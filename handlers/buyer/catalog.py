@@ -20,7 +20,6 @@ from domain import clock
 from domain.lifecycle import PurchaseStatus, collecting
 from domain.money import format_amount, format_percent
 from domain.periods import format_day
-from domain.purchase_form import format_deadline
 from handlers.kit import MAX_ID, DbId, PageNumber, Paging, media_photo, short
 from storage.models import Purchase, PurchaseItem
 
@@ -119,7 +118,7 @@ def closed_for_orders(ctx: Context, purchase: Purchase | None) -> UserError:
         return UserError(
             "orders-purchase-stop-passed",
             title=purchase.title,
-            date=format_deadline(purchase.stop_at, ctx.lang),
+            date=format_day(purchase.stop_at, ctx.lang),
         )
     return UserError("orders-purchase-closed")
 

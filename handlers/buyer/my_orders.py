@@ -16,8 +16,7 @@ from bot.core.replies import Button
 from bot.core.router import Router
 from bot.services.referrals import refresh_promo_discount
 from domain.lifecycle import OrderStatus, PurchaseStatus
-from domain.periods import months_before
-from domain.purchase_form import format_deadline
+from domain.periods import format_day, months_before
 from handlers.buyer.cart import ORDER
 from handlers.buyer.catalog import load_purchase, takes_orders
 from handlers.buyer.order_view import describe_order, notify_organizer, point_text
@@ -174,7 +173,7 @@ def _ensure_changeable(ctx: Context, order: Order) -> None:
         raise UserError(
             "orders-fixed-stop-passed",
             number=order.number or "",
-            date=format_deadline(purchase.stop_at, ctx.lang),
+            date=format_day(purchase.stop_at, ctx.lang),
         )
     raise UserError("orders-fixed", number=order.number or "", status=purchase.status.value)
 

@@ -29,12 +29,8 @@ from bot.services.purchases import schedule_stop
 from bot.services.reminders import pay_button, schedule_payment_reminders
 from domain.lifecycle import PurchaseStatus, accepts_payments
 from domain.payments import format_moscow
-from domain.purchase_form import (
-    FormError,
-    format_deadline,
-    parse_payment_deadline,
-    parse_stop,
-)
+from domain.periods import format_day
+from domain.purchase_form import FormError, parse_payment_deadline, parse_stop
 from handlers.organizer.kit import (
     PAY_DATE_EDITABLE,
     STOP_DATE_EDITABLE,
@@ -56,7 +52,7 @@ EDITABLE = {"stop": STOP_DATE_EDITABLE, "pay": PAY_DATE_EDITABLE}
 
 
 def _day(ctx: Context, moment: datetime | None) -> str:
-    return format_deadline(moment, ctx.lang) if moment is not None else "-"
+    return format_day(moment, ctx.lang) if moment is not None else "-"
 
 
 def _ensure_editable(ctx: Context, purchase: Purchase, field: DateField) -> None:
@@ -195,7 +191,7 @@ async def tell_buyers_of_stop(ctx: Context, purchase: Purchase, stop_at: datetim
                     target.buyer.language,
                     "purchase-admin-stop-moved",
                     title=purchase.title,
-                    stop=format_deadline(stop_at, target.buyer.language),
+                    stop=format_day(stop_at, target.buyer.language),
                 )
             ),
             dedup_key=f"stop-moved:{purchase.id}:{stop_at:%Y%m%d}:{target.buyer.id}",

@@ -21,7 +21,8 @@ from bot.core.replies import Button
 from domain.items import ItemError, items_editable
 from domain.lifecycle import PurchaseStatus
 from domain.money import format_amount
-from domain.purchase_form import FormError, format_deadline
+from domain.periods import format_day
+from domain.purchase_form import FormError
 from handlers.kit import DbId, PageNumber, require_organizer
 from storage.models import Purchase, PurchaseItem
 
@@ -120,7 +121,7 @@ def localized(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, value in args.items():
         if isinstance(value, datetime):
-            result[name] = format_deadline(value, ctx.lang)
+            result[name] = format_day(value, ctx.lang)
         elif name == "max_kop":
             result["max"] = format_amount(value, ctx.lang)
         else:

@@ -13,6 +13,7 @@ from bot.core.errors import UserError
 from bot.core.replies import Button
 from bot.core.router import Role, Router
 from domain.money import format_percent
+from domain.periods import format_day, moscow_today
 from domain.purchase_form import (
     FormError,
     PurchaseDraft,
@@ -21,8 +22,6 @@ from domain.purchase_form import (
     clean_supplier,
     clean_title,
     end_of_day,
-    format_deadline,
-    moscow_today,
     parse_fee,
     parse_min_total,
     parse_payment_deadline,
@@ -93,7 +92,7 @@ async def ask_next(ctx: Context, step: str, **updates: Any) -> None:
         ctx.say("purchase-admin-ask-stop")
     elif step == "pay":
         stop_at = datetime.fromisoformat(ctx.dialog.data["stop_at"])
-        ctx.say("purchase-admin-ask-pay", stop=format_deadline(stop_at, ctx.lang))
+        ctx.say("purchase-admin-ask-pay", stop=format_day(stop_at, ctx.lang))
     elif step == "min":
         ctx.say("purchase-admin-ask-min", [skip_button(ctx, "min")])
 
@@ -184,7 +183,7 @@ async def finish_form(ctx: Context, min_total_kop: int | None) -> None:
     if datetime.fromisoformat(data["stop_at"]) <= ctx.now():
         # The form was left half-filled until its stop date passed: ask for the dates again.
         today = end_of_day(moscow_today(ctx.now()))
-        ctx.say("purchase-admin-error-date-past", today=format_deadline(today, ctx.lang))
+        ctx.say("purchase-admin-error-date-past", today=format_day(today, ctx.lang))
         await ask_next(ctx, "stop")
         return
     draft = PurchaseDraft(
@@ -210,7 +209,7 @@ async def create_purchase(ctx: Context, draft: PurchaseDraft) -> None:
         id=str(purchase.id),
         title=purchase.title,
         fee=format_percent(purchase.fee_bp, ctx.lang),
-        stop=format_deadline(draft.stop_at, ctx.lang),
-        pay=format_deadline(draft.payment_due_at, ctx.lang),
+        stop=format_day(draft.stop_at, ctx.lang),
+        pay=format_day(draft.payment_due_at, ctx.lang),
     )
     await start_paste(ctx, purchase)

@@ -17,7 +17,7 @@ from bot.services.purchases import move_purchase
 from domain.items import items_editable
 from domain.lifecycle import PurchaseStatus, next_statuses
 from domain.money import format_amount, format_percent
-from domain.purchase_form import format_deadline
+from domain.periods import format_day
 from handlers.kit import MAX_ID, Paging, require_organizer, short
 from handlers.organizer.kit import (
     PAY_DATE_EDITABLE,
@@ -125,8 +125,8 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
         supplier=purchase.supplier or "-",
         category=purchase.category or "-",
         fee=format_percent(purchase.fee_bp, lang),
-        stop=format_deadline(purchase.stop_at, lang) if purchase.stop_at else "-",
-        pay=format_deadline(purchase.payment_due_at, lang) if purchase.payment_due_at else "-",
+        stop=format_day(purchase.stop_at, lang) if purchase.stop_at else "-",
+        pay=format_day(purchase.payment_due_at, lang) if purchase.payment_due_at else "-",
         items=active_items,
         retired=all_items - active_items,
         buyers=summary.buyers,
@@ -211,7 +211,7 @@ async def on_status_move(ctx: Context, data: StatusMove) -> None:
     if target is PurchaseStatus.OPEN and purchase.stop_at and purchase.stop_at <= ctx.now():
         # It would stop again at once: the organizer moves the date first.
         raise UserError(
-            "purchase-admin-open-stop-passed", stop=format_deadline(purchase.stop_at, ctx.lang)
+            "purchase-admin-open-stop-passed", stop=format_day(purchase.stop_at, ctx.lang)
         )
     if not data.confirmed:
         summary = await repo.summary(purchase.id)
