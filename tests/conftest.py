@@ -1,11 +1,10 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL with TEST_DATABASE_URL),
-the real app wiring, and the console adapter as the simplest real front end."""
+the real app wiring, the console adapter as the simplest real front end, and the fixtures
+more than one module uses. What tests share besides fixtures lives in tests/support/."""
 
 from __future__ import annotations
 
 import asyncio
-import io
-import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -14,37 +13,24 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.adapters.console.adapter import ConsoleAdapter
 from bot.app import App, create_app
-from bot.scheduler import Scheduler
 from bot.settings import Settings, load_settings
 from domain.clock import FrozenClock, SystemClock, install
 from storage import migrate
 from storage.db import create_engine
 from storage.models import Base
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-
-
-# Every test starts on this moment (12:00 in Moscow) whatever the calendar says: dates in tests
-# are written relative to it, never to the day the suite runs.
-TEST_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-async def _fresh_postgres(url: str) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await migrate.upgrade(engine)
-    await engine.dispose()
+from tests.support.drivers import ConsoleSession
+from tests.support.environment import PG_URL, TEST_START, fresh_postgres
+from tests.support.shops import Shop
+from tests.support.telegram import TelegramHarness, running_adapter
+from tests.support.vk import VkWorld, post_autumn_purchase, vk_world
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate once per session: a SQLite file to copy, or the PostgreSQL schema to truncate."""
     if PG_URL:
-        asyncio.run(_fresh_postgres(PG_URL))
+        asyncio.run(fresh_postgres(PG_URL))
         return PG_URL
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
@@ -114,25 +100,43 @@ async def app(settings: Settings) -> AsyncIterator[App]:
     await application.close()
 
 
-class ConsoleSession:
-    """Drive the console adapter like a person and read what it printed."""
-
-    def __init__(self, app: App, *, scheduler: Scheduler | None = None) -> None:
-        self.out = io.StringIO()
-        self.adapter = ConsoleAdapter(
-            app.dispatcher, app.session_factory, out=self.out, scheduler=scheduler
-        )
-
-    async def say(self, *lines: str) -> str:
-        start = self.out.tell()
-        await self.adapter.run_script(lines)
-        return self.out.getvalue()[start:]
-
-    @property
-    def transcript(self) -> str:
-        return self.out.getvalue()
-
-
 @pytest.fixture
 def console(app: App) -> ConsoleSession:
     return ConsoleSession(app)
+
+
+@pytest.fixture
+def shop(app: App, clock: FrozenClock) -> Shop:
+    """Makes users, organizers, purchases, orders and payment reports directly."""
+    return Shop(app, clock)
+
+
+@pytest.fixture
+async def sqlite_app(app: App) -> AsyncIterator[App]:
+    """The app, for what only SQLite has: its database thread, its single writer."""
+    if not app.settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's path (PostgreSQL has no database thread and no single writer)")
+    yield app
+
+
+@pytest.fixture
+async def tg(app: App) -> AsyncIterator[TelegramHarness]:
+    """The app's Telegram adapter running against the fake Bot API."""
+    async with running_adapter(app) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def vk(app: App) -> AsyncIterator[VkWorld]:
+    """The app's VK adapter against the fake VK server, as the community "СП Анны", which may
+    post on its own wall. Modules that need another world define their own `vk`."""
+    # Real VK lets only user tokens post on a wall; the fake allows the community's too.
+    async with vk_world(app, group_wall_post=True, group_name="СП Анны") as world:
+        yield world
+
+
+@pytest.fixture
+async def post_id(vk: VkWorld) -> int:
+    """Anna's open purchase "Осень" (a dress in 42–46, a scarf; 15 % fee) posted on the wall of
+    the community the bot runs on, through /link and /post in VK."""
+    return await post_autumn_purchase(vk)

@@ -8,14 +8,11 @@ belong to other areas.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import App
-from bot.core.events import Chat, EventKind, Incoming, Sender
-from bot.texts import Texts
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from handlers.organizer.broadcast import MAX_TEXT_LENGTH, BroadcastPick, BroadcastSend
 from storage.models import (
@@ -30,13 +27,9 @@ from storage.models import (
     Purchase,
     User,
 )
-from tests.conftest import ConsoleSession
-
-TEXTS = Texts()
-
-
-def ru(key: str, **args: object) -> str:
-    return TEXTS.get("ru", key, **args)
+from tests.support.drivers import ConsoleSession, press_replies
+from tests.support.queries import count
+from tests.support.texts import ru
 
 
 def shown(text: str, out: str) -> bool:
@@ -51,11 +44,6 @@ class World:
     tea: Purchase
     foreign: Purchase
     buyers: list[User]
-
-
-async def count(app: App, model: type, *where: object) -> int:
-    async with app.session_factory() as session:
-        return await session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
 async def make_world(app: App) -> World:
@@ -96,18 +84,6 @@ async def make_world(app: App) -> World:
     return World(organizer, coffee, tea, foreign, [b1, b2, b3, b4, b5])
 
 
-async def press(app: App, who: str, payload: str) -> list[str]:
-    event = Incoming(
-        platform="console",
-        update_id=uuid.uuid4().hex,
-        sender=Sender(external_id=who, name=who),
-        chat=Chat(external_id=who),
-        kind=EventKind.BUTTON,
-        payload=payload,
-    )
-    return [reply.text for reply in await app.dispatcher.feed(event)]
-
-
 async def test_only_organizers_and_only_purchases_with_buyers(
     console: ConsoleSession, app: App
 ) -> None:
@@ -124,7 +100,8 @@ async def test_only_organizers_and_only_purchases_with_buyers(
 
     # Someone else's purchase, by button or by number: the same polite refusal.
     forged = BroadcastPick(purchase_id=world.foreign.id).pack()
-    assert await press(app, "organizer", forged) == [ru("broadcast-purchase-not-found")]
+    replies = await press_replies(app, "organizer", forged)
+    assert [r.text for r in replies] == [ru("broadcast-purchase-not-found")]
     out = await console.say(f"/broadcast {world.foreign.id}", f"/broadcast {world.tea.id}")
     assert out.count(ru("broadcast-purchase-not-found")) == 2
     out = await console.say("/broadcast кофе")
@@ -222,18 +199,18 @@ async def test_double_press_at_the_same_time_queues_once(console: ConsoleSession
         state = await session.scalar(select(DialogState))
     payload = BroadcastSend(draft=state.data["draft"]).pack()
     first, second = await asyncio.gather(
-        press(app, "organizer", payload), press(app, "organizer", payload)
+        press_replies(app, "organizer", payload), press_replies(app, "organizer", payload)
     )
-    answers = sorted([first[0], second[0]], key=lambda text: text.startswith("📣"))
+    answers = sorted([first[0].text, second[0].text], key=lambda text: text.startswith("📣"))
     assert answers[0] == ru("broadcast-outdated")
     assert answers[1].startswith("📣 Рассылка поставлена в очередь: 4")
     assert await count(app, Broadcast) == 1
     assert await count(app, OutboxMessage, OutboxMessage.kind == OutboxKind.BROADCAST) == 4
     # A draft that is not the current one (forged or stale) changes nothing either.
-    assert await press(app, "organizer", BroadcastSend(draft="0badc0de").pack()) == [
-        ru("broadcast-outdated")
-    ]
-    assert await press(app, "organizer", "bss:not-hex!") == [ru("error-button-outdated")]
+    replies = await press_replies(app, "organizer", BroadcastSend(draft="0badc0de").pack())
+    assert [r.text for r in replies] == [ru("broadcast-outdated")]
+    replies = await press_replies(app, "organizer", "bss:not-hex!")
+    assert [r.text for r in replies] == [ru("error-button-outdated")]
     assert await count(app, Broadcast) == 1
 
 

@@ -15,8 +15,8 @@ from handlers.buyer.catalog import StartComment
 from handlers.buyer.comments import CommentItem
 from storage.models import Comment, User
 from storage.uow import UnitOfWork
-from tests.conftest import ConsoleSession
-from tests.test_catalog import make_shop, press
+from tests.support.drivers import ConsoleSession, press
+from tests.support.shops import seed_shop
 
 
 async def comments_in_db(app: App) -> list[Comment]:
@@ -33,7 +33,7 @@ def test_comment_text_rules() -> None:
 
 
 async def test_comment_on_an_item(app: App, console: ConsoleSession, clock: FrozenClock) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     out = await console.say(f"/start p_{shop.purchase_id}", "#2")
     assert "К какому товару «Детская одежда» комментарий?" in out
     assert "[#3 3. Платье" in out
@@ -60,7 +60,7 @@ async def test_comment_on_an_item(app: App, console: ConsoleSession, clock: Froz
 
     # Comments are possible after the stop too (questions about delivery, quality ...).
     await console.say("/cancel")
-    stopped = await make_shop(app, title="Стоп", status=PurchaseStatus.STOPPED)
+    stopped = await seed_shop(app, title="Стоп", status=PurchaseStatus.STOPPED)
     out = await console.say(f"/start p_{stopped.purchase_id}")
     assert "[#1 💬 Комментировать]" in out
     out = await console.say("#1", "#2", "Когда выдача?")
@@ -74,7 +74,7 @@ async def test_six_month_window_and_pages(
     assert "За последние полгода у вас нет комментариев." in out
 
     # No stop date: 200 days on, the card still has its Order button, Comment stays #2.
-    shop = await make_shop(app, stop_at=None)
+    shop = await seed_shop(app, stop_at=None)
     await console.say(f"/start p_{shop.purchase_id}", "#2", "1", "Старый вопрос")
     clock.advance(days=200)
     for number in range(1, 7):
@@ -95,9 +95,9 @@ async def test_six_month_window_and_pages(
 
 
 async def test_forged_comment_buttons(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
-    other = await make_shop(app, title="Другая")
-    draft = await make_shop(app, title="Черновик", status=PurchaseStatus.DRAFT)
+    shop = await seed_shop(app)
+    other = await seed_shop(app, title="Другая")
+    draft = await seed_shop(app, title="Черновик", status=PurchaseStatus.DRAFT)
     out = await press(app, "buyer", StartComment(purchase_id=draft.purchase_id))
     assert "Такой покупки нет" in out
     # An item of another purchase named together with this purchase.
@@ -115,7 +115,7 @@ async def test_forged_comment_buttons(app: App, console: ConsoleSession) -> None
 async def test_add_comment_is_idempotent_for_platform_comments(
     app: App, clock: FrozenClock
 ) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     async with app.session_factory() as session, session.begin():
         user = User(platform="vk", external_id="555", name="Ира")
         session.add(user)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from storage.models import DialogState, Organizer, ReferralRound, RoundStatus, User
-from tests.conftest import ConsoleSession
+from tests.support.drivers import ConsoleSession
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,47 +1,20 @@
 """The neutral dispatcher: idempotency, groups, roles, bad payloads, failures."""
 
-import uuid
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import App
 from bot.core.errors import UserError
-from bot.core.events import (
-    Chat,
-    ChatKind,
-    ConsentChange,
-    EventKind,
-    Incoming,
-    Sender,
-    parse_command,
-)
+from bot.core.events import Chat, ChatKind, ConsentChange, EventKind, parse_command
 from bot.core.payloads import CommandPayload
 from bot.core.router import Role
 from storage import db
 from storage.models import DialogState, Organizer, ProcessedUpdate, User
-
-
-def message(text: str, *, user: str = "42", update_id: str | None = None, **kw) -> Incoming:
-    command, args, addressed = parse_command(text, bot_username=kw.pop("bot_username", None))
-    return Incoming(
-        platform="telegram",
-        update_id=update_id or uuid.uuid4().hex,
-        sender=Sender(external_id=user, name="Ivan", language_code=kw.pop("language", "ru")),
-        chat=kw.pop("chat", Chat(external_id=user)),
-        text=text,
-        command=command,
-        args=args,
-        addressed=addressed,
-        **kw,
-    )
-
-
-async def count(app: App, model: type) -> int:
-    async with app.session_factory() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
+from tests.support.drivers import message
+from tests.support.queries import count
 
 
 async def test_a_redelivered_update_changes_nothing_twice(app: App) -> None:

@@ -25,36 +25,8 @@ from domain.reconciliation import (
     reconciliation_table,
     reconciliation_totals,
 )
+from tests.support.exports import DISTRIBUTION_HEADERS, RECONCILIATION_HEADERS, SUPPLIER_HEADERS
 
-SUPPLIER_HEADERS = [
-    "Товар",
-    "Артикул",
-    "Размер",
-    "Количество",
-    "Цена",
-    "Сумма",
-    "Примечания покупателей",
-]
-DISTRIBUTION_HEADERS = [
-    "Пункт выдачи",
-    "Покупатель",
-    "Заказ",
-    "Товар",
-    "Артикул",
-    "Размер",
-    "Количество",
-    "Цена",
-    "Сумма",
-    "Примечание",
-    "Товары в заказе",
-    "Оргсбор",
-    "Скидка",
-    "Промокод",
-    "К оплате",
-    "Оплачено",
-    "Осталось оплатить",
-    "К возврату",
-]
 DRESS_SIZES = ("42", "44", "46")
 
 
@@ -381,21 +353,6 @@ def test_a_cell_of_notes_fits_a_spreadsheet_cell() -> None:
 
 
 # --- reconciliation -------------------------------------------------------------------------
-
-RECONCILIATION_HEADERS = [
-    "Заказ",
-    "Покупатель",
-    "Состояние",
-    "Товары, ₽",
-    "Оргсбор, ₽",
-    "Скидка, ₽",
-    "Промокод",
-    "К оплате, ₽",
-    "Заявлено покупателем, ждёт подтверждения, ₽",
-    "Подтверждено, ₽",
-    "Осталось оплатить, ₽",
-    "К возврату, ₽",
-]
 
 
 def ledger() -> list[ReconciliationRow]:

@@ -23,15 +23,8 @@ from storage import db
 from storage.db import QueuedWrite, transaction
 from storage.group_commit import MAX_UNITS, GroupCommit
 from storage.models import Organizer, ProcessedUpdate, User
-from tests.test_dispatcher import message
-from tests.test_sqlite_engine import LockHolder, database_path
-
-
-@pytest.fixture
-async def sqlite_app(app: App) -> AsyncIterator[App]:
-    if not app.settings.database_url.startswith("sqlite"):
-        pytest.skip("group commit is SQLite's (PostgreSQL has no single writer)")
-    yield app
+from tests.support.drivers import message
+from tests.support.sqlite import LockHolder, database_path
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from storage import migrate
 from storage.db import create_engine
 from storage.models import Base
 from storage.types import render_item
-from tests.conftest import PG_URL, _fresh_postgres
+from tests.support.environment import PG_URL, fresh_postgres
 
 
 async def _diff(url: str) -> list:
@@ -44,7 +44,7 @@ def _url(tmp_path: Path) -> str:
 async def test_models_match_migrations(tmp_path: Path) -> None:
     url = _url(tmp_path)
     if PG_URL:
-        await _fresh_postgres(url)
+        await fresh_postgres(url)
     else:
         engine = create_engine(url)
         await migrate.upgrade(engine)
@@ -67,7 +67,7 @@ async def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     assert await _tables(url) == set(Base.metadata.tables)
     await engine.dispose()
     if PG_URL:
-        await _fresh_postgres(url)  # leave the schema as the other tests expect it
+        await fresh_postgres(url)  # leave the schema as the other tests expect it
 
 
 def test_one_head() -> None:
@@ -124,4 +124,4 @@ async def test_comment_sources_become_platform_names(tmp_path: Path) -> None:
         assert list(sources) == ["bot", "vk_wall", "telegram_discussion"]
     await engine.dispose()
     if PG_URL:
-        await _fresh_postgres(url)
+        await fresh_postgres(url)

@@ -13,9 +13,11 @@ from domain.lifecycle import PurchaseStatus
 from domain.periods import format_day, months_before
 from handlers.buyer.my_orders import OrderView, PickupOrder, PickupSet
 from storage.models import Order, Organizer
-from tests.conftest import ConsoleSession
-from tests.test_catalog import NBSP, make_shop, press, set_status
-from tests.test_ordering import orders_in_db, place_socks
+from tests.support.drivers import ConsoleSession, press
+from tests.support.queries import orders_in_db
+from tests.support.shops import seed_shop, set_status
+from tests.support.steps import place_socks
+from tests.support.texts import NBSP
 
 
 def test_calendar_months() -> None:
@@ -29,11 +31,11 @@ def test_calendar_months() -> None:
 async def test_two_month_window_and_all_orders(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    old = await make_shop(app, title="Осенняя")
+    old = await seed_shop(app, title="Осенняя")
     await place_socks(console, old.purchase_id)
     clock.advance(days=70)
     # Ordering needs a stop date still ahead (domain/lifecycle.py collecting).
-    new = await make_shop(app, title="Зимняя", stop_at=clock() + timedelta(days=7))
+    new = await seed_shop(app, title="Зимняя", stop_at=clock() + timedelta(days=7))
     await place_socks(console, new.purchase_id, quantity="1")
 
     out = await console.say("/orders")
@@ -57,7 +59,7 @@ async def test_two_month_window_and_all_orders(
 
 
 async def test_order_sums_and_payment_state(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app, fee_bp=1250)
+    shop = await seed_shop(app, fee_bp=1250)
     await place_socks(console, shop.purchase_id, quantity="3")
     [order] = await orders_in_db(app)
     # 3 × 120.50 = 361.50; fee 12.5 % = 45.1875 -> 45.19 (half up); due 406.69
@@ -79,7 +81,7 @@ async def test_order_sums_and_payment_state(app: App, console: ConsoleSession) -
 
 async def test_orders_are_paged(app: App, console: ConsoleSession, clock: FrozenClock) -> None:
     for number in range(1, 8):
-        shop = await make_shop(app, title=f"Покупка {number}")
+        shop = await seed_shop(app, title=f"Покупка {number}")
         await place_socks(console, shop.purchase_id, quantity="1")
         clock.advance(hours=1)
     out = await console.say("/orders")
@@ -99,7 +101,7 @@ async def test_orders_are_paged(app: App, console: ConsoleSession, clock: Frozen
 
 
 async def test_another_buyers_order_is_not_found(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await console.say(":as buyer2")
     await place_socks(console, shop.purchase_id)
     [theirs] = await orders_in_db(app)
@@ -123,15 +125,15 @@ async def test_organizers_of_my_purchases(
     out = await console.say("/organizers")
     assert "Здесь появятся организаторы ваших покупок" in out
 
-    anna = await make_shop(app, photo_platform="console")
-    boris = await make_shop(
+    anna = await seed_shop(app, photo_platform="console")
+    boris = await seed_shop(
         app,
         organizer="boris",
         organizer_name="Закупки Бориса",
         photo_platform="telegram",
         points=(),
     )
-    await make_shop(app, organizer="olga", organizer_name="Ольга")  # no orders with her
+    await seed_shop(app, organizer="olga", organizer_name="Ольга")  # no orders with her
     await place_socks(console, anna.purchase_id)
     clock.advance(minutes=5)
     await console.say(f"/start p_{boris.purchase_id}", "#1", "2", "1", "-", "#3")
@@ -151,7 +153,7 @@ async def test_pickup_change_where_allowed(app: App, console: ConsoleSession) ->
     out = await console.say("/pickup")
     assert "У вас нет текущих заказов" in out
 
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await place_socks(console, shop.purchase_id)  # the first point, "Центр"
     [order] = await orders_in_db(app)
     out = await console.say("/pickup")
@@ -182,8 +184,8 @@ async def test_pickup_change_where_allowed(app: App, console: ConsoleSession) ->
 
 
 async def test_pickup_not_allowed_and_foreign_points(app: App, console: ConsoleSession) -> None:
-    assigned = await make_shop(app, buyers_choose_pickup=False)
-    other = await make_shop(app, organizer="boris")
+    assigned = await seed_shop(app, buyers_choose_pickup=False)
+    other = await seed_shop(app, organizer="boris")
     await console.say(f"/start p_{assigned.purchase_id}", "#1", "2", "1", "-", "#3")
     [order] = await orders_in_db(app)
     out = await console.say("/pickup")
@@ -207,7 +209,7 @@ async def test_pickup_not_allowed_and_foreign_points(app: App, console: ConsoleS
 
 
 async def test_english_cabinet(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await console.say("/lang en")
     await place_socks(console, shop.purchase_id)
     out = await console.say("/orders")

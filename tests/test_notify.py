@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 
 from bot.app import App
-from bot.core.events import Chat, EventKind, Incoming, Sender
-from bot.texts import Texts
 from storage.models import OutboxKind, OutboxStatus, User
-from tests.conftest import ConsoleSession
-from tests.outbox_harness import messages, person, queue
-
-TEXTS = Texts()
-
-
-def ru(key: str, **args: object) -> str:
-    return TEXTS.get("ru", key, **args)
-
-
-def en(key: str, **args: object) -> str:
-    return TEXTS.get("en", key, **args)
+from tests.support.drivers import ConsoleSession, press_replies
+from tests.support.outbox import messages, person, queue
+from tests.support.texts import en, ru
 
 
 async def console_user(app: App, name: str) -> User:
@@ -101,14 +88,6 @@ async def test_warnings_unreachable_and_forged_buttons(console: ConsoleSession, 
     assert user.messages_allowed is True
 
     for forged in ("ntf:maybe", "ntf:", "ntf:1:2"):
-        event = Incoming(
-            platform="console",
-            update_id=uuid.uuid4().hex,
-            sender=Sender(external_id="vkfan", name="vkfan"),
-            chat=Chat(external_id="vkfan"),
-            kind=EventKind.BUTTON,
-            payload=forged,
-        )
-        replies = await app.dispatcher.feed(event)
+        replies = await press_replies(app, "vkfan", forged)
         assert [r.text for r in replies] == [ru("error-button-outdated")]
     assert (await console_user(app, "vkfan")).notifications_allowed is True

@@ -24,26 +24,18 @@ from domain.order_numbers import format_order_number
 from handlers.buyer.cart import CartAction, CartPickup, LineQuantity, PickQuantity, PickSize
 from handlers.buyer.catalog import StartOrder
 from handlers.buyer.my_orders import OrderAction
-from storage.models import DialogState, Order, OrderLine, OutboxMessage, PurchaseItem
-from tests.conftest import ConsoleSession
-from tests.test_catalog import NBSP, make_shop, press, set_status
-
-
-async def orders_in_db(app: App) -> list[Order]:
-    async with app.session_factory() as session:
-        return list(await session.scalars(select(Order).order_by(Order.id)))
+from storage.models import DialogState, OrderLine, OutboxMessage, PurchaseItem
+from tests.support.drivers import ConsoleSession, press
+from tests.support.queries import count, orders_in_db
+from tests.support.shops import seed_shop, set_status
+from tests.support.steps import place_socks
+from tests.support.texts import NBSP
 
 
 async def lines_of(app: App, order_id: int) -> list[OrderLine]:
     async with app.session_factory() as session:
         stmt = select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)
         return list(await session.scalars(stmt))
-
-
-async def place_socks(console: ConsoleSession, purchase_id: int, quantity: str = "2") -> str:
-    """Order socks (item 2, no sizes) and confirm, choosing the first pickup point."""
-    await console.say(f"/start p_{purchase_id}", "#1", "2", quantity, "-")
-    return await console.say("#3", "#1")
 
 
 # --- pure rules -----------------------------------------------------------------------------------
@@ -101,7 +93,7 @@ def test_cart_lines_merge_and_limits() -> None:
 
 
 async def test_order_with_sizes_quantities_and_bad_input(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     out = await console.say(f"/start p_{shop.purchase_id}", "#1")
     assert "Что заказать в «Детская одежда»?" in out and f"[#1 1. Футболка — 500{NBSP}₽]" in out
 
@@ -173,7 +165,7 @@ async def test_order_with_sizes_quantities_and_bad_input(app: App, console: Cons
 
 
 async def test_cart_survives_a_restart(app: App, settings: Settings) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     first = ConsoleSession(app)
     await first.say(f"/start p_{shop.purchase_id}", "#1", "1", "M", "2", "-")
     await first.say("#1")  # "Add an item": now at the item step
@@ -198,7 +190,7 @@ async def test_cart_survives_a_restart(app: App, settings: Settings) -> None:
 
 
 async def test_ordering_again_edits_the_same_order(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await place_socks(console, shop.purchase_id)
     [order] = await orders_in_db(app)
 
@@ -221,7 +213,7 @@ async def test_ordering_again_edits_the_same_order(app: App, console: ConsoleSes
 
 
 async def test_old_lines_keep_their_price(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await place_socks(console, shop.purchase_id)
     async with app.session_factory() as session, session.begin():
         socks = await session.get(PurchaseItem, shop.item_ids[1])
@@ -236,7 +228,7 @@ async def test_old_lines_keep_their_price(app: App, console: ConsoleSession) -> 
 
 
 async def test_change_lines_and_discard(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await console.say(f"/start p_{shop.purchase_id}", "#1", "2", "60", "-")
     out = await console.say("#1", "2", "50", "-")  # 60 + 50 > 99: back to the quantity
     assert "больше 99 шт. «Носки»" in out and "Сколько штук?" in out
@@ -262,11 +254,11 @@ async def test_change_lines_and_discard(app: App, console: ConsoleSession) -> No
 async def test_pickup_is_not_asked_when_there_is_no_choice(
     app: App, console: ConsoleSession
 ) -> None:
-    single = await make_shop(app, points=(("Один", "ул. Одна, 1", ""),))
+    single = await seed_shop(app, points=(("Один", "ул. Одна, 1", ""),))
     out = await place_socks(console, single.purchase_id)
     assert "Заказ оформлен!" in out and "Пункт выдачи: Один, ул. Одна, 1" in out
 
-    assigned = await make_shop(app, organizer="org2", buyers_choose_pickup=False)
+    assigned = await seed_shop(app, organizer="org2", buyers_choose_pickup=False)
     out = await console.say(f"/start p_{assigned.purchase_id}", "#1", "2", "1", "-", "#3")
     assert "Заказ оформлен!" in out and "Пункт выдачи" not in out
     orders = await orders_in_db(app)
@@ -274,7 +266,7 @@ async def test_pickup_is_not_asked_when_there_is_no_choice(
 
 
 async def test_cancel_while_open(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await place_socks(console, shop.purchase_id)
     [order] = await orders_in_db(app)
     out = await console.say("/orders", "#1")
@@ -299,7 +291,7 @@ async def test_cancel_while_open(app: App, console: ConsoleSession) -> None:
 
 
 async def test_orders_are_fixed_after_the_stop(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await place_socks(console, shop.purchase_id)
     [order] = await orders_in_db(app)
     # A cart opened while the purchase was open ...
@@ -326,12 +318,12 @@ async def test_orders_are_fixed_after_the_stop(app: App, console: ConsoleSession
 async def test_forged_buttons_for_another_buyers_order_and_cart(
     app: App, console: ConsoleSession
 ) -> None:
-    shop = await make_shop(app)
-    other = await make_shop(app, title="Другая")
+    shop = await seed_shop(app)
+    other = await seed_shop(app, title="Другая")
     await console.say(":as buyer2")
     await place_socks(console, shop.purchase_id)
     [theirs] = await orders_in_db(app)
-    outbox_before = await _outbox_count(app)
+    outbox_before = await count(app, OutboxMessage)
 
     await console.say(":as buyer")
     for action in ("edit", "cancel", "cancel_yes"):
@@ -361,11 +353,11 @@ async def test_forged_buttons_for_another_buyers_order_and_cart(
 
     [still] = await orders_in_db(app)
     assert still.status is OrderStatus.ACTIVE and still.items_total_kop == theirs.items_total_kop
-    assert await _outbox_count(app) == outbox_before
+    assert await count(app, OutboxMessage) == outbox_before
 
 
 async def test_english_cart(app: App, console: ConsoleSession) -> None:
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await console.say("/lang en")
     out = await console.say(f"/start p_{shop.purchase_id}", "#1", "3", "46", "1")
     assert '"Платье", size 46, 1,999' in out and "How many?" in out
@@ -377,14 +369,9 @@ async def test_english_cart(app: App, console: ConsoleSession) -> None:
     assert "🆕 Новый заказ" in out and f"к оплате 2{NBSP}298,85{NBSP}₽" in out
 
 
-async def _outbox_count(app: App) -> int:
-    async with app.session_factory() as session:
-        return await session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
-
-
 async def test_one_open_cart_at_a_time(app: App, console: ConsoleSession) -> None:
-    first = await make_shop(app, title="Первая")
-    second = await make_shop(app, title="Вторая")
+    first = await seed_shop(app, title="Первая")
+    second = await seed_shop(app, title="Вторая")
     await console.say(f"/start p_{first.purchase_id}", "#1", "2", "1", "-")
     out = await console.say(f"/start p_{second.purchase_id}", "#1")
     assert "Неоформленная корзина покупки «Первая» очищена" in out

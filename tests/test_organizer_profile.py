@@ -3,54 +3,20 @@ rows, pickup points added, edited, retired and restored, and forged buttons refu
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 
 from bot.app import App
-from bot.core.events import Chat, EventKind, Incoming, Sender
-from bot.core.payloads import Payload
 from handlers.organizer.profile import PointAction, PointKeep, ProfileAction, ProfileClear
-from storage.models import DialogState, Media, Organizer, PickupPoint, User
-from tests.conftest import ConsoleSession
-
-
-async def press(app: App, user: str, payload: str | Payload) -> str:
-    """Press a button with any payload, as a forged or stale client could."""
-    raw = payload.pack() if isinstance(payload, Payload) else payload
-    event = Incoming(
-        platform="console",
-        update_id=uuid.uuid4().hex,
-        sender=Sender(external_id=user, name=user),
-        chat=Chat(external_id=user),
-        kind=EventKind.BUTTON,
-        payload=raw,
-    )
-    replies = await app.dispatcher.feed(event)
-    return "\n".join(reply.text for reply in replies)
-
-
-async def organizer_row(app: App, user: str = "organizer") -> Organizer:
-    async with app.session_factory() as session:
-        found = await session.scalar(
-            select(Organizer)
-            .join(User, User.id == Organizer.user_id)
-            .where(User.external_id == user)
-        )
-        assert found is not None
-        return found
+from storage.models import DialogState, Media, PickupPoint
+from tests.support.drivers import ConsoleSession, press
+from tests.support.queries import organizer_row
+from tests.support.steps import become_organizer
 
 
 async def points_of(app: App, organizer_id: int) -> list[PickupPoint]:
     async with app.session_factory() as session:
         stmt = select(PickupPoint).where(PickupPoint.organizer_id == organizer_id)
         return list(await session.scalars(stmt.order_by(PickupPoint.id)))
-
-
-async def become_organizer(
-    console: ConsoleSession, user: str = "organizer", name: str = "СП у Анны"
-) -> None:
-    await console.say(f":as {user}", f"/organizer {name}")
 
 
 async def test_profile_fields_step_by_step(app: App, console: ConsoleSession) -> None:

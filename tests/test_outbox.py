@@ -46,7 +46,7 @@ from storage.models import (
 )
 from storage.repositories.outbox import Recipient
 from storage.uow import UnitOfWork
-from tests.outbox_harness import (
+from tests.support.outbox import (
     drain_until_settled,
     fast_sender,
     messages,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from bot.app import App
@@ -32,29 +31,19 @@ from storage.models import (
     TaskStatus,
 )
 from storage.uow import UnitOfWork
-from tests.test_payments import Shop
+from tests.support.queries import tasks
+from tests.support.shops import Shop
+from tests.support.texts import NBSP
 
-NBSP = "\u00a0"
 # 25 November 2026, 18:00 in Moscow; the clock fixture starts on 23 November, 12:00 Moscow.
 DEADLINE = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 DAY_BEFORE_AT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 10:00 in Moscow the day before
 DUE_DAY_AT = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 
 
-@pytest.fixture
-def shop(app: App, clock: FrozenClock) -> Shop:
-    return Shop(app, clock)
-
-
 async def schedule(app: App, purchase: Purchase, clock: FrozenClock) -> None:
     async with app.session_factory() as session, session.begin():
         await schedule_payment_reminders(UnitOfWork(session), purchase, now=clock())
-
-
-async def tasks(app: App) -> dict[str, tuple[datetime, TaskStatus]]:
-    async with app.session_factory() as session:
-        found = await session.scalars(select(ScheduledTask).order_by(ScheduledTask.key))
-        return {task.key: (task.due_at, task.status) for task in found}
 
 
 async def reminders(app: App) -> list[OutboxMessage]:

@@ -1,27 +1,22 @@
 """Payment reports through the console: /pay, Confirm / Reject, /payments, bad input, races.
 
-Organizers, purchases and orders are made directly with the models (`Shop`): their own
-dialogs belong to other areas.
+Organizers, purchases and orders are made directly with the models (the `shop` fixture):
+their own dialogs belong to other areas.
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import App, create_app
-from bot.core.events import Attachment, AttachmentKind, Chat, EventKind, Incoming, Sender
-from bot.core.payloads import Payload
+from bot.core.events import Attachment, AttachmentKind, EventKind, Incoming
 from bot.settings import Settings
 from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus
-from domain.order_numbers import format_order_number
 from domain.payments import (
     MAX_RECEIPT_BYTES,
     AlreadyDecided,
@@ -41,168 +36,21 @@ from storage.models import (
     DialogState,
     Media,
     Order,
-    Organizer,
     OutboxKind,
     OutboxMessage,
     PaymentAllocation,
     PaymentMethod,
     PaymentReport,
-    Purchase,
-    User,
 )
-from tests.conftest import ConsoleSession
-
-NBSP = "\u00a0"
-T = TypeVar("T")
-
-
-# --- the shop: organizers, purchases and orders made directly ---------------------------------
-
-
-@dataclass
-class Shop:
-    app: App
-    clock: FrozenClock
-
-    async def user(self, name: str, *, language: str = "ru", notifications: bool = True) -> User:
-        """A console user (external id = name), as the dispatcher will find them."""
-        async with self.app.session_factory() as session, session.begin():
-            user = User(
-                platform="console",
-                external_id=name,
-                name=name,
-                language=language,
-                notifications_allowed=notifications,
-            )
-            session.add(user)
-        return user
-
-    async def organizer(
-        self, name: str = "organizer", *, details: str = "Сбер 2202 0000 0000 0000, Анна К.", **kw
-    ) -> Organizer:
-        user = await self.user(name, **kw)
-        async with self.app.session_factory() as session, session.begin():
-            organizer = Organizer(user_id=user.id, name=f"СП {name}", payment_details=details)
-            session.add(organizer)
-        return organizer
-
-    async def purchase(
-        self,
-        organizer: Organizer,
-        title: str = "Кофе и чай",
-        *,
-        status: PurchaseStatus = PurchaseStatus.PAYMENT,
-        payment_due_at: datetime | None = None,
-    ) -> Purchase:
-        async with self.app.session_factory() as session, session.begin():
-            purchase = Purchase(
-                organizer_id=organizer.id,
-                title=title,
-                status=status,
-                payment_due_at=payment_due_at,
-            )
-            session.add(purchase)
-        return purchase
-
-    async def order(
-        self,
-        purchase: Purchase,
-        buyer: User,
-        due_kop: int,
-        *,
-        confirmed_kop: int = 0,
-        status: OrderStatus = OrderStatus.ACTIVE,
-    ) -> Order:
-        async with self.app.session_factory() as session, session.begin():
-            order = Order(
-                purchase_id=purchase.id,
-                buyer_id=buyer.id,
-                status=status,
-                items_total_kop=due_kop,
-                due_kop=due_kop,
-                confirmed_paid_kop=confirmed_kop,
-                # Each order a minute after the previous: "oldest first" is well defined.
-                created_at=self.clock() - timedelta(days=3) + timedelta(minutes=purchase.id),
-            )
-            session.add(order)
-            await session.flush()
-            order.number = format_order_number(order.id)
-        return order
-
-    async def get(self, model: type[T], id_: int) -> T:
-        async with self.app.session_factory() as session:
-            found = await session.get(model, id_)
-        assert found is not None
-        return found
-
-    async def count(self, model: type, *where: Any) -> int:
-        async with self.app.session_factory() as session:
-            stmt = select(func.count()).select_from(model)
-            if where:
-                stmt = stmt.where(*where)
-            return await session.scalar(stmt) or 0
-
-    async def report(
-        self,
-        buyer: User,
-        organizer: Organizer,
-        parts: list[tuple[Order, int]],
-        *,
-        status: PaymentReportStatus = PaymentReportStatus.PENDING,
-        comment: str = "",
-        receipt: bool = False,
-        minutes_ago: int = 60,
-    ) -> PaymentReport:
-        """A report as /pay would write it, for lists and reconciliation."""
-        async with self.app.session_factory() as session, session.begin():
-            media = None
-            if receipt:
-                media = Media(platform="console", file_id=f"receipt-{uuid.uuid4().hex[:6]}")
-                session.add(media)
-                await session.flush()
-            report = PaymentReport(
-                buyer_id=buyer.id,
-                organizer_id=organizer.id,
-                amount_kop=sum(part for _, part in parts),
-                paid_at=self.clock() - timedelta(minutes=minutes_ago),
-                method=PaymentMethod.SBP,
-                comment=comment,
-                receipt_id=media.id if media else None,
-                status=status,
-                created_at=self.clock() - timedelta(minutes=minutes_ago),
-            )
-            session.add(report)
-            await session.flush()
-            session.add_all(
-                PaymentAllocation(report_id=report.id, order_id=order.id, amount_kop=part)
-                for order, part in parts
-            )
-        return report
-
-
-@pytest.fixture
-def shop(app: App, clock: FrozenClock) -> Shop:
-    return Shop(app, clock)
-
-
-def button(payload: Payload, user: str) -> Incoming:
-    return Incoming(
-        platform="console",
-        update_id=uuid.uuid4().hex,
-        sender=Sender(external_id=user, name=user),
-        chat=Chat(external_id=user),
-        kind=EventKind.BUTTON,
-        payload=payload.pack(),
-    )
+from tests.support.drivers import ConsoleSession, button_press, console_event
+from tests.support.queries import count
+from tests.support.shops import Shop
+from tests.support.texts import NBSP
 
 
 def photo_message(user: str, size: int | None) -> Incoming:
-    return Incoming(
-        platform="console",
-        update_id=uuid.uuid4().hex,
-        sender=Sender(external_id=user, name=user),
-        chat=Chat(external_id=user),
-        attachments=(Attachment(AttachmentKind.PHOTO, "huge-photo", size=size),),
+    return console_event(
+        user, attachments=(Attachment(AttachmentKind.PHOTO, "huge-photo", size=size),)
     )
 
 
@@ -247,7 +95,7 @@ async def test_report_then_confirm_makes_the_order_paid(
     assert "Проверьте сообщение об оплате:" in out
     assert f"Заказ {order.number} «Кофе и чай»: 1{NBSP}500,50{NBSP}₽" in out
     assert "Способ: СБП" in out and "Чек: приложен" in out
-    assert await shop.count(PaymentReport) == 0  # nothing is written before "Send"
+    assert await count(shop.app, PaymentReport) == 0  # nothing is written before "Send"
 
     out = await console.say("#1")
     assert "Сообщение об оплате №1" in out and "отправлено организатору СП organizer" in out
@@ -269,7 +117,7 @@ async def test_report_then_confirm_makes_the_order_paid(
     assert report.status is PaymentReportStatus.CONFIRMED and report.method is PaymentMethod.SBP
     assert report.receipt_id is not None and report.comment == "Перевела со Сбера"
     assert report.paid_at == shop.clock()
-    assert await shop.count(OutboxMessage, OutboxMessage.kind == OutboxKind.ANSWER) == 2
+    assert await count(shop.app, OutboxMessage, OutboxMessage.kind == OutboxKind.ANSWER) == 2
 
     out = await console.say(":as buyer", "/pay")
     assert "Сейчас нечего оплачивать" in out
@@ -374,8 +222,8 @@ async def test_send_pressed_twice_makes_one_report(
     await report_through_the_form(console, "1000")
     out = await console.say("#1")  # the same "Send" again
     assert "уже отправлено или форма закрыта" in out
-    assert await shop.count(PaymentReport) == 1
-    assert await shop.count(OutboxMessage) == 1
+    assert await count(shop.app, PaymentReport) == 1
+    assert await count(shop.app, OutboxMessage) == 1
 
     # Two devices press "Send" of one form at the same moment.
     await console.say("/pay", "500", "#1", "#1", "#1", "#1")
@@ -383,12 +231,14 @@ async def test_send_pressed_twice_makes_one_report(
         form = await session.get(DialogState, buyer.id)
         assert form is not None and form.step == "confirm"
         send = PaySend(nonce=form.data["nonce"])
-    results = await asyncio.gather(*(app.dispatcher.feed(button(send, "buyer")) for _ in range(3)))
+    results = await asyncio.gather(
+        *(app.dispatcher.feed(button_press("buyer", send)) for _ in range(3))
+    )
     texts = [reply.text for replies in results for reply in replies]
     assert sum("отправлено организатору" in text for text in texts) == 1
     assert sum("уже отправлено" in text for text in texts) == 2
-    assert await shop.count(PaymentReport) == 2
-    assert await shop.count(PaymentAllocation) == 2
+    assert await count(shop.app, PaymentReport) == 2
+    assert await count(shop.app, PaymentAllocation) == 2
 
 
 async def test_concurrent_confirmations_count_once(
@@ -401,13 +251,13 @@ async def test_concurrent_confirmations_count_once(
 
     press = ReportConfirm(report_id=1)
     results = await asyncio.gather(
-        *(app.dispatcher.feed(button(press, "organizer")) for _ in range(3))
+        *(app.dispatcher.feed(button_press("organizer", press)) for _ in range(3))
     )
     texts = sorted(reply.text for replies in results for reply in replies)
     assert sum("подтверждена. Покупатель" in text for text in texts) == 1
     assert sum("уже подтверждена" in text for text in texts) == 2
     assert (await shop.get(Order, order.id)).confirmed_paid_kop == 100_000
-    decisions = await shop.count(OutboxMessage, OutboxMessage.dedup_key == "pay-decision:1")
+    decisions = await count(shop.app, OutboxMessage, OutboxMessage.dedup_key == "pay-decision:1")
     assert decisions == 1
 
 
@@ -467,14 +317,14 @@ async def test_bad_input_at_every_step_keeps_what_was_entered(
     assert "Проверьте сообщение об оплате:" in out and "Комментарий:" not in out
     out = await console.say("ok?")
     assert "кнопкой «Отправить»" in out
-    assert await shop.count(Media) == 0 and await shop.count(PaymentReport) == 0
+    assert await count(shop.app, Media) == 0 and await count(shop.app, PaymentReport) == 0
 
     out = await console.say("#1")
     assert "отправлено" in out
     report = await shop.get(PaymentReport, 1)
     assert report.amount_kop == 150_000 and report.method is PaymentMethod.SBP
     assert report.paid_at == datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
-    assert await shop.count(Media) == 1
+    assert await count(shop.app, Media) == 1
 
 
 async def test_orders_that_cannot_be_paid_are_refused(
@@ -512,16 +362,11 @@ async def test_orders_that_cannot_be_paid_are_refused(
     # A forged button naming someone else's order, in a selection of the buyer's own.
     await shop.order(await shop.purchase(organizer, "Кофе 2"), buyer, 50_000)
     await console.say("/pay")
-    [reply] = await app.dispatcher.feed(button(PaySelect(order_id=theirs.id), "buyer"))
+    [reply] = await app.dispatcher.feed(button_press("buyer", PaySelect(order_id=theirs.id)))
     assert "Этот заказ сейчас нельзя оплатить" in reply.text
     [reply] = await app.dispatcher.feed(
-        Incoming(
-            platform="console",
-            update_id="forged-1",
-            sender=Sender(external_id="buyer", name="buyer"),
-            chat=Chat(external_id="buyer"),
-            kind=EventKind.BUTTON,
-            payload="paysel:99999999999",
+        console_event(
+            "buyer", update_id="forged-1", kind=EventKind.BUTTON, payload="paysel:99999999999"
         )
     )
     assert "Эта кнопка устарела или повреждена" in reply.text
@@ -529,9 +374,9 @@ async def test_orders_that_cannot_be_paid_are_refused(
     # Confirming a report: another organizer and a plain buyer get nothing.
     report = await shop.report(buyer, organizer, [(mine, 100_000)])
     await shop.organizer("rival")
-    [reply] = await app.dispatcher.feed(button(ReportConfirm(report_id=report.id), "rival"))
+    [reply] = await app.dispatcher.feed(button_press("rival", ReportConfirm(report_id=report.id)))
     assert "не найдено среди ваших" in reply.text
-    [reply] = await app.dispatcher.feed(button(ReportConfirm(report_id=report.id), "buyer"))
+    [reply] = await app.dispatcher.feed(button_press("buyer", ReportConfirm(report_id=report.id)))
     assert "Эта команда — для организаторов" in reply.text
     assert (await shop.get(PaymentReport, report.id)).status is PaymentReportStatus.PENDING
     assert (await shop.get(Order, mine.id)).confirmed_paid_kop == 0

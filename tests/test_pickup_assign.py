@@ -15,16 +15,12 @@ from domain.lifecycle import OrderStatus, PurchaseStatus
 from handlers.organizer.kit import OrdersPage, StatusMove
 from handlers.organizer.pickup import AssignAll, AssignOrder, AssignScreen, AssignSet
 from storage.models import Order, OutboxKind, OutboxMessage, PickupPoint
-from tests.conftest import ConsoleSession
-from tests.test_catalog import Shop, make_shop, press, set_status
+from tests.support.drivers import ConsoleSession, press
+from tests.support.queries import orders_in_db
+from tests.support.shops import SeededShop, seed_shop, set_status
 
 CENTRE = "Центр: ул. Ленина, 1 (пн–пт 10–19)"
 NORTH = "Север: пр. Мира, 10"
-
-
-async def orders_in_db(app: App) -> list[Order]:
-    async with app.session_factory() as session:
-        return list(await session.scalars(select(Order).order_by(Order.id)))
 
 
 async def outbox_to(app: App, chat: str) -> list[OutboxMessage]:
@@ -39,9 +35,9 @@ async def assigned_messages(app: App) -> list[OutboxMessage]:
         return list(await session.scalars(stmt.order_by(OutboxMessage.id)))
 
 
-async def shop_with_two_orders(app: App, console: ConsoleSession) -> tuple[Shop, list[Order]]:
+async def shop_with_two_orders(app: App, console: ConsoleSession) -> tuple[SeededShop, list[Order]]:
     """Two points, buyers may not choose; buyer1 and buyer2 order socks (no point given)."""
-    shop = await make_shop(app, buyers_choose_pickup=False)
+    shop = await seed_shop(app, buyers_choose_pickup=False)
     for buyer in ("buyer1", "buyer2"):
         out = await console.say(
             f":as {buyer}", f"/start p_{shop.purchase_id}", "#1", "2", "1", "-", "#3"
@@ -194,7 +190,7 @@ async def test_english_and_arrival_notice_for_orders_without_a_point(
 async def test_forged_and_late_buttons_change_nothing(app: App, console: ConsoleSession) -> None:
     shop, (first, second) = await shop_with_two_orders(app, console)
     centre, north = shop.point_ids
-    rival = await make_shop(app, organizer="rival", title="Чужая", buyers_choose_pickup=False)
+    rival = await seed_shop(app, organizer="rival", title="Чужая", buyers_choose_pickup=False)
     rival_point = rival.point_ids[0]
     purchase = shop.purchase_id
 

@@ -27,11 +27,11 @@ from domain.referrals import (
 from handlers.buyer.referrals import PromoApply
 from storage.models import Order, Organizer, PromoCode, PromoRedemption, Purchase
 from storage.uow import UnitOfWork
-from tests.conftest import TEST_START, ConsoleSession
-from tests.test_referrals import codes, count, invite_link_of, open_round, press
-
-NBSP = "\u00a0"
-
+from tests.support.drivers import ConsoleSession
+from tests.support.environment import TEST_START
+from tests.support.queries import count
+from tests.support.referrals import codes, invite_link_of, open_round
+from tests.support.texts import NBSP
 
 # --- pure rules -------------------------------------------------------------------------------
 
@@ -171,7 +171,7 @@ async def test_a_code_goes_on_one_order_once_through_promo(
     assert f"использован (заказ {order.number})" in out and "Применить" not in out
     out = await console.say(f"/promo {code.code.lower()}")  # typed by hand, lower case
     assert f"Промокод {code.code} уже использован" in out
-    out = await press(console, PromoApply(code_id=code.id, order_id=other.id))
+    out = await console.press_payload(PromoApply(code_id=code.id, order_id=other.id))
     assert "уже использован" in out
     assert (await reload(app, other)).discount_kop == 0
     assert await count(app, PromoRedemption) == 1
@@ -207,7 +207,7 @@ async def test_refused_below_the_minimum_and_after_expiry(
     clock.advance(days=10)
     out = await console.say("/promo")
     assert "срок истёк" in out and "Применить" not in out
-    out = await press(console, PromoApply(code_id=code.id, order_id=big.id))
+    out = await console.press_payload(PromoApply(code_id=code.id, order_id=big.id))
     assert f"Срок действия промокода {code.code} истёк 03.12.2026 12:00 (МСК)" in out
     assert await refusal(app, clock, "anna", big, code.code) == "referrals-promo-expired"
     clock.advance(seconds=-1)

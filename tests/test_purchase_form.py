@@ -8,11 +8,11 @@ import pytest
 
 from bot.texts import LANGUAGES, Texts
 from domain import purchase_form
+from domain.periods import format_day
 from domain.purchase_form import (
     FormError,
     clean_block,
     end_of_day,
-    format_deadline,
     parse_day,
     parse_fee,
     parse_min_total,
@@ -20,9 +20,7 @@ from domain.purchase_form import (
     parse_quick_form,
     parse_stop,
 )
-
-# 23 November 2026, 12:00 in Moscow.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+from tests.support.environment import TEST_START as NOW  # 23 November 2026, 12:00 in Moscow
 
 
 @pytest.mark.parametrize(
@@ -69,8 +67,8 @@ def test_a_date_means_the_end_of_that_day_in_moscow() -> None:
     stop = parse_stop("01.12.2026", NOW)
     assert stop == datetime(2026, 12, 1, 20, 59, 59, tzinfo=UTC)  # 23:59:59 MSK (UTC+3)
     assert end_of_day(date(2026, 12, 1)) == stop
-    assert format_deadline(stop) == "01.12.2026"
-    assert format_deadline(stop, "en") == "1 Dec 2026"
+    assert format_day(stop) == "01.12.2026"
+    assert format_day(stop, "en") == "1 Dec 2026"
     # Late evening in Moscow is already the next day in Moscow, the same day in UTC.
     late = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # 01:30 on 24 November in Moscow
     assert parse_stop("24.11", late) == end_of_day(date(2026, 11, 24))

@@ -23,10 +23,9 @@ from storage.models import (
     ScheduledTask,
     User,
 )
-from tests.conftest import ConsoleSession
-from tests.test_exports import DISTRIBUTION_HEADERS
-
-NBSP = "\u00a0"
+from tests.support.drivers import ConsoleSession
+from tests.support.exports import DISTRIBUTION_HEADERS
+from tests.support.texts import NBSP
 
 
 async def orders_by_buyer(app: App) -> dict[str, Order]:

@@ -9,7 +9,7 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from bot.app import App
 from bot.core.replies import Reply
@@ -40,23 +40,14 @@ from storage.models import (
     TaskStatus,
 )
 from storage.uow import UnitOfWork
-from tests.conftest import ConsoleSession
-from tests.test_catalog import make_shop as make_open_shop
-from tests.test_catalog import set_status
-from tests.test_ordering import orders_in_db, place_socks
-from tests.test_organizer_profile import become_organizer, organizer_row, press
-from tests.test_purchases_admin import STOP_UTC, add_order, make_shop, move, outbox
-from tests.test_vk_comment_orders import count, post_id, vk  # noqa: F401 (fixtures)
-from tests.test_vk_journey import BORIS, RU, VkWorld
+from tests.support.drivers import ConsoleSession, press
+from tests.support.queries import count, orders_in_db, organizer_row, outbox, tasks
+from tests.support.shops import add_order, seed_shop, set_status
+from tests.support.steps import STOP_UTC, become_organizer, console_shop, move, place_socks
+from tests.support.texts import NBSP, ru
+from tests.support.vk import BORIS, VkWorld
 
-NBSP = "\u00a0"
 PAY_UTC = datetime(2026, 12, 5, 20, 59, 59, tzinfo=UTC)  # 5 December, 23:59:59 in Moscow
-
-
-async def tasks(app: App) -> dict[str, tuple[datetime, TaskStatus]]:
-    async with app.session_factory() as session:
-        found = await session.scalars(select(ScheduledTask).order_by(ScheduledTask.key))
-        return {task.key: (task.due_at, task.status) for task in found}
 
 
 async def purchase_row(app: App, purchase_id: int) -> Purchase:
@@ -74,11 +65,6 @@ async def history(app: App, purchase_id: int) -> list[PurchaseStatusChange]:
             .order_by(PurchaseStatusChange.id)
         )
         return list(await session.scalars(stmt))
-
-
-async def dialogs(app: App) -> int:
-    async with app.session_factory() as session:
-        return await session.scalar(select(func.count()).select_from(DialogState)) or 0
 
 
 def texts_to(messages: list[OutboxMessage], chat: str) -> list[str]:
@@ -107,7 +93,7 @@ async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
     assert TASKS[STOP_TASK] is stop_at_date
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     assert await tasks(app) == {}  # a draft has no automatic stop
     await move(console, purchase_id, PurchaseStatus.OPEN)
     key = stop_key(purchase_id)
@@ -181,8 +167,8 @@ async def test_the_stop_date_stops_the_purchase_once_and_tells_everyone(
 async def test_a_manual_stop_before_the_date_makes_the_task_moot(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    purchase_id = await make_shop(app, console, points=False)
-    other = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
+    other = await console_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     await add_order(app, purchase_id, "buyer1", [(0, "42", 1)])
     await move(console, purchase_id, PurchaseStatus.STOPPED)
@@ -208,7 +194,7 @@ async def test_a_manual_stop_before_the_date_makes_the_task_moot(
 async def test_a_purchase_past_its_stop_date_is_not_opened(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     clock.set(STOP_UTC + timedelta(days=1))
     out = await press(
         app,
@@ -226,7 +212,7 @@ async def test_a_purchase_past_its_stop_date_is_not_opened(
 async def test_buyers_are_refused_from_the_stop_moment_without_waiting_for_the_task(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    shop = await make_open_shop(app)
+    shop = await seed_shop(app)
     stop = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     await place_socks(console, shop.purchase_id)
     [order] = await orders_in_db(app)
@@ -238,7 +224,7 @@ async def test_buyers_are_refused_from_the_stop_moment_without_waiting_for_the_t
     # ... cannot be confirmed from the stop moment on, and is closed.
     out = await console.say("#3")
     assert "Приём заказов в «Детская одежда» закончился 01.12.2026" in out
-    assert await dialogs(app) == 0
+    assert await count(app, DialogState) == 0
 
     out = await console.say("/orders", "#1")
     assert "Изменить" not in out and "Отменить заказ" not in out
@@ -251,7 +237,7 @@ async def test_buyers_are_refused_from_the_stop_moment_without_waiting_for_the_t
 
     [same] = await orders_in_db(app)
     assert same.status is OrderStatus.ACTIVE and same.items_total_kop == order.items_total_kop
-    assert await dialogs(app) == 0
+    assert await count(app, DialogState) == 0
     # The purchase is still "open" in the database: the scheduler has not run.
     assert (await purchase_row(app, shop.purchase_id)).status is PurchaseStatus.OPEN
 
@@ -261,14 +247,14 @@ async def test_buyers_are_refused_from_the_stop_moment_without_waiting_for_the_t
     out = await console.say(f"/start p_{shop.purchase_id}")
     assert "Приём заказов остановлен." in out and "🛒 Заказать" not in out
     # Another purchase without a stop date still collects and is listed.
-    await make_open_shop(app, title="Без стопа", stop_at=None)
+    await seed_shop(app, title="Без стопа", stop_at=None)
     out = await console.say("/purchases")
     assert "Открытые покупки (1)" in out and "Без стопа" in out and "Детская" not in out
 
 
 async def test_a_comment_draft_is_refused_after_the_stop_date(
-    vk: VkWorld,  # noqa: F811
-    post_id: int,  # noqa: F811
+    vk: VkWorld,
+    post_id: int,
     app: App,
     clock: FrozenClock,
 ) -> None:
@@ -277,7 +263,7 @@ async def test_a_comment_draft_is_refused_after_the_stop_date(
     async with app.session_factory() as session, session.begin():
         await session.execute(update(Purchase).values(stop_at=clock() + timedelta(hours=1)))
     clock.advance(hours=2)
-    [refused] = await vk.press(BORIS, RU("comment-orders-button-confirm"))
+    [refused] = await vk.press(BORIS, ru("comment-orders-button-confirm"))
     assert "Приём заказов в «Осень» закончился" in refused.text
     # A new order-like comment makes no draft at all.
     await vk.comment(BORIS, post_id, "2 шт, размер 44")
@@ -292,7 +278,7 @@ async def test_a_comment_draft_is_refused_after_the_stop_date(
 async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     stop_button = DateEdit(purchase_id=purchase_id, field="stop")
     pay_button = DateEdit(purchase_id=purchase_id, field="pay")
     out = await console.say(f"/purchase {purchase_id}")
@@ -310,12 +296,12 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     ]:
         out = await console.say(typed)
         assert message in out, typed
-        assert await dialogs(app) == 1  # still asking
+        assert await count(app, DialogState) == 1  # still asking
     assert (await purchase_row(app, purchase_id)).stop_at == STOP_UTC
     out = await console.say("3.12")
     assert "Готово: стоп в «Осень» — 03.12.2026" in out and "Стоп: 03.12.2026" in out
     assert (await purchase_row(app, purchase_id)).stop_at == end_of_day(date(2026, 12, 3))
-    assert await dialogs(app) == 0
+    assert await count(app, DialogState) == 0
     assert await tasks(app) == {}  # a draft: the stop is recorded when it opens
 
     await move(console, purchase_id, PurchaseStatus.OPEN)
@@ -385,35 +371,35 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     assert "Срок оплаты можно менять, пока товары не заказаны у поставщика" in out
     out = await console.say(f"/purchase {purchase_id}")
     assert "Изменить" not in out
-    assert await dialogs(app) == 0
+    assert await count(app, DialogState) == 0
 
 
 async def test_a_dialog_outlived_by_the_stop_ends_politely(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     await press(app, "organizer", DateEdit(purchase_id=purchase_id, field="stop"))
     clock.set(STOP_UTC)
     assert await Scheduler(app.session_factory, app.texts, handlers=TASKS).run_due() == 1
     out = await console.say("10.12")
     assert "Дату стопа можно менять только в черновике и во время сбора заказов" in out
-    assert await dialogs(app) == 0
+    assert await count(app, DialogState) == 0
     assert (await purchase_row(app, purchase_id)).stop_at == STOP_UTC
 
 
 async def test_a_stop_date_that_has_come_cannot_be_moved_before_the_task_runs(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     button = DateEdit(purchase_id=purchase_id, field="stop")
     await press(app, "organizer", button)
     clock.set(STOP_UTC + timedelta(seconds=5))  # the scheduler has not swept yet
     out = await console.say("10.12")
-    assert "Стоп уже наступил (01.12.2026)" in out and await dialogs(app) == 0
+    assert "Стоп уже наступил (01.12.2026)" in out and await count(app, DialogState) == 0
     out = await press(app, "organizer", button)
-    assert "Стоп уже наступил" in out and await dialogs(app) == 0
+    assert "Стоп уже наступил" in out and await count(app, DialogState) == 0
     row = await purchase_row(app, purchase_id)
     assert row.stop_at == STOP_UTC and row.status is PurchaseStatus.OPEN
 
@@ -421,7 +407,7 @@ async def test_a_stop_date_that_has_come_cannot_be_moved_before_the_task_runs(
 async def test_another_users_date_buttons_are_refused(
     app: App, console: ConsoleSession, clock: FrozenClock
 ) -> None:
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     await become_organizer(console, "rival", "Конкурент")
     for payload in (
@@ -440,15 +426,15 @@ async def test_another_users_date_buttons_are_refused(
     purchase = await purchase_row(app, purchase_id)
     assert (purchase.stop_at, purchase.payment_due_at) == (STOP_UTC, PAY_UTC)
     assert await tasks(app) == {stop_key(purchase_id): (STOP_UTC, TaskStatus.PENDING)}
-    assert await dialogs(app) == 0
+    assert await count(app, DialogState) == 0
 
 
 async def test_purchases_open_before_the_automatic_stop_get_one_at_start(
     app: App, clock: FrozenClock
 ) -> None:
     """Made open directly in the database (as by an older version): no stop task yet."""
-    shop = await make_open_shop(app)
-    await make_open_shop(app, title="Без стопа", stop_at=None)
+    shop = await seed_shop(app)
+    await seed_shop(app, title="Без стопа", stop_at=None)
     assert await tasks(app) == {}
     async with app.session_factory() as session, session.begin():
         assert await plan_missing_stops(UnitOfWork(session)) == 1
@@ -467,7 +453,7 @@ async def test_a_manual_stop_while_the_stop_task_runs_does_not_deadlock(
     """The scheduler holds the task row and wants the purchase; the organizer holds the
     purchase and cancels the task. Row locks only exist on PostgreSQL (SQLite's write lock
     serializes the two transactions whole), where waiting for each other would deadlock."""
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     key = stop_key(purchase_id)
     if app.engine.dialect.name != "postgresql":

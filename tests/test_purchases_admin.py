@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,13 +14,9 @@ import openpyxl
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.core.dispatcher import Dispatcher
-from bot.core.events import Chat, EventKind, Incoming, Sender
 from bot.texts import LANGUAGES, Texts
 from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus
-from domain.order_numbers import format_order_number
-from domain.pricing import fee_kopecks, order_due
 from handlers.organizer.kit import (
     AddItems,
     AdminItemsPage,
@@ -35,37 +30,14 @@ from handlers.organizer.kit import (
     StatusMove,
 )
 from handlers.organizer.new_purchase import CATEGORY_SLUGS
-from storage.models import (
-    DialogState,
-    DiscountKind,
-    Order,
-    OrderLine,
-    OutboxKind,
-    OutboxMessage,
-    PickupPoint,
-    PromoCode,
-    PromoKind,
-    PromoRedemption,
-    Purchase,
-    PurchaseItem,
-    PurchaseStatusChange,
-    User,
-)
-from tests.conftest import ConsoleSession
-from tests.test_exports import DISTRIBUTION_HEADERS
-from tests.test_organizer_profile import become_organizer, organizer_row, press
-
-QUICK = "/newpurchase Осень; Orby; Одежда; сбор 15%; стоп 01.12.2026; оплата 05.12.2026"
-ITEMS = "Платье синее; 1290; 42,44,46; PL-1\nШарф; 590"
-STOP_UTC = datetime(2026, 12, 1, 20, 59, 59, tzinfo=UTC)  # 1 December, 23:59:59 in Moscow
-
+from storage.models import DialogState, OutboxKind, PurchaseItem, PurchaseStatusChange
+from tests.support.drivers import ConsoleSession, press
+from tests.support.exports import DISTRIBUTION_HEADERS
+from tests.support.queries import organizer_row, outbox, purchases_in_db
+from tests.support.shops import add_order
+from tests.support.steps import QUICK, STOP_UTC, become_organizer, console_shop, move
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-async def purchases_in_db(app: App) -> list[Purchase]:
-    async with app.session_factory() as session:
-        return list(await session.scalars(select(Purchase).order_by(Purchase.id)))
 
 
 async def items_of(app: App, purchase_id: int) -> list[PurchaseItem]:
@@ -74,136 +46,17 @@ async def items_of(app: App, purchase_id: int) -> list[PurchaseItem]:
         return list(await session.scalars(stmt.order_by(PurchaseItem.position)))
 
 
-async def outbox(app: App) -> list[OutboxMessage]:
-    async with app.session_factory() as session:
-        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
-
-
-async def make_shop(app: App, console: ConsoleSession, *, points: bool = True) -> int:
-    await become_organizer(console)
-    if points:
-        await console.say("/organizer", "#5", "#1", "Центр", "ул. Ленина, 1", "пн–пт 10–19")
-        await console.say("#2", "Север", "пр. Мира, 10", "#1")
-    await console.say(QUICK, ITEMS, "#1")
-    return (await purchases_in_db(app))[-1].id
-
-
-async def add_order(
-    app: App,
-    purchase_id: int,
-    buyer: str,
-    lines: list[tuple[int, str, int]],
-    *,
-    language: str = "ru",
-    point: str | None = None,
-    paid: int = 0,
-    status: OrderStatus = OrderStatus.ACTIVE,
-    notes: dict[int, str] | None = None,
-    promo: tuple[str, int] | None = None,
-) -> Order:
-    """An order as the buyer side stores it; `lines` are (item index, size, quantity),
-    `notes` the buyer's notes by line index, `promo` a redeemed code and its discount."""
-    async with app.session_factory() as session, session.begin():
-        user = await session.scalar(select(User).where(User.external_id == buyer))
-        if user is None:
-            user = User(
-                platform="console", external_id=buyer, name=buyer.title(), language=language
-            )
-            session.add(user)
-            await session.flush()
-        purchase = await session.get(Purchase, purchase_id)
-        assert purchase is not None
-        items = list(
-            await session.scalars(
-                select(PurchaseItem)
-                .where(PurchaseItem.purchase_id == purchase_id)
-                .order_by(PurchaseItem.position)
-            )
-        )
-        point_id = None
-        if point is not None:
-            point_id = await session.scalar(select(PickupPoint.id).where(PickupPoint.name == point))
-        total = sum(items[index].price_kop * quantity for index, _, quantity in lines)
-        discount = promo[1] if promo else 0
-        order = Order(
-            purchase_id=purchase_id,
-            buyer_id=user.id,
-            status=status,
-            pickup_point_id=point_id,
-            items_total_kop=total,
-            fee_kop=fee_kopecks(total, purchase.fee_bp),
-            discount_kop=discount,
-            due_kop=order_due(total, purchase.fee_bp, discount),
-            confirmed_paid_kop=paid,
-        )
-        session.add(order)
-        await session.flush()
-        order.number = format_order_number(order.id)
-        if promo is not None:
-            code = PromoCode(
-                code=promo[0],
-                kind=PromoKind.ORGANIZER,
-                organizer_id=purchase.organizer_id,
-                discount_kind=DiscountKind.FIXED,
-                discount_value=discount,
-            )
-            session.add(code)
-            await session.flush()
-            order.promo_code_id = code.id
-            session.add(
-                PromoRedemption(
-                    promo_code_id=code.id, order_id=order.id, user_id=user.id, discount_kop=discount
-                )
-            )
-        session.add_all(
-            OrderLine(
-                order_id=order.id,
-                item_id=items[index].id,
-                size=size,
-                quantity=quantity,
-                price_kop=items[index].price_kop,
-                note=(notes or {}).get(number, ""),
-            )
-            for number, (index, size, quantity) in enumerate(lines)
-        )
-    return order
-
-
-def message(out: str) -> str:
+def without_margin(out: str) -> str:
     """What the console printed, without its five-character margin ("bot: " and the
     indent of the following lines)."""
     return "\n".join(line[5:] for line in out.splitlines())
 
 
-def button(out: str, label: str) -> str:
+def button_number(out: str, label: str) -> str:
     """The console's "#N" of the button whose label starts with `label`."""
     found = re.search(rf"\[(#\d+) {re.escape(label)}", out)
     assert found, out
     return found.group(1)
-
-
-async def move(console: ConsoleSession, purchase_id: int, status: PurchaseStatus) -> str:
-    """Press the status button on the card, confirm, and deliver the notifications."""
-    app = console.adapter.dispatcher
-    asked = await feed_button(
-        app, StatusMove(purchase_id=purchase_id, status=status, confirmed=False)
-    )
-    assert "?" in asked, asked
-    out = await feed_button(app, StatusMove(purchase_id=purchase_id, status=status, confirmed=True))
-    await console.adapter.deliver_outbox()
-    return out
-
-
-async def feed_button(dispatcher: Dispatcher, payload: StatusMove) -> str:
-    event = Incoming(
-        platform="console",
-        update_id=uuid.uuid4().hex,
-        sender=Sender(external_id="organizer", name="organizer"),
-        chat=Chat(external_id="organizer"),
-        kind=EventKind.BUTTON,
-        payload=payload.pack(),
-    )
-    return "\n".join(reply.text for reply in await dispatcher.feed(event))
 
 
 # --- /newpurchase ------------------------------------------------------------------------------
@@ -430,7 +283,7 @@ async def test_items_one_by_one_with_skips_and_a_photo(app: App, console: Consol
 
 
 async def test_items_list_retire_and_restore(app: App, console: ConsoleSession) -> None:
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     out = await console.say("/purchase 1")
     assert "[#3 Товары (2)] [#4 Добавить товары]" in out
     out = await console.say("#3")
@@ -486,7 +339,7 @@ async def test_my_purchases_pages_and_the_card(app: App, console: ConsoleSession
 async def test_statuses_notify_every_buyer_once_in_their_language(
     app: App, console: ConsoleSession
 ) -> None:
-    purchase_id = await make_shop(app, console)
+    purchase_id = await console_shop(app, console)
     out = await console.say("/purchase 1", "#1")
     assert "Перевести «Осень» в статус «сбор заказов»?" in out
     assert "Заказов пока нет, уведомлять некого." in out
@@ -574,7 +427,7 @@ async def test_statuses_notify_every_buyer_once_in_their_language(
 
 
 async def test_cancel_a_purchase_until_it_is_ordered(app: App, console: ConsoleSession) -> None:
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     order = await add_order(app, purchase_id, "buyer1", [(0, "42", 1)])
     out = await press(
@@ -599,7 +452,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     """A 15 % fee; Anna underpaid with a note, Boris overpaid with a promo discount, Yana
     wrote three notes, a cancelled order counts nowhere."""
     console.adapter.files_dir = tmp_path
-    purchase_id = await make_shop(app, console)
+    purchase_id = await console_shop(app, console)
     out = await press(
         app, "organizer", ExportFile(purchase_id=purchase_id, shape="supplier", fmt="csv")
     )
@@ -644,7 +497,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     card = await console.say("/purchase 1")
     assert "Заказы (12)]" in card and "Выгрузки]" in card
     assert "Товары на 12\u00a0940\u00a0₽" in card
-    out = message(await console.say(button(card, "Заказы")))
+    out = without_margin(await console.say(button_number(card, "Заказы")))
     assert "Заказы «Осень» (12), страница 1 из 2:" in out
     paid = "к оплате 3\u00a0645,50\u00a0₽, оплачено 1\u00a0000\u00a0₽"
     assert (
@@ -668,7 +521,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     assert "страница 2 из 2" in out and "11. " in out and "12. " in out
 
     out = await console.say("/purchase 1")
-    out = await console.say(button(out, "Выгрузки"))
+    out = await console.say(button_number(out, "Выгрузки"))
     assert "[#1 Поставщику, CSV] [#2 Поставщику, XLSX]" in out
     out = await console.say("#1")
     assert "Заказ поставщику по «Осень», заказов: 12." in out
@@ -807,14 +660,14 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
 
     await console.say("/lang en")
     out = await console.say("/purchase 1")
-    out = message(await console.say(button(out, "Orders")))
+    out = without_margin(await console.say(button_number(out, "Orders")))
     assert (
         "due 1,383.50\u00a0₽ (discount 100\u00a0₽ with promo code BLOG10), paid 1,500\u00a0₽" in out
     )
     assert "   ✎ Платье синее, 42: цвет потемнее" in out
     assert "   …and 1 more note: all of them are in the distribution export" in out
     out = await console.say("/purchase 1")
-    await console.say(button(out, "Exports"))
+    await console.say(button_number(out, "Exports"))
     out = await console.say("#1")
     assert 'Supplier order for "Осень", orders: 12.' in out
     rows = list(
@@ -846,7 +699,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
 async def test_another_organizers_purchase_is_refused_and_unchanged(
     app: App, console: ConsoleSession
 ) -> None:
-    purchase_id = await make_shop(app, console)
+    purchase_id = await console_shop(app, console)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     await add_order(app, purchase_id, "buyer1", [(0, "42", 1)])
     dress_id = (await items_of(app, purchase_id))[0].id
@@ -894,7 +747,7 @@ async def test_another_organizers_purchase_is_refused_and_unchanged(
 async def test_items_dialog_ends_when_the_purchase_is_stopped_meanwhile(
     app: App, console: ConsoleSession
 ) -> None:
-    purchase_id = await make_shop(app, console, points=False)
+    purchase_id = await console_shop(app, console, points=False)
     await move(console, purchase_id, PurchaseStatus.OPEN)
     out = await console.say("/purchase 1", "#4")
     assert "Добавьте товары в «Осень»" in out

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from dataclasses import dataclass
 
-import pytest
 from openpyxl import load_workbook
 
 from bot.app import App
-from bot.core.events import Chat, EventKind, Incoming, Sender, parse_command
-from bot.core.payloads import Payload
 from bot.core.replies import Reply
-from domain.clock import FrozenClock
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.pricing import fee_kopecks, order_due
 from handlers.organizer.reconciliation import ReconcilePurchase
@@ -29,43 +24,14 @@ from storage.models import (
     Purchase,
 )
 from storage.uow import UnitOfWork
-from tests.test_exports import RECONCILIATION_HEADERS
-from tests.test_payments import Shop
-
-NBSP = "\u00a0"
-
-
-@pytest.fixture
-def shop(app: App, clock: FrozenClock) -> Shop:
-    return Shop(app, clock)
+from tests.support.drivers import console_message, press_replies
+from tests.support.exports import RECONCILIATION_HEADERS
+from tests.support.shops import Shop
+from tests.support.texts import NBSP
 
 
 async def say(app: App, user: str, text: str) -> list[Reply]:
-    command, args, _ = parse_command(text)
-    return await app.dispatcher.feed(
-        Incoming(
-            platform="console",
-            update_id=uuid.uuid4().hex,
-            sender=Sender(external_id=user, name=user),
-            chat=Chat(external_id=user),
-            text=text,
-            command=command,
-            args=args,
-        )
-    )
-
-
-async def press(app: App, user: str, payload: Payload) -> list[Reply]:
-    return await app.dispatcher.feed(
-        Incoming(
-            platform="console",
-            update_id=uuid.uuid4().hex,
-            sender=Sender(external_id=user, name=user),
-            chat=Chat(external_id=user),
-            kind=EventKind.BUTTON,
-            payload=payload.pack(),
-        )
-    )
+    return await app.dispatcher.feed(console_message(user, text))
 
 
 @dataclass
@@ -317,7 +283,7 @@ async def test_only_the_organizers_own_purchases_are_reconciled(app: App, shop: 
 
     [reply] = await say(app, "organizer", f"/reconcile {rivals.id}")
     assert f"Покупка {rivals.id} не найдена среди ваших" in reply.text
-    [reply] = await press(app, "organizer", ReconcilePurchase(purchase_id=rivals.id))
+    [reply] = await press_replies(app, "organizer", ReconcilePurchase(purchase_id=rivals.id))
     assert "не найдена среди ваших" in reply.text
     [reply] = await say(app, "organizer", "/reconcile 99999999999")
     assert "Укажите номер покупки цифрами" in reply.text
@@ -331,7 +297,7 @@ async def test_only_the_organizers_own_purchases_are_reconciled(app: App, shop: 
     labels = [b.text for row in reply.buttons for b in row]
     assert labels[0] == f"{empty.id} · Пустая" and labels[-1] == f"{book.purchase.id} · Кофе и чай"
     assert len(labels) == 3 and labels[1].endswith("· Другая")  # not the rival's
-    [reply] = await press(app, "organizer", ReconcilePurchase(purchase_id=empty.id))
+    [reply] = await press_replies(app, "organizer", ReconcilePurchase(purchase_id=empty.id))
     assert "Заказов пока нет." in reply.text and reply.document is None
-    replies = await press(app, "organizer", ReconcilePurchase(purchase_id=book.purchase.id))
+    replies = await press_replies(app, "organizer", ReconcilePurchase(purchase_id=book.purchase.id))
     assert len(documents(replies)) == 2

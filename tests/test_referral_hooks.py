@@ -13,11 +13,10 @@ from handlers.buyer.my_orders import OrderAction
 from handlers.buyer.referrals import PromoApply
 from handlers.organizer.payments import ReportConfirm
 from storage.models import InviteStatus, Order, PaymentReportStatus, PromoCode, User
-from tests.conftest import ConsoleSession
-from tests.test_catalog import make_shop
-from tests.test_ordering import place_socks
-from tests.test_payments import Shop
-from tests.test_referrals import all_invites, codes, invite_link_of, open_round, press
+from tests.support.drivers import ConsoleSession
+from tests.support.referrals import all_invites, codes, invite_link_of, open_round
+from tests.support.shops import SeededShop, Shop, seed_shop
+from tests.support.steps import place_socks
 
 
 async def user_id(app: App, name: str) -> int:
@@ -41,7 +40,7 @@ async def test_a_friend_counts_when_they_place_an_order(
 ) -> None:
     await open_round(app, clock, threshold=1, action="first_order")
     link = await invite_link_of(console, app, "anna")
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await console.say(":as friend1", link)
     [invite] = await all_invites(app)
     assert invite.status is InviteStatus.WAITING and await codes(app) == []
@@ -76,7 +75,7 @@ async def test_a_friend_counts_when_their_payment_is_confirmed(
     assert invite.status is InviteStatus.WAITING  # an order alone is not enough here
 
     await console.say(":as organizer")
-    await press(console, ReportConfirm(report_id=report.id))
+    await console.press_payload(ReportConfirm(report_id=report.id))
     assert (await shop.get(type(report), report.id)).status is PaymentReportStatus.CONFIRMED
     [invite] = await all_invites(app)
     assert invite.status is InviteStatus.COUNTED
@@ -86,7 +85,7 @@ async def test_a_friend_counts_when_their_payment_is_confirmed(
 
 async def anna_earns_a_percent_code(
     app: App, console: ConsoleSession, clock: FrozenClock
-) -> tuple[PromoCode, Shop]:
+) -> tuple[PromoCode, SeededShop]:
     """anna brings a friend and earns a 10 % code (minimum 1 ₽); a shop is open and the
     console speaks as anna. Returns the code and the shop."""
     await open_round(
@@ -95,7 +94,7 @@ async def anna_earns_a_percent_code(
     link = await invite_link_of(console, app, "anna")
     await console.say(":as friend1", link)
     [code] = await codes(app)
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await console.say(":as anna")
     return code, shop
 
@@ -107,7 +106,7 @@ async def test_a_percent_code_follows_order_edits_and_is_freed_by_cancelling(
     code, shop = await anna_earns_a_percent_code(app, console, clock)
     await place_socks(console, shop.purchase_id, quantity="2")
     order = await the_order(app, "anna")
-    await press(console, PromoApply(code_id=code.id, order_id=order.id))
+    await console.press_payload(PromoApply(code_id=code.id, order_id=order.id))
     order = await the_order(app, "anna")
     two_socks_discount = order.discount_kop
     assert two_socks_discount > 0 and order.promo_code_id == code.id
@@ -119,7 +118,7 @@ async def test_a_percent_code_follows_order_edits_and_is_freed_by_cancelling(
     assert order.discount_kop == expected and abs(expected - 3 * two_socks_discount) <= 2
     assert order.due_kop == order.items_total_kop + order.fee_kop - order.discount_kop
 
-    await press(console, OrderAction(order_id=order.id, action="cancel_yes"))
+    await console.press_payload(OrderAction(order_id=order.id, action="cancel_yes"))
     order = await the_order(app, "anna")
     assert order.promo_code_id is None and order.discount_kop == 0
 
@@ -130,7 +129,7 @@ async def test_orders_of_a_purchase_not_open_do_not_qualify(
     await open_round(app, clock, threshold=1, action="first_order")
     link = await invite_link_of(console, app, "anna")
     await console.say(":as friend1", link)
-    shop = await make_shop(app, status=PurchaseStatus.STOPPED)
+    shop = await seed_shop(app, status=PurchaseStatus.STOPPED)
     await place_socks(console, shop.purchase_id)
     [invite] = await all_invites(app)
     assert invite.status is InviteStatus.WAITING and await codes(app) == []
@@ -159,7 +158,7 @@ async def test_a_code_whose_minimum_the_order_misses_is_not_offered(
     link = await invite_link_of(console, app, "anna")
     await console.say(":as friend1", link)
     [code] = await codes(app)
-    shop = await make_shop(app)
+    shop = await seed_shop(app)
     await console.say(":as anna")
     out = await place_socks(console, shop.purchase_id)
     assert code.code not in out and "промокод" not in out.lower()

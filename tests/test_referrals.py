@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import App
-from bot.core.events import Chat, EventKind, Incoming, Sender
-from bot.core.payloads import Payload
-from bot.scheduler import Scheduler
 from bot.services.referrals import PROMO_ERRORS, on_qualifying_action
-from bot.services.rounds import schedule_round
-from bot.services.tasks import TASKS
 from bot.texts import LANGUAGES, Texts
 from domain.clock import FrozenClock
 from domain.money import ErrorReason
@@ -37,116 +31,20 @@ from domain.referrals import (
 )
 from handlers.admin.round_views import STEPS, InviteCredit, InviteVoid, RoundFlagged, RoundTop
 from handlers.buyer.referrals import FriendsPage, PromoApply
-from storage.models import DiscountKind, Invite, OutboxMessage, PromoCode, RoundStatus, User
+from storage.models import OutboxMessage, PromoCode, RoundStatus, User
 from storage.uow import UnitOfWork
-from tests.conftest import ConsoleSession
-
-# --- helpers shared by the referral tests -----------------------------------------------------
-
-
-async def make_round(
-    app: App,
-    clock: FrozenClock,
-    *,
-    starts_in: timedelta = timedelta(0),
-    length: timedelta = timedelta(days=7),
-    threshold: int = 3,
-    discount: tuple[str, int] = (DiscountKind.FIXED, 39_900),
-    min_order_kop: int = 40_000,
-    codes_until: datetime | None = None,
-    action: str = "none",
-    pause_s: int | None = None,
-) -> int:
-    """A scheduled round with its two tasks, as /rounds creates it."""
-    async with app.session_factory() as session, session.begin():
-        uow = UnitOfWork(session)
-        round_ = await uow.referrals.add_round(
-            starts_at=clock() + starts_in,
-            ends_at=clock() + starts_in + length,
-            threshold=threshold,
-            discount_kind=DiscountKind(discount[0]),
-            discount_value=discount[1],
-            min_order_kop=min_order_kop,
-            codes_valid_until=codes_until,
-            qualifying_action=action,
-            next_round_pause_s=pause_s,
-            status=RoundStatus.SCHEDULED,
-            created_at=clock(),
-        )
-        await schedule_round(uow, round_)
-        return round_.id
-
-
-def scheduler(app: App, clock: FrozenClock) -> Scheduler:
-    return Scheduler(app.session_factory, app.texts, handlers=TASKS)
-
-
-async def open_round(app: App, clock: FrozenClock, **kw: Any) -> int:
-    """A round that is open now (its opening task run by the scheduler)."""
-    round_id = await make_round(app, clock, **kw)
-    runner = scheduler(app, clock)
-    assert await runner.run_due() == 1
-    await runner.release_lease()
-    return round_id
-
-
-async def token_of(app: App, name: str) -> str:
-    async with app.session_factory() as session:
-        user = await session.scalar(select(User).where(User.external_id == name))
-    assert user is not None and user.invite_token
-    return user.invite_token
-
-
-async def get_user(app: App, name: str) -> User:
-    async with app.session_factory() as session:
-        user = await session.scalar(select(User).where(User.external_id == name))
-    assert user is not None
-    return user
-
-
-async def invite_link_of(console: ConsoleSession, app: App, name: str) -> str:
-    await console.say(f":as {name}", "/invite")
-    return f"/start inv_{await token_of(app, name)}"
-
-
-async def all_invites(app: App) -> list[Invite]:
-    async with app.session_factory() as session:
-        return list(await session.scalars(select(Invite).order_by(Invite.id)))
-
-
-async def codes(app: App) -> list[PromoCode]:
-    async with app.session_factory() as session:
-        return list(await session.scalars(select(PromoCode).order_by(PromoCode.id)))
-
-
-async def count(app: App, model: type, *where: Any) -> int:
-    async with app.session_factory() as session:
-        stmt = select(func.count()).select_from(model)
-        if where:
-            stmt = stmt.where(*where)
-        return await session.scalar(stmt) or 0
-
-
-def message(user: str, text: str) -> Incoming:
-    command, _, args = text.lstrip("/").partition(" ")
-    return Incoming(
-        platform="console",
-        update_id=uuid.uuid4().hex,
-        sender=Sender(external_id=user, name=user),
-        chat=Chat(external_id=user),
-        text=text,
-        command=command,
-        args=args,
-    )
-
-
-async def press(console: ConsoleSession, payload: Payload | str) -> str:
-    """Press a button by its payload as the current console user (a stale or forged client
-    may send any payload); returns what was printed, outbox deliveries included."""
-    raw = payload.pack() if isinstance(payload, Payload) else payload
-    start = console.out.tell()
-    await console.adapter._feed(kind=EventKind.BUTTON, payload=raw)
-    return console.out.getvalue()[start:]
+from tests.support.drivers import ConsoleSession, console_message
+from tests.support.queries import count
+from tests.support.referrals import (
+    all_invites,
+    codes,
+    get_user,
+    invite_link_of,
+    make_round,
+    open_round,
+    scheduler,
+    token_of,
+)
 
 
 async def qualify(app: App, name: str, action: str, clock: FrozenClock) -> None:
@@ -244,7 +142,7 @@ class LinkPort:
 
 async def test_on_a_platform_the_invite_is_a_real_link(app: App, clock: FrozenClock) -> None:
     await open_round(app, clock)
-    event = replace(message("anna", "/invite"), port=LinkPort())
+    event = replace(console_message("anna", "/invite"), port=LinkPort())
     first, forward = await app.dispatcher.feed(event)
     token = await token_of(app, "anna")
     assert f"Ваша ссылка: https://t.me/sp_bot?start=inv_{token}" in first.text
@@ -301,7 +199,7 @@ async def test_friends_count_once_and_are_refused_for_each_reason(
     out = await console.say(":as anna", "/start")
     out = await console.say("/invite")
     assert "раунд дружеских скидок не идёт" in out
-    out = await press(console, FriendsPage(page=0))
+    out = await console.press_payload(FriendsPage(page=0))
     assert "✅ friend1 — засчитан" in out
     assert "❌ anna — не засчитан: это ваша собственная ссылка" in out
     assert "❌ oldtimer — не засчитан: уже пользовался ботом до приглашения" in out
@@ -317,8 +215,8 @@ async def test_two_friends_at_once_for_the_last_place_give_one_code(
     link = await invite_link_of(console, app, "anna")
     await console.say(":as friend1", link)
     results = await asyncio.gather(
-        app.dispatcher.feed(message("friend2", link)),
-        app.dispatcher.feed(message("friend3", link)),
+        app.dispatcher.feed(console_message("friend2", link)),
+        app.dispatcher.feed(console_message("friend3", link)),
     )
     assert all("Вы пришли по приглашению друга" in r[0].text for r in results)
     invites = await all_invites(app)
@@ -331,7 +229,9 @@ async def test_two_friends_at_once_for_the_last_place_give_one_code(
 
     # Many at once for one inviter: still exactly one code for them.
     boris_link = await invite_link_of(console, app, "boris")
-    await asyncio.gather(*(app.dispatcher.feed(message(f"crowd{n}", boris_link)) for n in range(6)))
+    await asyncio.gather(
+        *(app.dispatcher.feed(console_message(f"crowd{n}", boris_link)) for n in range(6))
+    )
     boris = await get_user(app, "boris")
     assert sum(c.owner_id == boris.id for c in await codes(app)) == 1
     crowd = [i for i in await all_invites(app) if i.inviter_id == boris.id]
@@ -360,7 +260,7 @@ async def test_a_friend_counts_after_the_qualifying_action(
     await qualify(app, "friend1", "first_payment", clock)  # a second payment changes nothing
     out = await console.say(":as anna", "/invite")
     assert "Прогресс: 1 из 2 друзей." in out and "Ещё ждём действия от 1 друга." in out
-    out = await press(console, FriendsPage(page=0))
+    out = await console.press_payload(FriendsPage(page=0))
     assert "⏳ friend2 — ждём первой подтверждённой оплаты" in out
     assert "✅ friend1 — засчитан" in out
 
@@ -381,7 +281,7 @@ async def test_waiting_friends_are_refused_when_the_round_closes(
     [invite] = await all_invites(app)
     assert (invite.status, invite.refusal_reason) == (InviteStatus.REFUSED, "round_ended")
     await console.say(":as anna")
-    out = await press(console, FriendsPage(page=0))
+    out = await console.press_payload(FriendsPage(page=0))
     assert "не успел сделать нужное до конца раунда" in out
 
 
@@ -406,17 +306,17 @@ async def test_bursts_are_flagged_and_the_admin_credits_or_voids_by_hand(
 
     out = await console.say(":as admin", f"/rounds {round_id}")
     assert f"под флагом: {BURST_SIZE - 1}" in out
-    out = await press(console, RoundFlagged(round_id=round_id))
+    out = await console.press_payload(RoundFlagged(round_id=round_id))
     assert "Под флагом в раунде №1" in out
     assert f"farmer → №{invites[1].id} ✅ bot1 — засчитан ⚠️" in out
 
     out = await console.say(f"/rounds credit {invites[1].id}")
     assert f"Приглашение №{invites[1].id} уже засчитано; флаг снят." in out
-    out = await press(console, InviteVoid(invite_id=invites[2].id))
+    out = await console.press_payload(InviteVoid(invite_id=invites[2].id))
     assert f"Приглашение №{invites[2].id} аннулировано." in out
     out = await console.say(f"/rounds void {invites[2].id}")
     assert "и так не засчитано" in out
-    out = await press(console, InviteCredit(invite_id=invites[2].id))
+    out = await console.press_payload(InviteCredit(invite_id=invites[2].id))
     assert f"Приглашение №{invites[2].id} засчитано." in out
     out = await console.say(f"/rounds void {invites[3].id}", "/rounds void 99999", "/rounds void x")
     assert "аннулировано" in out and "Приглашения №99999 нет." in out
@@ -426,11 +326,11 @@ async def test_bursts_are_flagged_and_the_admin_credits_or_voids_by_hand(
     assert invites[3].status is InviteStatus.REFUSED and invites[3].refusal_reason == "voided"
     assert invites[2].status is InviteStatus.COUNTED and not invites[2].flagged
     await console.say(":as farmer")
-    out = await press(console, FriendsPage(page=0))
+    out = await console.press_payload(FriendsPage(page=0))
     assert "❌ bot3 — не засчитан: приглашение аннулировано администратором" in out
 
     # Not an admin: the same buttons are refused.
-    out = await press(console, InviteCredit(invite_id=invites[3].id))
+    out = await console.press_payload(InviteCredit(invite_id=invites[3].id))
     assert "только администраторам сервиса" in out
     assert (await all_invites(app))[3].status is InviteStatus.REFUSED
 
@@ -464,7 +364,7 @@ async def test_admin_credit_rules_and_a_code_by_hand(
     assert "Промокод, уже выданный пригласившему, остаётся в силе" in out
     assert len(await codes(app)) == 1
 
-    out = await press(console, RoundTop(round_id=round_id))
+    out = await console.press_payload(RoundTop(round_id=round_id))
     assert "1. anna — засчитано 1, ждут 0 🎟 код выдан" in out
     out = await console.say("#1")
     assert "Друзья anna в раунде №1:" in out
@@ -486,11 +386,11 @@ async def test_forged_promo_buttons_name_nothing_of_anyone_else(
     await console.say(":as friend1", link)
     [code] = await codes(app)
     await console.say(":as thief")
-    out = await press(console, PromoApply(code_id=code.id, order_id=1))
+    out = await console.press_payload(PromoApply(code_id=code.id, order_id=1))
     assert "Такого промокода среди ваших нет" in out
     out = await console.say(f"/promo {code.code}")
     assert "Такого промокода среди ваших нет" in out
-    out = await press(console, "rfpa:1:99999999999")
+    out = await console.press_payload("rfpa:1:99999999999")
     assert "Эта кнопка устарела или повреждена" in out
 
 

@@ -38,18 +38,10 @@ from storage.models import (
     TaskStatus,
     User,
 )
-from tests.conftest import ConsoleSession
-from tests.test_referrals import (
-    count,
-    invite_link_of,
-    make_round,
-    open_round,
-    press,
-    scheduler,
-)
-
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the clock fixture's start: 12:00 in Moscow
-
+from tests.support.drivers import ConsoleSession
+from tests.support.environment import TEST_START as NOW  # the clock fixture's start
+from tests.support.queries import count
+from tests.support.referrals import invite_link_of, make_round, open_round, scheduler
 
 # --- the form's rules -------------------------------------------------------------------------
 
@@ -202,7 +194,7 @@ async def test_admin_creates_a_round_step_by_step_despite_bad_input(
     tasks = await tasks_in_db(app)
     assert tasks["round-open:1"].due_at == round_.starts_at
     assert tasks["round-close:1"].due_at == round_.ends_at
-    out = await press(console, RoundCreate())  # a stale "create" from the summary above
+    out = await console.press_payload(RoundCreate())  # a stale "create" from the summary above
     assert "Эта форма уже закрыта" in out
     assert len(await rounds_in_db(app)) == 1
 
@@ -332,29 +324,29 @@ async def test_a_round_is_edited_before_it_starts_and_cancelled(
 ) -> None:
     round_id = await make_round(app, clock, starts_in=timedelta(days=1))
     await console.say(":as admin", f"/rounds {round_id}")
-    out = await press(console, RoundEditMenu(round_id=round_id))
+    out = await console.press_payload(RoundEditMenu(round_id=round_id))
     assert "Что изменить в раунде №1?" in out and "Порог друзей" in out
-    out = await press(console, RoundEditField(round_id=round_id, field="threshold"))
+    out = await console.press_payload(RoundEditField(round_id=round_id, field="threshold"))
     assert "Сколько друзей нужно пригласить" in out
     out = await console.say("много")
     assert "Порог — целое число" in out
     out = await console.say("5")
     assert "Раунд №1 изменён." in out and "Пригласить: 5 друзей" in out
 
-    await press(console, RoundEditField(round_id=round_id, field="start"))
+    await console.press_payload(RoundEditField(round_id=round_id, field="start"))
     out = await console.say("25.11.2026 10:00")
     assert "Время: 25.11.2026 10:00 — 01.12.2026 12:00 (МСК)" in out
     tasks = await tasks_in_db(app)
     assert tasks["round-open:1"].due_at == datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 
-    await press(console, RoundEditField(round_id=round_id, field="end"))
+    await console.press_payload(RoundEditField(round_id=round_id, field="end"))
     out = await console.say("2 недели")
     assert "Время: 25.11.2026 10:00 — 09.12.2026 10:00 (МСК)" in out
     assert (await tasks_in_db(app))["round-close:1"].due_at == datetime(
         2026, 12, 9, 7, 0, tzinfo=UTC
     )
 
-    out = await press(console, RoundCancel(round_id=round_id))
+    out = await console.press_payload(RoundCancel(round_id=round_id))
     assert "Отменить раунд №1? Он не откроется" in out
     out = await console.say("#1")
     assert "Раунд №1 отменён." in out
@@ -365,9 +357,9 @@ async def test_a_round_is_edited_before_it_starts_and_cancelled(
     assert await scheduler(app, clock).run_due() == 0
     [round_] = await rounds_in_db(app)
     assert round_.status is RoundStatus.CANCELLED
-    out = await press(console, RoundEditMenu(round_id=round_id))
+    out = await console.press_payload(RoundEditMenu(round_id=round_id))
     assert "менять можно только раунд, который ещё не начался" in out
-    out = await press(console, RoundCancel(round_id=round_id, sure=True))
+    out = await console.press_payload(RoundCancel(round_id=round_id, sure=True))
     assert "уже отменён — отменять нечего" in out
 
 
@@ -378,9 +370,9 @@ async def test_cancelling_a_running_round_refuses_waiting_friends(
     link = await invite_link_of(console, app, "anna")
     await console.say(":as friend1", link)
     await console.say(":as admin")
-    out = await press(console, RoundEditMenu(round_id=round_id))
+    out = await console.press_payload(RoundEditMenu(round_id=round_id))
     assert "уже начался" in out
-    out = await press(console, RoundCancel(round_id=round_id))
+    out = await console.press_payload(RoundCancel(round_id=round_id))
     assert "Он закроется сейчас, без следующего раунда серии" in out
     await console.say("#1")
     async with app.session_factory() as session:
@@ -399,7 +391,7 @@ async def test_a_timer_planned_before_an_edit_does_not_open_the_round_early(
     round_id = await make_round(app, clock, starts_in=timedelta(hours=1))
     tasks = await tasks_in_db(app)
     await console.say(":as admin")
-    await press(console, RoundEditField(round_id=round_id, field="start"))
+    await console.press_payload(RoundEditField(round_id=round_id, field="start"))
     await console.say("25.11.2026 10:00")
     clock.advance(hours=1)
     # A timer set for the old time fires: the task stays pending until the new time.

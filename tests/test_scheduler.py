@@ -11,6 +11,7 @@ from bot.scheduler import Scheduler, TaskContext
 from domain.clock import Clock, FrozenClock, SystemClock, install
 from storage.models import Lease, OutboxMessage, ScheduledTask, TaskStatus, User
 from storage.uow import UnitOfWork
+from tests.support.drivers import message
 
 
 def make_scheduler(app: App, handlers: dict) -> Scheduler:
@@ -137,8 +138,6 @@ async def test_start_catches_up_and_plans_timers(app: App, clock: FrozenClock) -
 
 
 async def test_old_processed_update_ids_are_pruned(app: App, clock: FrozenClock) -> None:
-    from tests.test_dispatcher import message
-
     await app.dispatcher.feed(message("/help", update_id="old"))
     scheduler = make_scheduler(app, {})
     await scheduler.run_due()

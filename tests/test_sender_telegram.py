@@ -26,7 +26,7 @@ from bot.core.transport import (
     TemporaryFailure,
 )
 from storage.models import OutboxKind, OutboxStatus
-from tests.outbox_harness import (
+from tests.support.outbox import (
     drain_until_settled,
     fast_sender,
     messages,

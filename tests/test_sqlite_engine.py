@@ -8,7 +8,6 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -18,18 +17,8 @@ from bot.app import App
 from storage import db
 from storage.models import ProcessedUpdate, User
 from storage.repositories.runtime import ProcessedUpdateRepository
-from tests.test_dispatcher import message
-
-
-@pytest.fixture
-async def sqlite_app(app: App) -> AsyncIterator[App]:
-    if not app.settings.database_url.startswith("sqlite"):
-        pytest.skip("the event-loop path is SQLite's (PostgreSQL has no database thread)")
-    yield app
-
-
-def database_path(app: App) -> str:
-    return app.settings.database_url.split(":///", 1)[1]
+from tests.support.drivers import message
+from tests.support.sqlite import LockHolder, database_path
 
 
 class TripCounter:
@@ -44,36 +33,6 @@ class TripCounter:
             return await execute(connection, *args, **kwargs)
 
         monkeypatch.setattr(db.SQLiteConnection, "_execute", counting)
-
-
-class LockHolder:
-    """Another process's writer, as far as SQLite can tell: a plain sqlite3 connection in a
-    thread of its own holding the write lock until released."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.taken = threading.Event()
-        self.release = threading.Event()
-        self.thread = threading.Thread(target=self._hold, daemon=True)
-
-    def _hold(self) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=10)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            self.taken.set()
-            self.release.wait(10)
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-
-    def __enter__(self) -> LockHolder:
-        self.thread.start()
-        assert self.taken.wait(5)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.release.set()
-        self.thread.join(10)
 
 
 async def test_statements_of_a_transaction_run_in_the_loop_thread(

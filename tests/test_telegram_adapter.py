@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 
-import pytest
 from aiogram.types import Update
 from pydantic import SecretStr
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.adapters.telegram.adapter import ALLOWED_UPDATES, chat_key, run_telegram, to_incoming
 from bot.app import App
 from bot.core.events import AttachmentKind, ChatKind, EventKind
 from bot.core.replies import Reply
 from bot.settings import Settings
-from bot.texts import Texts
 from domain.lifecycle import PurchaseStatus
 from storage.models import (
     DialogState,
@@ -30,33 +27,11 @@ from storage.models import (
 )
 from storage.uow import UnitOfWork
 from tests.fakes.telegram_server import FakeTelegramServer
-from tests.telegram_harness import (
-    BOT_ID,
-    BOT_USERNAME,
-    TOKEN,
-    TelegramHarness,
-    buttons,
-    running_adapter,
-    texts,
-)
+from tests.support.queries import count
+from tests.support.telegram import BOT_ID, BOT_USERNAME, TOKEN, TelegramHarness, buttons, texts
+from tests.support.texts import ru
 
 ANNA, BORIS, CLAIRE = 501, 502, 503
-TEXTS = Texts()
-
-
-def RU(key: str, **args: object) -> str:
-    return TEXTS.get("ru", key, **args)
-
-
-@pytest.fixture
-async def tg(app: App) -> AsyncIterator[TelegramHarness]:
-    async with running_adapter(app) as harness:
-        yield harness
-
-
-async def count(app: App, model: type) -> int:
-    async with app.session_factory() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 async def test_start_help_and_the_command_menus(tg: TelegramHarness) -> None:
@@ -101,10 +76,10 @@ async def test_language_button_is_answered_and_changes_the_language(
 
 async def test_organizer_registration_dialog_with_bad_input(tg: TelegramHarness, app: App) -> None:
     sent = await tg.say(ANNA, "/organizer")
-    assert texts(sent) == [RU("organizer-ask-name")]
+    assert texts(sent) == [ru("organizer-ask-name")]
     # A document where a name was asked for: a clear answer, the dialog stays at its step.
     sent = await tg.say(ANNA, None, document=("price.xlsx", b"PK\x03\x04"))
-    assert texts(sent) == [RU("organizer-name-invalid", min=2, max=64)]
+    assert texts(sent) == [ru("organizer-name-invalid", min=2, max=64)]
     assert await count(app, Organizer) == 0 and await count(app, DialogState) == 1
     sent = await tg.say(ANNA, "Закупки Анны")
     assert "Закупки Анны" in texts(sent)[0]
@@ -114,7 +89,7 @@ async def test_organizer_registration_dialog_with_bad_input(tg: TelegramHarness,
     await tg.say(ANNA, "/organizer")
     await tg.press(ANNA, "Фото")
     sent = await tg.say(ANNA, None, document=("notes.txt", b"hello"))
-    assert texts(sent) == [RU("organizer-photo-expected")]
+    assert texts(sent) == [ru("organizer-photo-expected")]
     assert await count(app, Media) == 0
     sent = await tg.say(ANNA, None, photo=b"\xff\xd8jpeg")
     assert await count(app, Media) == 1
@@ -133,14 +108,14 @@ async def test_commands_in_groups(tg: TelegramHarness, app: App) -> None:
     assert await tg.say(ANNA, "/help@other_bot", chat_id=group, chat_type="supergroup") == []
     assert await tg.say(ANNA, "всем привет", chat_id=group, chat_type="supergroup") == []
     sent = await tg.say(ANNA, "/orders", chat_id=group, chat_type="supergroup")
-    assert texts(sent) == [RU("group-use-private")]
+    assert texts(sent) == [ru("group-use-private")]
 
 
 async def test_deep_links_valid_and_garbage(tg: TelegramHarness) -> None:
     sent = await tg.say(ANNA, "/start ../../etc/passwd")
-    assert texts(sent)[0].startswith(RU("start-link-unknown"))
+    assert texts(sent)[0].startswith(ru("start-link-unknown"))
     sent = await tg.say(ANNA, "/start " + "x" * 65)
-    assert texts(sent)[0].startswith(RU("start-link-unknown"))
+    assert texts(sent)[0].startswith(ru("start-link-unknown"))
     sent = await tg.say(ANNA, "/start p_99999999999")
     assert len(sent) == 1  # a clear refusal, not a crash
 
@@ -162,7 +137,7 @@ async def test_forged_and_foreign_callback_data_is_answered(tg: TelegramHarness,
 async def test_long_texts_edited_messages_and_blocking(tg: TelegramHarness, app: App) -> None:
     await tg.say(ANNA, "/start")
     sent = await tg.say(ANNA, "я" * 4097)
-    assert texts(sent) == [RU("error-text-too-long", limit=4096)]
+    assert texts(sent) == [ru("error-text-too-long", limit=4096)]
 
     # Edited messages are not asked for: Telegram (the fake) drops them, nothing happens.
     processed = await count(app, ProcessedUpdate)
@@ -275,14 +250,14 @@ async def test_one_chat_in_order_other_chats_not_held_up(tg: TelegramHarness) ->
     pushed = [tg.server.user_message(ANNA, text) for text in ("/help", "/lang", "/cancel")]
     await tg.server.wait_for(lambda: tg.server.calls("sendMessage")[-1]["chat_id"] == ANNA)
     boris = await tg.say(BORIS, "/cancel")
-    assert texts(boris) == [RU("cancel-nothing")]
+    assert texts(boris) == [ru("cancel-nothing")]
     for update in pushed:
         await tg.adapter.wait_handled(update["update_id"])
     anna = [r["plain_text"] for r in tg.server.messages_to(ANNA)[1:]]
-    assert anna[0].startswith(RU("help-title")) and anna[1] == RU("lang-choose")
-    assert anna[2] == RU("cancel-nothing")
+    assert anna[0].startswith(ru("help-title")) and anna[1] == ru("lang-choose")
+    assert anna[2] == ru("cancel-nothing")
     order = [(r["chat_id"], r["plain_text"]) for r in tg.server.sent]
-    assert order.index((BORIS, RU("cancel-nothing"))) < order.index((ANNA, anna[0]))
+    assert order.index((BORIS, ru("cancel-nothing"))) < order.index((ANNA, anna[0]))
 
 
 async def test_personal_command_menus_for_organizers(tg: TelegramHarness) -> None:
@@ -315,15 +290,15 @@ async def test_menu_edits_and_falls_back_to_a_new_message(tg: TelegramHarness, a
             session.add(PurchaseItem(purchase_id=purchase.id, name="Пара", price_kop=30_000))
 
     sent = await tg.say(ANNA, "/purchases")
-    assert texts(sent)[0].startswith(RU("catalog-list-title", total=2, page=1, pages=1))
+    assert texts(sent)[0].startswith(ru("catalog-list-title", total=2, page=1, pages=1))
     # The card has a photo: a photo message with the card's buttons.
     (card,) = await tg.press(ANNA, "1. Шапки")
     assert card["method"] == "sendPhoto" and "Шапки" in card["caption"]
     # "Back" edits in place where it can; a photo message has no text to edit, so the list
     # comes as a new message, and the button is answered all the same.
     answers = len(tg.server.callback_answers)
-    sent = await tg.press(ANNA, RU("catalog-button-back"))
-    assert texts(sent)[0].startswith(RU("catalog-list-title", total=2, page=1, pages=1))
+    sent = await tg.press(ANNA, ru("catalog-button-back"))
+    assert texts(sent)[0].startswith(ru("catalog-list-title", total=2, page=1, pages=1))
     assert len(tg.server.callback_answers) == answers + 1
     # From the text list, a page button edits the list message itself.
     list_message = sent[0]["message_id"]
@@ -337,7 +312,7 @@ async def test_flood_control_on_a_reply_is_waited_out(tg: TelegramHarness) -> No
     await tg.say(ANNA, "/start")
     tg.server.fail_next("sendMessage", 429, retry_after=1, chat_id=ANNA)
     sent = await tg.say(ANNA, "/cancel")
-    assert texts(sent) == [RU("cancel-nothing")]
+    assert texts(sent) == [ru("cancel-nothing")]
     assert tg.server.too_many_requests == 0 and len(tg.server.calls("sendMessage")) == 3
 
 

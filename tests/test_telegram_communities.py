@@ -3,14 +3,11 @@ purchase, comments in a channel's discussion group."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import App
-from bot.texts import Texts
 from domain.lifecycle import PurchaseStatus
 from storage.models import (
     Comment,
@@ -24,33 +21,13 @@ from storage.models import (
     PurchaseItem,
     PurchasePost,
 )
-from tests.outbox_harness import fast_sender
-from tests.telegram_harness import BOT_USERNAME, TelegramHarness, buttons, running_adapter, texts
+from tests.support.outbox import fast_sender
+from tests.support.queries import count, rows
+from tests.support.telegram import BOT_USERNAME, TelegramHarness, automatic_forward, buttons, texts
+from tests.support.texts import NBSP, ru
 
 ANNA, BORIS, VERA, GLEB = 601, 602, 603, 604
 GROUP, CHANNEL, DISCUSSION = -100111, -100222, -100333
-TEXTS = Texts()
-NBSP = "\u00a0"
-
-
-def RU(key: str, **args: Any) -> str:
-    return TEXTS.get("ru", key, **args)
-
-
-@pytest.fixture
-async def tg(app: App) -> AsyncIterator[TelegramHarness]:
-    async with running_adapter(app) as harness:
-        yield harness
-
-
-async def rows(app: App, model: type) -> list[Any]:
-    async with app.session_factory() as session:
-        return list(await session.scalars(select(model).order_by(model.id)))
-
-
-async def count(app: App, model: type) -> int:
-    async with app.session_factory() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 async def add_purchase(
@@ -88,24 +65,24 @@ async def test_added_to_a_group_greets_and_links_with_the_button(
     anna = await tg.user(ANNA)
     assert anna is not None and community.added_by_user_id == anna.id
     assert len(sent) == 1 and sent[0]["chat_id"] == GROUP
-    assert texts(sent) == [RU("communities-welcome-group")]
-    assert [b["text"] for b in buttons(sent[0])] == [RU("communities-button-link")]
+    assert texts(sent) == [ru("communities-welcome-group")]
+    assert [b["text"] for b in buttons(sent[0])] == [ru("communities-button-link")]
     # The organizer who added it hears about it in private (through the outbox).
     (notice,) = await rows(app, OutboxMessage)
     assert notice.chat_id == str(ANNA) and "/link" in notice.body["text"]
 
     # Boris is no organizer: refused. Vera is an organizer but no admin there: refused.
-    assert texts(await tg.press(BORIS, RU("communities-button-link"), chat_id=GROUP)) == [
-        RU("need-organizer")
+    assert texts(await tg.press(BORIS, ru("communities-button-link"), chat_id=GROUP)) == [
+        ru("need-organizer")
     ]
     await tg.make_organizer(VERA, "Vera")
-    sent = await tg.press(VERA, RU("communities-button-link"), chat_id=GROUP)
-    assert texts(sent) == [RU("communities-not-admin", title="СП Казань")]
+    sent = await tg.press(VERA, ru("communities-button-link"), chat_id=GROUP)
+    assert texts(sent) == [ru("communities-not-admin", title="СП Казань")]
     assert (await rows(app, Community))[0].organizer_id is None
     # Anna is an admin: linked; the greeting is edited into the confirmation.
     tg.server.set_chat_member(GROUP, ANNA, "creator")
     edits = len(tg.server.edits)
-    sent = await tg.press(ANNA, RU("communities-button-link"), chat_id=GROUP)
+    sent = await tg.press(ANNA, ru("communities-button-link"), chat_id=GROUP)
     assert sent == [] and len(tg.server.edits) == edits + 1
     assert tg.server.edits[-1]["chat_id"] == GROUP
     assert "Anna's buys" in tg.server.edits[-1]["text"]
@@ -125,14 +102,14 @@ async def test_channel_linked_from_the_private_chat_and_removal(
 
     sent = await tg.say(ANNA, "/link")
     assert (
-        RU("communities-entry-not-linked", number="1", title="Закупки Анны", kind="channel")
+        ru("communities-entry-not-linked", number="1", title="Закупки Анны", kind="channel")
         in (texts(sent)[0])
     )
     # getChatMember says Anna is a plain member: refused, not linked.
     tg.server.set_chat_member(CHANNEL, ANNA, "member")
-    label = RU("communities-button-link-to", title="Закупки Анны")
+    label = ru("communities-button-link-to", title="Закупки Анны")
     sent = await tg.press(ANNA, label)
-    assert texts(sent) == [RU("communities-not-admin", title="Закупки Анны")]
+    assert texts(sent) == [ru("communities-not-admin", title="Закупки Анны")]
     assert (await rows(app, Community))[0].organizer_id is None
     # Now she is an admin.
     tg.server.set_chat_member(CHANNEL, ANNA, "administrator")
@@ -150,11 +127,11 @@ async def test_channel_linked_from_the_private_chat_and_removal(
     (community,) = await rows(app, Community)
     assert community.active is False
     assert any(
-        m.body["text"] == RU("communities-removed", title="Закупки Анны")
+        m.body["text"] == ru("communities-removed", title="Закупки Анны")
         for m in await rows(app, OutboxMessage)
     )
     sent = await tg.say(ANNA, "/link")
-    assert texts(sent) == [RU("communities-none")]
+    assert texts(sent) == [ru("communities-none")]
 
 
 async def test_link_typed_in_the_group_and_group_migration(tg: TelegramHarness, app: App) -> None:
@@ -163,7 +140,7 @@ async def test_link_typed_in_the_group_and_group_migration(tg: TelegramHarness, 
     sent = await tg.say(
         ANNA, f"/link@{BOT_USERNAME}", chat_id=-4001, chat_type="group", chat_title="Двор"
     )
-    assert texts(sent) == [RU("communities-linked", title="Двор", organizer="Anna's buys")]
+    assert texts(sent) == [ru("communities-linked", title="Двор", organizer="Anna's buys")]
     # The group becomes a supergroup with a new id: the community follows.
     migrated = tg.server.user_message(
         ANNA, None, chat_id=-4001, chat_type="group", extra={"migrate_to_chat_id": -1004001}
@@ -182,19 +159,19 @@ async def test_post_a_purchase_and_collect_discussion_comments(
     await add_bot_to(tg, ANNA, CHANNEL, "channel", "Закупки Анны")
     tg.server.set_chat_member(CHANNEL, ANNA, "creator")
     await tg.say(ANNA, "/link")
-    await tg.press(ANNA, RU("communities-button-link-to", title="Закупки Анны"))
+    await tg.press(ANNA, ru("communities-button-link-to", title="Закупки Анны"))
 
     sent = await tg.say(ANNA, "/post")
-    assert texts(sent) == [RU("communities-choose-purchase")]
+    assert texts(sent) == [ru("communities-choose-purchase")]
     assert [b["text"] for b in buttons(sent[0])] == [f"#{purchase.id} Носки оптом"]
     sent = await tg.press(ANNA, f"#{purchase.id} Носки оптом")
-    assert texts(sent) == [RU("communities-choose-community", title="Носки оптом")]
+    assert texts(sent) == [ru("communities-choose-community", title="Носки оптом")]
     sent = await tg.press(ANNA, "Закупки Анны")
     (post,) = [r for r in sent if r["chat_id"] == CHANNEL]
     assert "Носки оптом" in texts([post])[0] and "Носки" in texts([post])[0]
     (order_button,) = buttons(post)
     assert order_button == {
-        "text": RU("communities-button-order"),
+        "text": ru("communities-button-order"),
         "url": f"https://t.me/{BOT_USERNAME}?start=p_{purchase.id}",
     }
     (recorded,) = await rows(app, PurchasePost)
@@ -208,7 +185,14 @@ async def test_post_a_purchase_and_collect_discussion_comments(
     assert "Носки оптом" in texts(sent)[0]
 
     # Telegram copies the post into the channel's discussion group; Gleb comments under it.
-    forward = _automatic_forward(tg, post["message_id"])
+    forward = automatic_forward(
+        tg.server,
+        post["message_id"],
+        channel=CHANNEL,
+        discussion=DISCUSSION,
+        title="Закупки Анны",
+        text="Носки оптом",
+    )
     assert await tg.push(forward) == []  # the copy itself is the channel's, not a person's
     copy = forward["message"]
     comment = tg.server.user_message(
@@ -258,23 +242,23 @@ async def test_posting_refusals(tg: TelegramHarness, app: App) -> None:
     sent = await tg.say(ANNA, "/post")
     assert [b["text"] for b in buttons(sent[0])] == [f"#{annas.id} Носки"]
     # No linked community yet.
-    assert texts(await tg.say(ANNA, f"/post {annas.id}")) == [RU("communities-none-linked")]
+    assert texts(await tg.say(ANNA, f"/post {annas.id}")) == [ru("communities-none-linked")]
 
     await add_bot_to(tg, VERA, CHANNEL, "channel", "Канал Веры")
     tg.server.set_chat_member(CHANNEL, VERA, "creator")
     await tg.say(VERA, "/link")
-    await tg.press(VERA, RU("communities-button-link-to", title="Канал Веры"))
+    await tg.press(VERA, ru("communities-button-link-to", title="Канал Веры"))
     (community,) = await rows(app, Community)
 
     # Forged buttons: Anna names Vera's purchase, or Vera's community; a closed purchase.
     sent = await tg.callback(ANNA, f"cmo:{veras.id}:{community.id}")
-    assert texts(sent) == [RU("communities-purchase-not-found")]
+    assert texts(sent) == [ru("communities-purchase-not-found")]
     sent = await tg.callback(ANNA, f"cmo:{annas.id}:{community.id}")
-    assert texts(sent) == [RU("communities-not-found")]
+    assert texts(sent) == [ru("communities-not-found")]
     sent = await tg.callback(ANNA, f"cmq:{closed.id}")
-    assert texts(sent) == [RU("communities-purchase-not-open", title="Старое")]
+    assert texts(sent) == [ru("communities-purchase-not-open", title="Старое")]
     sent = await tg.callback(ANNA, "cmo:99999999999:1")
-    assert texts(sent) == [RU("error-button-outdated")]
+    assert texts(sent) == [ru("error-button-outdated")]
     assert await count(app, PurchasePost) == 0
     assert tg.server.messages_to(CHANNEL) == []
 
@@ -283,33 +267,8 @@ async def test_posting_refusals(tg: TelegramHarness, app: App) -> None:
     await tg.say(VERA, "/post")
     await tg.press(VERA, f"#{veras.id} Шапки")
     sent = await tg.press(VERA, "Канал Веры")
-    assert texts(sent) == [RU("communities-post-forbidden", title="Канал Веры")]
+    assert texts(sent) == [ru("communities-post-forbidden", title="Канал Веры")]
     assert await count(app, PurchasePost) == 0
-
-
-def _automatic_forward(tg: TelegramHarness, channel_message_id: int) -> dict:
-    """The copy Telegram puts into a channel's discussion group for every channel post."""
-    channel = {"id": CHANNEL, "type": "channel", "title": "Закупки Анны"}
-    update = tg.server.push_update(
-        {
-            "message": {
-                "message_id": 900 + channel_message_id,
-                "date": 1,
-                "chat": {"id": DISCUSSION, "type": "supergroup", "title": "Обсуждение"},
-                "from": {"id": 777000, "is_bot": False, "first_name": "Telegram"},
-                "sender_chat": channel,
-                "is_automatic_forward": True,
-                "forward_origin": {
-                    "type": "channel",
-                    "chat": channel,
-                    "message_id": channel_message_id,
-                    "date": 1,
-                },
-                "text": "Носки оптом",
-            }
-        }
-    )
-    return update
 
 
 async def steps(tg: TelegramHarness, user_id: int, *inputs: str) -> list[dict]:
@@ -333,9 +292,9 @@ async def test_journey_purchase_posted_ordered_paid_through_telegram(
     # The organizer's profile: payment details and a pickup point.
     await tg.say(ANNA, "/organizer Анна СП")
     await tg.say(ANNA, "/organizer")
-    await tg.press(ANNA, RU("organizer-button-pay"))
+    await tg.press(ANNA, ru("organizer-button-pay"))
     await tg.say(ANNA, "Карта 2200 0000 0000 0000, Анна А.")
-    await tg.press(ANNA, RU("organizer-button-points"))
+    await tg.press(ANNA, ru("organizer-button-points"))
     await tg.press_nth(ANNA, 1)
     for answer in ("Центр", "ул. Ленина, 1", "пн–пт 10–19"):
         await tg.say(ANNA, answer)
@@ -356,7 +315,7 @@ async def test_journey_purchase_posted_ordered_paid_through_telegram(
     await add_bot_to(tg, ANNA, CHANNEL, "channel", "Закупки Анны")
     tg.server.set_chat_member(CHANNEL, ANNA, "creator")
     await tg.say(ANNA, "/link")
-    await tg.press(ANNA, RU("communities-button-link-to", title="Закупки Анны"))
+    await tg.press(ANNA, ru("communities-button-link-to", title="Закупки Анны"))
     await tg.say(ANNA, "/post 1")
     await tg.press(ANNA, "Закупки Анны")
     (post,) = tg.server.messages_to(CHANNEL)

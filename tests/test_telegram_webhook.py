@@ -9,18 +9,17 @@ from typing import Any
 import aiohttp
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import func, select
 
 from bot.adapters.telegram.adapter import ALLOWED_UPDATES, SECRET_HEADER, webhook_url
 from bot.app import App
 from bot.settings import Settings
-from bot.texts import Texts
 from storage.models import ProcessedUpdate, User
-from tests.telegram_harness import TelegramHarness, running_adapter, texts
+from tests.support.queries import count
+from tests.support.telegram import TelegramHarness, running_adapter, texts
+from tests.support.texts import TEXTS
 
 SECRET = "webhook-secret-0123456789"
 PATH = "/tg/hook"
-TEXTS = Texts()
 
 
 def free_port() -> int:
@@ -54,11 +53,6 @@ async def post(tg: TelegramHarness, update: Any, secret: str | None = SECRET) ->
             response = await http.post(url, json=update, headers=headers)
         async with response:
             return response.status
-
-
-async def count(app: App, model: type) -> int:
-    async with app.session_factory() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def start_update(update_id: int, user_id: int = 42, text: str = "/start") -> dict:

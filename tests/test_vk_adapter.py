@@ -46,14 +46,10 @@ from bot.settings import load_settings
 from handlers import build_router
 from storage.models import Community, Organizer, OutboxKind, OutboxMessage, User
 from tests.fakes.vk_server import FakeVkServer, SentMessage
+from tests.support.vk import CHAT_PEER, FAST, GROUP_ID, TOKEN
 
-GROUP_ID = 1001
-TOKEN = "vk-token-1"
 SECOND_GROUP = 2002
 SECOND_TOKEN = "vk-token-2"
-CHAT_PEER = 2_000_000_001
-# VK's own 20 calls per second per community would make every test wait 50 ms per call.
-FAST = 10_000.0
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
@@ -128,6 +124,7 @@ async def start_vk(app: App, dispatcher: Dispatcher | None = None) -> AsyncItera
 
 @pytest.fixture
 async def vk(app: App) -> AsyncIterator[Vk]:
+    """The adapter alone in two communities (this module's own `vk`, not conftest's world)."""
     async for harness in start_vk(app):
         yield harness
 

@@ -1,19 +1,18 @@
 """Comments to orders (journeys 5 and 6): a comment under a purchase's post on the community
 wall that reads like an order becomes a draft the buyer confirms in private messages.
 
-Through the real VK adapter and the fake VK server (tests/test_vk_journey.py `VkWorld`), with
-the outbox delivered through the same transport; and once through Telegram, where the same
-hook answers comments in a channel's discussion group.
+Through the real VK adapter and the fake VK server (the `vk` and `post_id` fixtures, a
+tests/support/vk.py `VkWorld`), with the outbox delivered through the same transport; and
+once through Telegram, where the same hook answers comments in a channel's discussion group.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import App
 from bot.scheduler import PROCESSED_UPDATES_KEPT
@@ -24,74 +23,17 @@ from storage.models import (
     Comment,
     Order,
     OrderLine,
-    Organizer,
     OutboxMessage,
-    PickupPoint,
     Purchase,
     PurchaseItem,
     PurchasePost,
     User,
 )
-from tests.outbox_harness import fast_sender
-from tests.telegram_harness import BOT_USERNAME, TelegramHarness, buttons, running_adapter, texts
-from tests.test_vk_journey import ANNA, BORIS, GROUP_ID, RU, VERA, Shown, VkWorld, vk_world
-
-DRAFT_BUTTONS = [RU("comment-orders-button-confirm"), RU("comment-orders-button-cancel")]
-
-
-@pytest.fixture
-async def vk(app: App) -> AsyncIterator[VkWorld]:
-    # Real VK lets only user tokens post on a wall; the fake allows the community's too.
-    async with vk_world(app, group_wall_post=True, group_name="СП Анны") as world:
-        yield world
-
-
-@pytest.fixture
-async def post_id(vk: VkWorld) -> int:
-    """Anna's open purchase "Осень" (a dress in 42–46, a scarf; 15 % fee) posted on the wall of
-    the community the bot runs on, through /link and /post in VK."""
-    await vk.say(ANNA, "/organizer Анна СП")
-    await add_purchase(vk.app)
-    # The community the bot runs as is recorded when the adapter starts: /link offers it.
-    vk.server.set_members([ANNA, BORIS], managers={ANNA: "administrator"})
-    await vk.say(ANNA, "/link")
-    await vk.press(ANNA, RU("communities-button-link-to", title="СП Анны"))
-    await vk.say(ANNA, "/post 1")
-    await vk.press(ANNA, "СП Анны")
-    assert vk.texts(ANNA)[-1] == RU("communities-posted", title="Осень", community="СП Анны")
-    [wall_post] = vk.server.posts
-    assert wall_post.owner_id == -GROUP_ID and "Осень" in wall_post.text
-    assert f"https://vk.me/club{GROUP_ID}?ref=p_1" in wall_post.text
-    return wall_post.post_id
-
-
-async def add_purchase(app: App) -> None:
-    async with app.session_factory() as session, session.begin():
-        organizer = await session.scalar(select(Organizer))
-        assert organizer is not None
-        session.add(PickupPoint(organizer_id=organizer.id, name="Центр", address="ул. Ленина, 1"))
-        purchase = Purchase(
-            organizer_id=organizer.id,
-            title="Осень",
-            supplier="Orby",
-            fee_bp=1500,
-            status=PurchaseStatus.OPEN,
-        )
-        session.add(purchase)
-        await session.flush()
-        session.add_all(
-            [
-                PurchaseItem(
-                    purchase_id=purchase.id,
-                    position=1,
-                    name="Платье синее",
-                    price_kop=129_000,
-                    sizes=["42", "44", "46"],
-                    article="PL-1",
-                ),
-                PurchaseItem(purchase_id=purchase.id, position=2, name="Шарф", price_kop=59_000),
-            ]
-        )
+from tests.support.outbox import fast_sender
+from tests.support.queries import count, rows
+from tests.support.telegram import BOT_USERNAME, TelegramHarness, automatic_forward, buttons, texts
+from tests.support.texts import ru
+from tests.support.vk import ANNA, BORIS, DRAFT_BUTTONS, GROUP_ID, VERA, VkWorld, draft_of
 
 
 async def vk_person(vk: VkWorld, external_id: int) -> User:
@@ -101,18 +43,6 @@ async def vk_person(vk: VkWorld, external_id: int) -> User:
         )
     assert user is not None
     return user
-
-
-async def count(app: App, model: type) -> int:
-    async with app.session_factory() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def draft_of(vk: VkWorld, user: int) -> Shown:
-    """The newest private draft the person got (through the outbox)."""
-    drafts = [s for s in vk.shown(user) if [b["label"] for b in s.buttons] == DRAFT_BUTTONS]
-    assert drafts, vk.texts(user)
-    return drafts[-1]
 
 
 # --- VK ---------------------------------------------------------------------------------------
@@ -135,7 +65,7 @@ async def test_a_comment_becomes_an_order_the_buyer_confirms(
     assert "Платье синее, 44 × 2" in message.text and "оргсбор 15" in message.text
     assert draft_of(vk, BORIS).cmid == message.conversation_message_id
 
-    sent = await vk.press(BORIS, RU("comment-orders-button-confirm"))
+    sent = await vk.press(BORIS, ru("comment-orders-button-confirm"))
     assert "✅ Заказ оформлен!" in sent[-1].text
     assert "Платье синее, 44 × 2" in sent[-1].text
     [order] = await vk.rows(Order)
@@ -181,16 +111,16 @@ async def test_a_buyer_who_does_not_allow_messages_gets_a_reply_under_the_commen
     await vk.push(1, lambda: vk.server.message_allow(BORIS))
     [draft] = await vk.open_link(BORIS, f"co_{comment.id}")
     assert "Платье синее, 46 × 1" in draft.text
-    sent = await vk.press(BORIS, RU("comment-orders-button-confirm"))
+    sent = await vk.press(BORIS, ru("comment-orders-button-confirm"))
     assert "✅ Заказ оформлен!" in sent[-1].text
     [order] = await vk.rows(Order)
     assert order.due_kop == 148_350
 
     # The link is Boris's alone, and opens a decided draft no more.
     [other] = await vk.open_link(VERA, f"co_{comment.id}")
-    assert other.text == RU("comment-orders-not-found")
+    assert other.text == ru("comment-orders-not-found")
     [again] = await vk.open_link(BORIS, f"co_{comment.id}")
-    assert again.text == RU("comment-orders-already-decided")
+    assert again.text == ru("comment-orders-already-decided")
 
 
 def lock_is_free(app: App) -> bool:
@@ -237,7 +167,7 @@ async def test_a_double_pressed_confirm_places_one_order(
     await vk.comment(BORIS, post_id, "Платье синее 42")
     await vk.deliver()
     first = draft_of(vk, BORIS)
-    await vk.press(BORIS, RU("comment-orders-button-confirm"))
+    await vk.press(BORIS, ru("comment-orders-button-confirm"))
     [order] = await vk.rows(Order)
 
     # A second comment joins the same order; its Confirm pressed twice adds one line once.
@@ -245,13 +175,13 @@ async def test_a_double_pressed_confirm_places_one_order(
     await vk.deliver()
     second = draft_of(vk, BORIS)
     assert second.cmid != first.cmid
-    assert RU("comment-orders-draft-joins", number=order.number) in second.text
+    assert ru("comment-orders-draft-joins", number=order.number) in second.text
     await vk.press_in(second, BORIS, DRAFT_BUTTONS[0])
     [repeated] = await vk.press_in(second, BORIS, DRAFT_BUTTONS[0])
-    assert repeated.text == RU("comment-orders-already-decided")
+    assert repeated.text == ru("comment-orders-already-decided")
     # The first draft's button, pressed again much later, neither.
-    [stale] = await vk.press(BORIS, RU("comment-orders-button-confirm"))
-    assert stale.text == RU("comment-orders-already-decided")
+    [stale] = await vk.press(BORIS, ru("comment-orders-button-confirm"))
+    assert stale.text == ru("comment-orders-already-decided")
 
     [order] = await vk.rows(Order)
     async with app.session_factory() as session:
@@ -264,16 +194,16 @@ async def test_cancel_and_expiry(vk: VkWorld, post_id: int, app: App, clock: Fro
     await vk.comment(BORIS, post_id, "x2 46")
     await vk.deliver()
     draft = draft_of(vk, BORIS)
-    assert await vk.press(BORIS, RU("comment-orders-button-cancel")) == []  # edited in place
-    assert vk.shown(BORIS)[-1].text == RU("comment-orders-cancelled")
+    assert await vk.press(BORIS, ru("comment-orders-button-cancel")) == []  # edited in place
+    assert vk.shown(BORIS)[-1].text == ru("comment-orders-cancelled")
     [refused] = await vk.press_in(draft, BORIS, DRAFT_BUTTONS[0])
-    assert refused.text == RU("comment-orders-already-decided")
+    assert refused.text == ru("comment-orders-already-decided")
 
     await vk.comment(BORIS, post_id, "р. 42")
     await vk.deliver()
     clock.advance(days=DRAFT_VALID_FOR.days, hours=1)
-    [late] = await vk.press(BORIS, RU("comment-orders-button-confirm"))
-    assert late.text == RU("comment-orders-expired", days=DRAFT_VALID_FOR.days)
+    [late] = await vk.press(BORIS, ru("comment-orders-button-confirm"))
+    assert late.text == ru("comment-orders-expired", days=DRAFT_VALID_FOR.days)
     assert await count(app, Order) == 0
     # Decided drafts are remembered longer than drafts live, so none can come back.
     assert DRAFT_VALID_FOR < PROCESSED_UPDATES_KEPT
@@ -306,8 +236,8 @@ async def test_a_draft_confirmed_after_the_stop_is_refused(
     await vk.say(ANNA, "/purchase 1")
     await vk.press_nth(ANNA, 1)
     await vk.press_nth(ANNA, 1)
-    [refused] = await vk.press(BORIS, RU("comment-orders-button-confirm"))
-    assert refused.text == RU("orders-purchase-closed")
+    [refused] = await vk.press(BORIS, ru("comment-orders-button-confirm"))
+    assert refused.text == ru("orders-purchase-closed")
     assert await count(app, Order) == 0
 
 
@@ -319,15 +249,15 @@ async def test_forged_draft_buttons_are_refused(vk: VkWorld, post_id: int, app: 
     sent = await vk.push(
         1, lambda: vk.server.message_event(VERA, {"p": f"bcoy:{comment.id}:1:1:2"})
     )
-    assert sent[-1].text == RU("comment-orders-not-found")
+    assert sent[-1].text == ru("comment-orders-not-found")
     sent = await vk.push(
         1, lambda: vk.server.message_event(BORIS, {"p": f"bcoy:{comment.id}:999:0:2"})
     )
-    assert sent[-1].text == RU("orders-item-unavailable")
+    assert sent[-1].text == ru("orders-item-unavailable")
     sent = await vk.push(
         1, lambda: vk.server.message_event(BORIS, {"p": f"bcoy:{comment.id}:1:7:2"})
     )
-    assert sent[-1].text == RU("comment-orders-outdated")
+    assert sent[-1].text == ru("comment-orders-outdated")
     assert await count(app, Order) == 0
 
 
@@ -340,7 +270,7 @@ async def test_a_draft_beyond_the_cart_limits_is_refused_and_kept(
     first, second = [s for s in vk.shown(BORIS) if s.buttons]
     await vk.press_in(first, BORIS, DRAFT_BUTTONS[0])
     [refused] = await vk.press_in(second, BORIS, DRAFT_BUTTONS[0])
-    assert refused.text == RU("orders-line-too-large", name="Платье синее", max=99)
+    assert refused.text == ru("orders-line-too-large", name="Платье синее", max=99)
     [order] = await vk.rows(Order)
     assert order.items_total_kop == 129_000
     # Nothing was decided: the same button still answers (and still refuses).
@@ -355,10 +285,10 @@ async def test_a_draft_joins_an_open_cart_of_the_purchase(vk: VkWorld, post_id: 
     await vk.steps(BORIS, "#1", "2", "1", "#1")  # the scarf, one, no note: the cart
     await vk.comment(BORIS, post_id, "44 2 шт")
     await vk.deliver()
-    sent = await vk.press(BORIS, RU("comment-orders-button-confirm"))
-    assert sent[-1].text.startswith(RU("comment-orders-added-to-cart", line="Платье синее, 44 × 2"))
+    sent = await vk.press(BORIS, ru("comment-orders-button-confirm"))
+    assert sent[-1].text.startswith(ru("comment-orders-added-to-cart", line="Платье синее, 44 × 2"))
     assert await vk.rows(Order) == []
-    sent = await vk.press(BORIS, RU("orders-button-confirm"))
+    sent = await vk.press(BORIS, ru("orders-button-confirm"))
     [order] = await vk.rows(Order)
     assert order.items_total_kop == 59_000 + 2 * 129_000
 
@@ -366,12 +296,6 @@ async def test_a_draft_joins_an_open_cart_of_the_purchase(vk: VkWorld, post_id: 
 # --- Telegram: the same hook under a channel's posts --------------------------------------------
 
 GLEB, DINA, CHANNEL, DISCUSSION = 604, 605, -100222, -100333
-
-
-@pytest.fixture
-async def tg(app: App) -> AsyncIterator[TelegramHarness]:
-    async with running_adapter(app) as harness:
-        yield harness
 
 
 async def test_telegram_discussion_comments(tg: TelegramHarness, app: App) -> None:
@@ -386,11 +310,18 @@ async def test_telegram_discussion_comments(tg: TelegramHarness, app: App) -> No
     await tg.push(tg.server.my_chat_member(601, CHANNEL, chat_type="channel", chat_title="Канал"))
     tg.server.set_chat_member(CHANNEL, 601, "creator")
     await tg.say(601, "/link")
-    await tg.press(601, RU("communities-button-link-to", title="Канал"))
+    await tg.press(601, ru("communities-button-link-to", title="Канал"))
     await tg.say(601, f"/post {purchase.id}")
     sent = await tg.press(601, "Канал")
     [post] = [r for r in sent if r["chat_id"] == CHANNEL]
-    forward = _automatic_forward(tg, post["message_id"])
+    forward = automatic_forward(
+        tg.server,
+        post["message_id"],
+        channel=CHANNEL,
+        discussion=DISCUSSION,
+        title="Канал",
+        text="Носки",
+    )
     await tg.push(forward)
 
     # Gleb started the bot: the draft comes in private; nothing is said in the group.
@@ -414,10 +345,10 @@ async def test_telegram_discussion_comments(tg: TelegramHarness, app: App) -> No
     [reply] = await tg.push(comment)
     assert reply["chat_id"] == DISCUSSION
     assert reply["message"]["reply_to_message"]["message_id"] == comment["message"]["message_id"]
-    stored = (await _comments(app))[-1]
+    stored = (await rows(app, Comment))[-1]
     assert buttons(reply) == [
         {
-            "text": RU("comment-orders-button-open"),
+            "text": ru("comment-orders-button-open"),
             "url": f"https://t.me/{BOT_USERNAME}?start=co_{stored.id}",
         }
     ]
@@ -429,36 +360,7 @@ async def test_telegram_discussion_comments(tg: TelegramHarness, app: App) -> No
     assert await count(app, PurchasePost) == 1
 
 
-def _automatic_forward(tg: TelegramHarness, channel_message_id: int) -> dict[str, Any]:
-    """The copy Telegram puts into a channel's discussion group for every channel post."""
-    channel = {"id": CHANNEL, "type": "channel", "title": "Канал"}
-    return tg.server.push_update(
-        {
-            "message": {
-                "message_id": 900 + channel_message_id,
-                "date": 1,
-                "chat": {"id": DISCUSSION, "type": "supergroup", "title": "Обсуждение"},
-                "from": {"id": 777000, "is_bot": False, "first_name": "Telegram"},
-                "sender_chat": channel,
-                "is_automatic_forward": True,
-                "forward_origin": {
-                    "type": "channel",
-                    "chat": channel,
-                    "message_id": channel_message_id,
-                    "date": 1,
-                },
-                "text": "Носки",
-            }
-        }
-    )
-
-
 def _comment(tg: TelegramHarness, user: int, text: str, copy: dict[str, Any]) -> dict[str, Any]:
     return tg.server.user_message(
         user, text, chat_id=DISCUSSION, chat_type="supergroup", extra={"reply_to_message": copy}
     )
-
-
-async def _comments(app: App) -> list[Comment]:
-    async with app.session_factory() as session:
-        return list(await session.scalars(select(Comment).order_by(Comment.id)))

@@ -6,7 +6,7 @@ an organizer who administers it links it with /link in private messages, /post a
 ready text to publish by hand, and the wall_post_new of that post ties it to the purchase by
 its link, so comments under it become the buyers' comments and order drafts.
 
-Through the real VK adapter and the fake VK server (tests/test_vk_journey.py `VkWorld`).
+Through the real VK adapter and the fake VK server (tests/support/vk.py `VkWorld`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from storage.models import (
     PurchasePost,
     User,
 )
-from tests.test_vk_comment_orders import count, draft_of
-from tests.test_vk_journey import ANNA, BORIS, GROUP_ID, RU, VERA, VkWorld, vk_world
+from tests.support.queries import count
+from tests.support.texts import ru
+from tests.support.vk import ANNA, BORIS, GROUP_ID, VERA, VkWorld, draft_of, vk_world
 
 TITLE = "СП Анны"
 ORDER_LINK = f"https://vk.me/club{GROUP_ID}?ref=p_1"
@@ -40,6 +41,7 @@ ORDER_LINK = f"https://vk.me/club{GROUP_ID}?ref=p_1"
 
 @pytest.fixture
 async def vk(app: App) -> AsyncIterator[VkWorld]:
+    """As real VK: the community may not post on its own wall (conftest's `vk` may)."""
     async with vk_world(app, group_name=TITLE) as world:
         yield world
 
@@ -77,8 +79,8 @@ async def add_purchase(app: App, organizer_user: int, title: str) -> int:
 async def link_own_community(vk: VkWorld) -> None:
     vk.server.set_members([ANNA, BORIS], managers={ANNA: "administrator"})
     await vk.say(ANNA, "/link")
-    await vk.press(ANNA, RU("communities-button-link-to", title=TITLE))
-    assert vk.texts(ANNA)[-1] == RU("communities-linked", title=TITLE, organizer="Анна СП")
+    await vk.press(ANNA, ru("communities-button-link-to", title=TITLE))
+    assert vk.texts(ANNA)[-1] == ru("communities-linked", title=TITLE, organizer="Анна СП")
 
 
 @pytest.fixture
@@ -90,7 +92,7 @@ async def ready_text(vk: VkWorld) -> str:
     await vk.say(ANNA, "/post 1")
     await vk.press(ANNA, TITLE)
     *_, told, ready = vk.texts(ANNA)
-    assert told == RU("communities-post-by-hand", title="Осень", community=TITLE)
+    assert told == ru("communities-post-by-hand", title="Осень", community=TITLE)
     return ready
 
 
@@ -118,8 +120,8 @@ async def test_the_own_community_is_recorded_at_start_and_linked_by_its_admin(
     vk.server.set_members([ANNA, BORIS], managers={ANNA: "administrator", BORIS: "editor"})
     [listed] = await vk.say(BORIS, "/link")
     assert TITLE in listed.text
-    await vk.press(BORIS, RU("communities-button-link-to", title=TITLE))
-    assert vk.texts(BORIS)[-1] == RU("communities-not-admin", title=TITLE)
+    await vk.press(BORIS, ru("communities-button-link-to", title=TITLE))
+    assert vk.texts(BORIS)[-1] == ru("communities-not-admin", title=TITLE)
     [community] = await vk.rows(Community)
     assert community.organizer_id is None
 
@@ -129,7 +131,7 @@ async def test_the_own_community_is_recorded_at_start_and_linked_by_its_admin(
     [anna] = [o for o in await vk.rows(Organizer) if o.name == "Анна СП"]
     assert community.organizer_id == anna.id
     [listed] = await vk.say(ANNA, "/link")
-    assert RU("communities-entry-linked", number="1", title=TITLE, kind="community") in listed.text
+    assert ru("communities-entry-linked", number="1", title=TITLE, kind="community") in listed.text
 
 
 async def test_post_answers_the_ready_text_when_vk_refuses_wall_post(
@@ -137,7 +139,7 @@ async def test_post_answers_the_ready_text_when_vk_refuses_wall_post(
 ) -> None:
     assert vk.server.calls_of("wall.post") and vk.server.posts == []  # tried: error 27
     assert ready_text.startswith("🛍 Осень\nОрганизатор: Анна СП")
-    assert ready_text.endswith(f"{RU('communities-button-order')}: {ORDER_LINK}")
+    assert ready_text.endswith(f"{ru('communities-button-order')}: {ORDER_LINK}")
     assert await vk.rows(PurchasePost) == []
 
 
@@ -150,7 +152,7 @@ async def test_a_published_post_with_the_link_is_picked_up_once(
     assert (post.purchase_id, post.community_id, post.external_post_id) == (1, community.id, "77")
     [told] = await vk.deliver()
     assert told.peer_id == ANNA
-    assert told.text == RU("communities-post-picked-up", title="Осень", community=TITLE)
+    assert told.text == ru("communities-post-picked-up", title="Осень", community=TITLE)
 
     # The same update again (VK redelivers), and a second event about the same post.
     await vk.push(1, lambda: vk.server.redeliver(event))
@@ -168,7 +170,7 @@ async def test_a_published_post_with_the_link_is_picked_up_once(
     [draft] = await vk.deliver()
     assert draft.peer_id == BORIS and "Платье синее, 44 × 2" in draft.text
     assert draft_of(vk, BORIS).cmid == draft.conversation_message_id
-    sent = await vk.press(BORIS, RU("comment-orders-button-confirm"))
+    sent = await vk.press(BORIS, ru("comment-orders-button-confirm"))
     assert "✅ Заказ оформлен!" in sent[-1].text
 
 
@@ -222,7 +224,7 @@ async def test_a_post_the_bot_published_itself_is_not_picked_up_again(app: App) 
         await link_own_community(vk)
         await vk.say(ANNA, "/post 1")
         await vk.press(ANNA, TITLE)
-        assert vk.texts(ANNA)[-1] == RU("communities-posted", title="Осень", community=TITLE)
+        assert vk.texts(ANNA)[-1] == ru("communities-posted", title="Осень", community=TITLE)
         [wall_post] = vk.server.posts
         # VK tells the community about its new post like about any other.
         await published(vk, wall_post.text, created_by=ANNA, post_id=wall_post.post_id)

@@ -2,7 +2,7 @@
 
 `running_adapter(app)` gives the app's adapter running against a fresh FakeTelegramServer,
 with helpers that push an update and wait until the adapter has handled it (replies sent,
-callback answered). Test modules wrap it in a small `tg` fixture.
+callback answered). The `tg` fixture (tests/conftest.py) runs it for a test.
 """
 
 from __future__ import annotations
@@ -153,3 +153,35 @@ async def running_adapter(
             yield harness
         finally:
             await harness.stop()
+
+
+def automatic_forward(
+    server: FakeTelegramServer,
+    channel_message_id: int,
+    *,
+    channel: int,
+    discussion: int,
+    title: str,
+    text: str,
+) -> JSON:
+    """The copy Telegram puts into a channel's discussion group for every channel post."""
+    chat = {"id": channel, "type": "channel", "title": title}
+    return server.push_update(
+        {
+            "message": {
+                "message_id": 900 + channel_message_id,
+                "date": 1,
+                "chat": {"id": discussion, "type": "supergroup", "title": "Обсуждение"},
+                "from": {"id": 777000, "is_bot": False, "first_name": "Telegram"},
+                "sender_chat": chat,
+                "is_automatic_forward": True,
+                "forward_origin": {
+                    "type": "channel",
+                    "chat": chat,
+                    "message_id": channel_message_id,
+                    "date": 1,
+                },
+                "text": text,
+            }
+        }
+    )
