@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 from vk_api.bot_longpoll import VkBotEventType, VkBotLongPoll  # noqa: E402
 
 from bench._server_process import ServerProcess  # noqa: E402
-from bot.adapters.vk.adapter import OrderedWork, VkAdapter, to_incoming  # noqa: E402
+from bot.adapters.vk.adapter import OrderedWork, VkAdapter  # noqa: E402
+from bot.adapters.vk.events import to_incoming  # noqa: E402
 from bot.adapters.vk.session import make_vk_api  # noqa: E402
 from bot.adapters.vk.transport import VkTransport  # noqa: E402
 from bot.app import create_app  # noqa: E402

@@ -37,7 +37,7 @@ def build_router() -> Router:
         reconciliation,
     )
     from handlers.organizer import orders as purchase_orders
-    from handlers.organizer import payments as payment_reports
+    from handlers.organizer import payments as organizer_payments
 
     root = Router("root")
     root.include(
@@ -64,7 +64,7 @@ def build_router() -> Router:
         items.router,
         dates.router,
         pickup.router,
-        payment_reports.router,
+        organizer_payments.router,
         reconciliation.router,
         broadcast.router,
         communities.router,

@@ -18,8 +18,14 @@ from typing import Any, Literal
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.vk.adapter import VkAdapter, VkPort, run_vk, vk_start_link
-from bot.adapters.vk.events import INVALID_PAYLOAD, button_payload, sender_id_of, to_incoming
+from bot.adapters.vk.adapter import VkAdapter, VkPort, run_vk
+from bot.adapters.vk.events import (
+    INVALID_PAYLOAD,
+    button_payload,
+    sender_id_of,
+    to_incoming,
+    vk_start_link,
+)
 from bot.adapters.vk.session import make_vk_api
 from bot.adapters.vk.transport import (
     ClientCaps,

@@ -31,7 +31,7 @@ from handlers.admin.round_views import (
 from handlers.kit import short
 from storage.models import RoundStatus
 
-router = Router("rounds_admin")
+router = Router("rounds")
 
 
 # --- /rounds ----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from domain.pricing import balance, payment_state
 from handlers.kit import DbId, PageNumber, Paging, media_photo, short
 from storage.models import Media, Order, OutboxKind, PaymentReport, User
 
-router = Router("payment_reports")
+router = Router("organizer_payments")
 
 REJECT = "pay_reject"
 

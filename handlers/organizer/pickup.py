@@ -35,7 +35,7 @@ from handlers.organizer.kit import OrdersPage, back_to_card, own_purchase, statu
 from storage.models import Order, OutboxKind, PickupPoint, Purchase, User
 from storage.repositories.outbox import Recipient
 
-router = Router("pickup_assign")
+router = Router("pickup")
 
 ORDERS_PER_PAGE = 8
 

@@ -35,7 +35,7 @@ from handlers.organizer.kit import (
 )
 from storage.models import Purchase
 
-router = Router("purchases_admin")
+router = Router("purchases")
 
 PURCHASES_PER_PAGE = 5
 

@@ -33,12 +33,9 @@ from vk_api.bot_longpoll import VkBotLongPoll
 from vk_api.exceptions import ApiError
 
 from bot.adapters.vk.events import (
-    INVALID_PAYLOAD,
     as_int,
-    button_payload,
     sender_id_of,
     to_incoming,
-    update_id_of,
     vk_start_link,
 )
 from bot.adapters.vk.transport import (
@@ -64,19 +61,6 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-# Parsing lives in vk_events; these names are part of this module's public face too.
-__all__ = [
-    "INVALID_PAYLOAD",
-    "OrderedWork",
-    "VkAdapter",
-    "VkPort",
-    "button_payload",
-    "run_vk",
-    "sender_id_of",
-    "to_incoming",
-    "update_id_of",
-    "vk_start_link",
-]
 
 COMMUNITY_ADMIN_ROLES = frozenset({"creator", "administrator"})
 WALL_FORBIDDEN_CODES = frozenset({7, 15, 27, 214})
