@@ -438,10 +438,10 @@ async def test_the_bots_session_sends_json_and_still_uploads_files() -> None:
             await bot.session.close()
 
 
-async def test_replies_built_as_json_are_what_aiogram_would_send() -> None:
-    """The transport writes the requests made on every update (a reply, an edit, an answered
-    button) as JSON itself; aiogram's own serialization of the same methods (used on any
-    other session) must reach Telegram as the same request."""
+async def test_the_bots_json_requests_are_what_aiogram_would_send() -> None:
+    """The bot's session sends the requests made on every update (a reply, an edit, an
+    answered button) as a JSON body; aiogram's own session sends the same methods as a form,
+    and Telegram must get the same request either way."""
     from aiogram import Bot
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer

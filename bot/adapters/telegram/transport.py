@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -34,18 +34,15 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import (
     BufferedInputFile,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     Message,
-    TelegramObject,
 )
-from pydantic import ConfigDict
 
 from bot.adapters.telegram import PLATFORM
-from bot.adapters.telegram.session import TelegramSession
 from bot.core.replies import Button, Photo, Reply
 from bot.core.transport import (
     DeliveryError,
@@ -78,33 +75,6 @@ _UNREACHABLE_MARKERS = (
 )
 
 T = TypeVar("T")
-
-
-class SentMessage(TelegramObject):
-    """What a reply needs to know of the message Telegram made of it: its id.
-
-    Telegram answers a sendMessage with the whole message: the bot as sender, the chat, the
-    text and the keyboard. aiogram validates all of it into a `Message` with a nested model
-    per user, chat, keyboard row and button, each with its own post-init, and nobody here reads
-    any of it but the id: that validation was the biggest single cost of a reply (see
-    bench/telegram_bench.py).
-    """
-
-    model_config = ConfigDict(extra="ignore")
-
-    message_id: int
-
-
-class SendText(SendMessage):
-    """aiogram's `SendMessage`, validated into a `SentMessage` instead of a `Message`."""
-
-    __returning__ = SentMessage
-
-
-class EditText(EditMessageText):
-    """aiogram's `EditMessageText`; the edited message is not read (True for inline ones)."""
-
-    __returning__ = SentMessage | bool
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -210,29 +180,21 @@ def _prefix_within(text: str, limit: int) -> str:
     return text
 
 
-def keyboard_json(rows: Sequence[Sequence[Button]]) -> dict[str, Any] | None:
-    """The buttons as the Bot API's inline keyboard, in its JSON form: a payload is
-    callback_data, a url a link button."""
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
-    return {
-        "inline_keyboard": [
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
             [
-                {"text": button.text, "url": button.url}
+                InlineKeyboardButton(text=button.text, url=button.url)
                 if button.url
-                else {"text": button.text, "callback_data": button.payload}
+                else InlineKeyboardButton(text=button.text, callback_data=button.payload)
                 for button in row
             ]
             for row in rows
             if row
         ]
-    }
-
-
-def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
-    """`keyboard_json` as aiogram's model, for the requests aiogram builds (media, posts)."""
-    markup = keyboard_json(rows)
-    return None if markup is None else InlineKeyboardMarkup.model_validate(markup)
+    )
 
 
 def photo_input(photo: Photo) -> str | InputFile | None:
@@ -290,7 +252,8 @@ class TelegramTransport:
     ) -> str | None:
         """Deliver one reply (several messages if long); returns the first message's id."""
         target = _chat(chat_id)
-        first: Message | SentMessage | None = None
+        markup = keyboard(reply.buttons)
+        first: Message | None = None
         text = reply.text
         if reply.photo is not None:
             media = photo_input(reply.photo)
@@ -304,7 +267,7 @@ class TelegramTransport:
                         media,
                         caption=text if fits and text else None,
                         parse_mode=None,
-                        reply_markup=keyboard(reply.buttons) if fits else None,
+                        reply_markup=markup if fits else None,
                     )
                 )
                 if fits:
@@ -318,7 +281,7 @@ class TelegramTransport:
                     document,
                     caption=text if fits and text else None,
                     parse_mode=None,
-                    reply_markup=keyboard(reply.buttons) if fits else None,
+                    reply_markup=markup if fits else None,
                 )
             )
             first = first or sent
@@ -326,12 +289,16 @@ class TelegramTransport:
                 text = ""
         if text or first is None:
             parts = split_text(text) or [text]
-            buttons = keyboard_json(reply.buttons)
             for index, part in enumerate(parts):
-                payload: dict[str, Any] = {"chat_id": target, "text": part}
-                if buttons is not None and index == len(parts) - 1:
-                    payload["reply_markup"] = buttons
-                sent = await self._call(lambda payload=payload: self._post(SendText, payload))
+                last = index == len(parts) - 1
+                sent = await self._call(
+                    lambda part=part, last=last: self.bot.send_message(
+                        target,
+                        part,
+                        parse_mode=None,
+                        reply_markup=markup if last else None,
+                    )
+                )
                 first = first or sent
         return None if first is None else str(first.message_id)
 
@@ -376,12 +343,16 @@ class TelegramTransport:
             number = int(message_id)
         except ValueError:
             raise PermanentFailure(f"{message_id!r} is not a message id") from None
-        payload: dict[str, Any] = {"chat_id": target, "message_id": number, "text": reply.text}
-        buttons = keyboard_json(reply.buttons)
-        if buttons is not None:
-            payload["reply_markup"] = buttons
         try:
-            await self._call(lambda: self._post(EditText, payload))
+            await self._call(
+                lambda: self.bot.edit_message_text(
+                    text=reply.text,
+                    chat_id=target,
+                    message_id=number,
+                    parse_mode=None,
+                    reply_markup=keyboard(reply.buttons),
+                )
+            )
         except PermanentFailure as exc:
             # Pressing the same button twice: the message already says this.
             if "message is not modified" not in exc.reason.lower():
@@ -391,19 +362,11 @@ class TelegramTransport:
     async def answer_button(self, query_id: str, alert: str | None = None) -> None:
         """Answer a button press (so the button stops spinning), with `alert` shown in a
         window if given."""
-        payload: dict[str, Any] = {"callback_query_id": query_id}
-        if alert:
-            payload.update(text=alert, show_alert=True)
-        await self._call(lambda: self._post(AnswerCallbackQuery, payload))
-
-    async def _post(self, method: type[TelegramMethod[T]], payload: dict[str, Any]) -> T:
-        """One request from `payload`, already in the Bot API's JSON form (no parse mode: see
-        the module). Through our session straight as JSON (see `TelegramSession.post_json`);
-        through another (tests give aiogram's own) validated into aiogram's method."""
-        session = self.bot.session
-        if isinstance(session, TelegramSession):
-            return await session.post_json(self.bot, method, payload)
-        return await self.bot(method.model_validate(payload))
+        await self._call(
+            lambda: self.bot.answer_callback_query(
+                query_id, text=alert or None, show_alert=True if alert else None
+            )
+        )
 
     async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
         try:
