@@ -23,7 +23,7 @@ outside a transaction) still takes the thread, and nothing runs here while a cal
 running there, so the order of calls on a connection never changes.
 
 A commit may also checkpoint the write-ahead log into the database file (SQLite's automatic
-checkpoint, an fsync: 10-30 ms here, every couple of hundred commits under load). That must
+checkpoint, an fsync, every couple of hundred commits under load). That must
 not happen in the loop's thread, so the automatic checkpoint is off and each connection
 checkpoints in its own thread every `CHECKPOINT_EVERY` commits instead (PASSIVE: it never
 blocks a writer).
@@ -106,9 +106,8 @@ class QueuedWrite:
     processors, as SQLAlchemy would convert them) join the connection's pending statements,
     run right before the transaction's next statement or its commit, in the same transaction
     and order. SQLAlchemy's execute of even a cached Core statement is far more Python than
-    the SQL takes: queuing the claim this way took the dispatcher's instructions per update
-    from 3.05 to 2.8 million (the benchmark's dispatcher-only run under valgrind, which
-    counts them exactly where timings drift). Elsewhere (PostgreSQL) it is an ordinary
+    the SQL takes (count the dispatcher's instructions per update with the benchmark's
+    dispatcher-only run under valgrind to see it). Elsewhere (PostgreSQL) it is an ordinary
     `session.execute`.
 
     Only for writes that cannot fail on a constraint (or whose failure must fail the update):
@@ -582,8 +581,8 @@ async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterato
     which opens one or two for every update.
 
     Every AsyncSession call that may touch the database runs in a greenlet of its own, and a
-    new greenlet costs ~15-20 us (the interpreter maps a fresh frame stack for it and unmaps
-    it after); `session.begin()` and the final close were two of an update's six or seven.
+    new greenlet is not cheap (the interpreter maps a fresh frame stack for it and unmaps it
+    after); `session.begin()` and the final close were two of an update's six or seven.
     Here the session begins on first use (SQLAlchemy's autobegin, no greenlet), and after a
     successful commit it holds no connection, so there is nothing to close. SQLAlchemy's own
     `__aexit__` would also close in a shielded task of its own: two or three more turns of a

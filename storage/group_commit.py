@@ -8,8 +8,7 @@ come, first served) on one connection that stays checked out, and while more upd
 waiting for their turn, the transaction stays open: each update's transaction is a savepoint
 in it (see `storage.db.SQLiteConnection.grouping`: SQLAlchemy and the handlers see ordinary
 transactions), and the last update of the group commits them all at once. A failing update
-rolls back its own savepoint only. In the Telegram benchmark groups were mostly 16 updates
-(the adapter's `MAX_ACTIVE`), and the bot went from 0.53 to 0.63-0.69 of the echo bot.
+rolls back its own savepoint only. What it guarantees is written down in storage/README.md.
 
 An update's outcome is known only once its group committed: `Turn.committed()`, which the
 dispatcher awaits before it returns any reply, so nobody is told of a change that is not
@@ -152,8 +151,8 @@ class GroupCommit:
             if self._waiting == 0:
                 # Updates ready to run may be about to ask for their turn (as those of a
                 # group that just committed are let in, one by one): one turn of the event
-                # loop lets them, and they join this group (in the Telegram benchmark groups
-                # went from 8.4 updates on average to 15.4 of the 16 possible).
+                # loop lets them, and they join this group (the Telegram benchmark prints the
+                # updates per commit: nearly all that may be active at once, not half).
                 await asyncio.sleep(0)
             if self._group_ends(group):
                 self._group = None
