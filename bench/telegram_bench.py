@@ -70,7 +70,8 @@ from aiogram.types import CallbackQuery, Message, Update  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 
 from bench._server_process import ServerProcess  # noqa: E402
-from bot.adapters.telegram.adapter import TelegramAdapter, make_bot, to_incoming  # noqa: E402
+from bot.adapters.telegram.adapter import TelegramAdapter, make_bot  # noqa: E402
+from bot.adapters.telegram.events import to_incoming  # noqa: E402
 from bot.app import App, create_app, freeze_startup_objects  # noqa: E402
 from bot.core.payloads import CommandPayload  # noqa: E402
 from bot.settings import load_settings  # noqa: E402

@@ -40,37 +40,34 @@ def build_router() -> Router:
     from handlers.organizer import payments as organizer_payments
 
     root = Router("root")
+    # The order of inclusion is the order of the commands in /help and the platforms' menus.
     root.include(
-        # Everyone
         common.router,
-        notify.router,
-        consent.router,
-        # Buyers
+        profile.router,
+        new_purchase.router,
+        purchases.router,
+        purchase_orders.router,
+        pickup.router,
+        items.router,
+        dates.router,
         catalog.router,
         ordering.router,
         placing.router,
         my_orders.router,
         comments.router,
-        post_comments.router,
-        comment_orders.router,
         payments.router,
         payment_form.router,
-        referrals.router,
-        # Organizers
-        profile.router,
-        new_purchase.router,
-        purchases.router,
-        purchase_orders.router,
-        items.router,
-        dates.router,
-        pickup.router,
         organizer_payments.router,
         reconciliation.router,
-        broadcast.router,
-        communities.router,
-        # Service admins
+        referrals.router,
         rounds.router,
         round_form.router,
         inviters.router,
+        communities.router,
+        post_comments.router,
+        comment_orders.router,
+        consent.router,
+        notify.router,
+        broadcast.router,
     )
     return root

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 from bot.core.context import Context
 from bot.core.events import ChatKind
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button
 from bot.core.router import Role, Router
-from bot.texts import LANGUAGE_NAMES, LANGUAGES
+from bot.texts import LANGUAGE_NAMES, LANGUAGES, Texts
 
 router = Router("common")
 
@@ -67,14 +68,16 @@ async def show_help(ctx: Context) -> None:
 
 # The help text depends only on the language, the person's roles and the router's commands,
 # none of which change while the bot runs: built once per combination, not on every /help.
-_help_texts: dict[tuple[Any, ...], str] = {}
+# Kept per Texts (weakly: an app that is gone takes its help texts along).
+_help_texts: WeakKeyDictionary[Texts, dict[tuple[Any, ...], str]] = WeakKeyDictionary()
 
 
 def help_text(ctx: Context) -> str:
-    key = (ctx.texts, ctx.lang, ctx.organizer is not None, ctx.is_admin, tuple(ctx.commands))
-    text = _help_texts.get(key)
+    key = (ctx.lang, ctx.organizer is not None, ctx.is_admin, tuple(ctx.commands))
+    known = _help_texts.setdefault(ctx.texts, {})
+    text = known.get(key)
     if text is None:
-        text = _help_texts[key] = _build_help_text(ctx)
+        text = known[key] = _build_help_text(ctx)
     return text
 
 

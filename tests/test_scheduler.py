@@ -1,7 +1,6 @@
 """The scheduler: tasks from the database, run exactly once, by one process at a time."""
 
 import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -11,7 +10,7 @@ from bot.scheduler import Scheduler, TaskContext
 from domain.clock import Clock, FrozenClock, SystemClock, install
 from storage.models import Lease, OutboxMessage, ScheduledTask, TaskStatus, User
 from storage.uow import UnitOfWork
-from tests.support.drivers import message
+from tests.support.drivers import message, wait_until
 
 
 def make_scheduler(app: App, handlers: dict) -> Scheduler:
@@ -209,20 +208,11 @@ async def test_timers_keep_to_a_clock_moved_ahead_of_the_system(app: App) -> Non
         scheduler = make_scheduler(app, {"t": handler})
         await scheduler.start()
         try:
-            assert ran == []
-            await wait_for(lambda: ran == ["soon"])
+            await wait_until(lambda: ran == ["soon"])
             ahead.advance(days=1)  # what `:time +1d` does, then it plans again
             await scheduler.plan_pending()
-            await wait_for(lambda: ran == ["soon", "tomorrow"])
+            await wait_until(lambda: ran == ["soon", "tomorrow"])
         finally:
             await scheduler.stop()
     finally:
         install(previous)
-
-
-async def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        assert loop.time() < deadline, "the timer did not fire"
-        await asyncio.sleep(0.02)

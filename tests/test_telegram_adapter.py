@@ -9,7 +9,8 @@ from aiogram.types import Update
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.adapters.telegram.adapter import ALLOWED_UPDATES, chat_key, run_telegram, to_incoming
+from bot.adapters.telegram.adapter import ALLOWED_UPDATES, run_telegram
+from bot.adapters.telegram.events import chat_key, to_incoming
 from bot.app import App
 from bot.core.events import AttachmentKind, ChatKind, EventKind
 from bot.core.replies import Reply
@@ -434,6 +435,10 @@ async def test_the_bots_session_sends_json_and_still_uploads_files() -> None:
             await bot.send_document(5, BufferedInputFile(b"col1;col2", filename="export.csv"))
             (upload,) = server.calls("sendDocument")
             assert upload["document"].content == b"col1;col2"
+            assert server.encodings == [
+                ("sendMessage", "application/json"),
+                ("sendDocument", "multipart/form-data"),
+            ]
         finally:
             await bot.session.close()
 

@@ -14,6 +14,18 @@ def test_every_key_exists_in_every_language() -> None:
             assert not missing, f"{lang} lacks {sorted(missing)}"
 
 
+def test_menu_commands_keep_their_order() -> None:
+    # /help and the platforms' command menus list commands in this order (the routers' order
+    # in handlers/__init__.py): moving a module must not reshuffle what people see.
+    menu = [name for name, route in build_router().commands.items() if route.menu]
+    assert menu == [
+        *("start", "help", "lang", "cancel", "organizer", "newpurchase", "mypurchases"),
+        *("purchase", "purchases", "orders", "organizers", "pickup", "comments", "pay"),
+        *("payments", "reconcile", "invite", "promo", "rounds", "link", "post", "notify"),
+        "broadcast",
+    ]
+
+
 def test_every_menu_command_has_a_description() -> None:
     texts = Texts()
     for name, route in build_router().commands.items():

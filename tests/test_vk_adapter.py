@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -52,6 +51,7 @@ from bot.settings import load_settings
 from handlers import build_router
 from storage.models import Community, Organizer, OutboxKind, OutboxMessage, User
 from tests.fakes.vk_server import FakeVkServer, SentMessage
+from tests.support.drivers import wait_until
 from tests.support.vk import CHAT_PEER, FAST, GROUP_ID, TOKEN
 
 SECOND_GROUP = 2002
@@ -60,14 +60,6 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
-
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 @dataclass

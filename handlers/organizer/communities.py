@@ -84,11 +84,6 @@ class PostTo(Payload, prefix="cmo"):
     community_id: DbId
 
 
-def post_button(ctx: Context, purchase_id: int) -> Button:
-    """The button other screens (an organizer's purchase card) offer to post a purchase."""
-    return Button(ctx.t("communities-button-post"), PostPurchase(purchase_id=purchase_id).pack())
-
-
 def _title(community: Community) -> str:
     return community.title or community.external_id
 
@@ -334,7 +329,7 @@ async def on_post_to(ctx: Context, data: PostTo) -> None:
         if community.kind != OWN_COMMUNITY:
             raise UserError("communities-post-forbidden", title=_title(community)) from None
         # The community the bot runs as refused (VK: wall.post is for user tokens only). The
-        # organizer publishes the ready text; on_wall_post ties the post to the purchase by
+        # organizer publishes the ready text; on_post ties the post to the purchase by
         # its link when the wall tells us about it.
         ctx.answer(
             ctx.t("communities-post-by-hand", title=purchase.title, community=_title(community)),

@@ -41,7 +41,6 @@ REPORTS_PER_PAGE = 5
 # shortened there; the notification of each report carries the whole comment.
 LIST_COMMENT_SHOWN = 200
 NAME_SHOWN = 64
-TITLE_SHOWN = 24
 
 
 class ReportConfirm(Payload, prefix="payok"):

@@ -424,6 +424,8 @@ class FakeTelegramServer:
 
         # What the bot did, for assertions.
         self.requests: list[tuple[str, Params]] = []
+        # How each request was encoded: (method, Content-Type).
+        self.encodings: list[tuple[str, str]] = []
         self.sent: list[JSON] = []
         self.edits: list[JSON] = []
         self.deleted: list[tuple[int, int]] = []
@@ -851,6 +853,7 @@ class FakeTelegramServer:
             return _ApiError(401, "Unauthorized").response()
         entry = self._handlers.get(request.match_info["method"].lower())
         method = entry[0] if entry else request.match_info["method"]
+        self.encodings.append((method, request.content_type))
         try:
             params = await self._read_params(request)
         except _ApiError as exc:

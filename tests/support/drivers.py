@@ -3,8 +3,10 @@ the dispatcher (messages, button presses, forged or stale payloads included)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from bot.adapters.console.adapter import ConsoleAdapter
@@ -107,3 +109,14 @@ async def press_replies(app: App, user: str, payload: Payload | str) -> list[Rep
 async def press(app: App, user: str, payload: Payload | str) -> str:
     """Press a button with any payload; the replies' texts, one under the other."""
     return "\n".join(reply.text for reply in await press_replies(app, user, payload))
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Return once `condition()` holds; TimeoutError after `timeout` seconds of the event
+    loop's clock."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.01)

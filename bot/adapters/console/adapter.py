@@ -142,6 +142,9 @@ class ConsoleAdapter:
         except RoundFormError:
             self._print("(:time +1d, :time +2h, :time +30m or :time 15.12.2026 10:00, Moscow time)")
             return
+        if target - now > TIME_STEP_LIMIT:
+            self._print("(that is more than ten years ahead: move in smaller steps)")
+            return
         if target <= now:
             # What is recorded (orders, payments, tasks done) happened at times already seen;
             # running the clock back under it would make them happen in the future.

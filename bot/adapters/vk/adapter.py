@@ -23,11 +23,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from vk_api.bot_longpoll import VkBotLongPoll
 from vk_api.exceptions import ApiError
@@ -60,6 +60,8 @@ from storage.models import OutboxKind
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 COMMUNITY_ADMIN_ROLES = frozenset({"creator", "administrator"})
@@ -232,6 +234,33 @@ class RawBotLongPoll(VkBotLongPoll):
         return raw_event
 
 
+def _off_loop(name: str, call: Callable[[], T]) -> asyncio.Future[T]:
+    """`call()` in a daemon thread of its own, its outcome on the event loop."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if future.done():
+            return  # the awaiting task was cancelled meanwhile
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        result: T | None = None
+        error: BaseException | None = None
+        try:
+            result = call()
+        except BaseException as exc:
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
+
+
 # --- the adapter ------------------------------------------------------------------------------
 
 
@@ -335,47 +364,41 @@ class VkAdapter:
     # --- the long poll ------------------------------------------------------------------------
 
     async def _poll(self, client: VkClient) -> None:
-        """Long-poll one community until asked to stop. The blocking calls run in a thread of
-        this community's own (a check holds it for up to `wait` s, so they are kept off the
-        loop's shared executor and off the community's API executor)."""
-        loop = asyncio.get_running_loop()
-        thread = ThreadPoolExecutor(1, thread_name_prefix=f"vk-longpoll-{client.group_id}")
+        """Long-poll one community until asked to stop. The blocking calls run one at a time
+        in daemon threads (`_off_loop`): a check holds its thread for up to `wait` s, so it
+        stays off the loop's executor and the community's API executor, and one still waiting
+        when the adapter stops does not keep the process from exiting."""
+        name = f"vk-longpoll-{client.group_id}"
         longpoll: RawBotLongPoll | None = None
         failures = 0
-        try:
-            while not self._stopping.is_set():
-                try:
-                    if longpoll is None:
-                        longpoll = await loop.run_in_executor(
-                            thread,
-                            partial(RawBotLongPoll, client.vk, client.group_id, wait=self.wait),
-                        )
-                    elif failures >= 2:
-                        # The server may have lost our key; keep ts so no update is skipped.
-                        await loop.run_in_executor(
-                            thread, partial(longpoll.update_longpoll_server, update_ts=False)
-                        )
-                    updates = await loop.run_in_executor(thread, longpoll.check)
-                    failures = 0
-                except Exception as exc:
-                    failures += 1
-                    delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
-                    log.warning(
-                        "VK %s: long poll failed (%s: %s), retrying in %.1f s",
-                        client.group_id,
-                        type(exc).__name__,
-                        exc,
-                        delay,
+        while not self._stopping.is_set():
+            try:
+                if longpoll is None:
+                    longpoll = await _off_loop(
+                        name, partial(RawBotLongPoll, client.vk, client.group_id, wait=self.wait)
                     )
-                    await self._pause(delay)
-                    continue
-                if updates:
-                    try:
-                        await self._accept(client, updates)
-                    except Exception:
-                        log.exception("VK %s: updates could not be queued", client.group_id)
-        finally:
-            thread.shutdown(wait=False)
+                elif failures >= 2:
+                    # The server may have lost our key; keep ts so no update is skipped.
+                    await _off_loop(name, partial(longpoll.update_longpoll_server, update_ts=False))
+                updates = await _off_loop(name, longpoll.check)
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
+                log.warning(
+                    "VK %s: long poll failed (%s: %s), retrying in %.1f s",
+                    client.group_id,
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                )
+                await self._pause(delay)
+                continue
+            if updates:
+                try:
+                    await self._accept(client, updates)
+                except Exception:
+                    log.exception("VK %s: updates could not be queued", client.group_id)
 
     async def _pause(self, seconds: float) -> None:
         """Wait `seconds`, or less if asked to stop meanwhile."""

@@ -38,7 +38,6 @@ communities-post-picked-up = The post on the wall of “{ $community }” is now
 communities-button-link = Link to my organizer profile
 communities-button-link-to = Link: { $title }
 communities-button-unlink = Unlink: { $title }
-communities-button-post = Post to a community
 communities-button-order = Order
 
 cmd-link = link a group or channel

@@ -38,7 +38,6 @@ communities-post-picked-up = Запись на стене «{ $community }» п�
 communities-button-link = Привязать к моему профилю организатора
 communities-button-link-to = Привязать: { $title }
 communities-button-unlink = Отвязать: { $title }
-communities-button-post = Опубликовать в сообществе
 communities-button-order = Заказать
 
 cmd-link = привязать группу или канал
