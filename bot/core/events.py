@@ -3,6 +3,10 @@
 Handlers only ever see these types, never aiogram or vk_api objects. Events that are not
 messages carry their facts as typed `details` (`MembershipChange`, `ConsentChange`,
 `PostComment`, `CommunityPost`), and every event the platform's `port` when it has one.
+
+The text people typed (messages, captions, payloads, names, usernames, chat titles, file
+names) is cleaned as an event is made (`domain.text.clean_text`): no control characters
+but tab and newline, Unicode NFC, whichever adapter made it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from bot.core.ports import PlatformPort
+from domain.text import clean_optional, clean_text
 
 
 class ChatKind(StrEnum):
@@ -96,6 +101,10 @@ class Attachment:
     mime_type: str | None = None
     file_name: str | None = None
 
+    def __post_init__(self) -> None:
+        # The name a person gave the file is stored and shown; the file id is the platform's.
+        object.__setattr__(self, "file_name", clean_optional(self.file_name))
+
 
 @dataclass(frozen=True, slots=True)
 class Sender:
@@ -104,12 +113,20 @@ class Sender:
     username: str | None = None
     language_code: str | None = None
 
+    def __post_init__(self) -> None:
+        # Names are the person's own text: cleaned like any text (see Incoming).
+        object.__setattr__(self, "name", clean_text(self.name))
+        object.__setattr__(self, "username", clean_optional(self.username))
+
 
 @dataclass(frozen=True, slots=True)
 class Chat:
     external_id: str
     kind: ChatKind = ChatKind.PRIVATE
     title: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", clean_optional(self.title))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +160,16 @@ class Incoming:
     # the platform has no communities (the console).
     port: PlatformPort | None = None
 
+    def __post_init__(self) -> None:
+        # Every platform's text becomes an event here, so this is the one place that makes it
+        # text every database holds (PostgreSQL refuses NUL; SQLite would take it) in one
+        # Unicode form: handlers, storage and exports never see raw text. A payload is
+        # cleaned too: a forged one may carry free text into a string field.
+        object.__setattr__(self, "text", clean_text(self.text))
+        object.__setattr__(self, "command", clean_optional(self.command))
+        object.__setattr__(self, "args", clean_text(self.args))
+        object.__setattr__(self, "payload", clean_optional(self.payload))
+
     def detail(self, kind: type[D]) -> D | None:
         """The event's details if they are of `kind`."""
         return self.details if isinstance(self.details, kind) else None
@@ -158,8 +185,10 @@ def parse_command(
 
     `slash_optional` is for VK, where people type "заказы" or "orders" without a slash;
     such bare words are only treated as commands by the router if a command of that name exists.
+    The text is cleaned first (`domain.text.clean_text`), as `Incoming` cleans it, so a
+    control character cannot hide a command.
     """
-    stripped = text.strip()
+    stripped = clean_text(text).strip()
     if not stripped:
         return None, "", True
     has_slash = stripped.startswith("/")
