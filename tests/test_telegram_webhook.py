@@ -1,8 +1,8 @@
-"""Webhook mode: aiohttp server with the secret token, setWebhook on start, idempotency."""
+"""Webhook mode: the route on the bot's web server with the secret token, setWebhook on start,
+idempotency."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,10 +22,10 @@ SECRET = "webhook-secret-0123456789"
 PATH = "/tg/hook"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The app's web server, which the webhook shares, on any free port of 127.0.0.1.
+    return settings.model_copy(update={"webhook_host": "127.0.0.1", "webhook_port": 0})
 
 
 @pytest.fixture
@@ -35,8 +35,6 @@ async def tg(app: App, settings: Settings) -> AsyncIterator[TelegramHarness]:
             "telegram_webhook_url": "https://bot.example.org",
             "telegram_webhook_secret": SecretStr(SECRET),
             "telegram_webhook_path": PATH,
-            "telegram_webhook_host": "127.0.0.1",
-            "telegram_webhook_port": free_port(),
         }
     )
     async with running_adapter(app, webhook_settings) as harness:

@@ -265,6 +265,8 @@ class VkClient:
         self._upload: vk_api.VkUpload | None = None
         self._photo_cache: OrderedDict[str, str] = OrderedDict()
         self._cache_lock = threading.Lock()  # uploads run in several executor threads
+        # Told of every call VK answered with success, for /healthz (see `record_ok`).
+        self.on_ok: Callable[[], None] | None = None
 
     @classmethod
     async def connect(
@@ -289,7 +291,14 @@ class VkClient:
     async def call(self, method: str, **params: Any) -> Any:
         """One API method call; raises vk_api / requests errors as they are."""
         values = {k: v for k, v in params.items() if v is not None}
-        return await self.run(self.vk.method, method, values)
+        answer = await self.run(self.vk.method, method, values)
+        self.record_ok()
+        return answer
+
+    def record_ok(self) -> None:
+        """VK answered a call of this community (an API method, or a long-poll check)."""
+        if self.on_ok is not None:
+            self.on_ok()
 
     def upload(self) -> vk_api.VkUpload:
         if self._upload is None:
@@ -406,6 +415,12 @@ class VkTransport:
                 # Never echo the token itself.
                 raise RuntimeError(f"VK token #{number} was not accepted: {exc}") from None
         return cls(clients, rate_per_token=rate_per_token)
+
+    def report_to(self, on_ok: Callable[[], None]) -> None:
+        """Tell `on_ok` of every call VK answered, whichever community made it (for
+        /healthz: `runtime.health.recorder(PLATFORM)`)."""
+        for client in self.clients.values():
+            client.on_ok = on_ok
 
     def client(self, bot_key: str = "") -> VkClient:
         if not bot_key:
