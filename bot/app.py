@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+import os
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.adapters import configured
 from bot.core.dispatcher import Dispatcher
+from bot.core.health import Health
+from bot.core.metrics import Metrics
 from bot.core.transport import Transport
 from bot.delivery.outbox import Sender
 from bot.scheduler import Scheduler
@@ -20,6 +25,7 @@ from bot.services.purchases import plan_missing_stops
 from bot.services.tasks import TASKS
 from bot.settings import Settings
 from bot.texts import Texts
+from bot.web import WebServer
 from handlers import build_router
 from storage import migrate
 from storage.db import create_engine, create_session_factory
@@ -39,6 +45,15 @@ class App:
     senders: dict[str, Sender] = field(default_factory=dict)
     _sender_tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict, repr=False)
     scheduler: Scheduler | None = None
+    # When each platform last answered (transports record it), and the process' metrics.
+    health: Health = field(default_factory=Health)
+    metrics: Metrics = field(default_factory=Metrics)
+    # /healthz, /metrics and the webhooks (bot/web.py): started by `run_platforms` when
+    # WEBHOOK_PORT is set, or by an adapter that needs it; stopped by `close`.
+    web: WebServer = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.web = WebServer(self.settings.webhook_host, self.settings.webhook_port, self)
 
     def start_sender(self, transport: Transport, **options: Any) -> Sender:
         """Deliver the outbox of `transport.platform` through `transport`, from now until
@@ -91,6 +106,7 @@ class App:
         return self.scheduler
 
     async def close(self) -> None:
+        await self.web.stop()
         if self.scheduler is not None:
             await self.scheduler.stop()
             self.scheduler = None
@@ -118,8 +134,9 @@ async def create_app(settings: Settings, *, run_migrations: bool = True) -> App:
         await migrate.upgrade(engine)
     session_factory = create_session_factory(engine)
     texts = Texts(settings.default_language)
-    dispatcher = Dispatcher(build_router(), session_factory, settings, texts)
-    return App(settings, engine, session_factory, texts, dispatcher)
+    metrics = Metrics()
+    dispatcher = Dispatcher(build_router(), session_factory, settings, texts, metrics=metrics)
+    return App(settings, engine, session_factory, texts, dispatcher, metrics=metrics)
 
 
 def freeze_startup_objects() -> None:
@@ -175,8 +192,57 @@ async def run_platforms(settings: Settings) -> None:
     app = await create_app(settings)
     try:
         await app.start_scheduler()
-        runners = [platform.run(app) for platform in configured(settings)]
+        if settings.webhook_port is not None:
+            # Up before the platforms connect, so /healthz answers during start-up too.
+            await app.web.start()
+        runners = [
+            asyncio.create_task(platform.run(app), name=f"platform-{platform.name}")
+            for platform in configured(settings)
+        ]
         freeze_startup_objects()
-        await asyncio.gather(*runners)
+        await run_until_signalled(runners)
     finally:
         await app.close()
+
+
+# How long a stop waits for the updates in hand: what is not done by then stays unconfirmed
+# (or in the inbox) and is handled after the restart. Below the usual 10 s a supervisor
+# (docker stop, systemd's TimeoutStopSec) waits before it kills.
+STOP_GRACE = 8.0
+
+
+async def run_until_signalled(runners: list[asyncio.Task[None]]) -> None:
+    """Run the platforms until SIGTERM or SIGINT (or until one of them fails), then stop
+    them gracefully: they stop taking updates and finish those in hand (each adapter bounds
+    its own wait); the caller's `app.close()` then gives back the outbox claims and the
+    leases, so the next process starts at once. A second signal ends the process at once."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+
+    def on_signal(signum: int) -> None:
+        if stop.is_set():
+            log.warning("second %s: exiting at once", signal.Signals(signum).name)
+            os._exit(128 + signum)
+        log.info("%s: stopping (finishing the updates in hand)", signal.Signals(signum).name)
+        stop.set()
+
+    installed = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(signum, on_signal, signum)
+            installed.append(signum)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({*runners, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        for task in runners:
+            task.cancel()
+        # Each adapter drains within its own bound; this one only guards against a bug.
+        await asyncio.wait(runners, timeout=STOP_GRACE + 5)
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+    errors = [task.exception() for task in runners if task.done() and not task.cancelled()]
+    for error in errors:
+        if error is not None:
+            raise error

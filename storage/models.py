@@ -585,6 +585,56 @@ class ProcessedUpdate(Base):
     bot_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    # The replies the update's transaction produced (Reply.to_json), kept with it: a polled
+    # update whose process died after the commit, before its replies went out, is answered
+    # from here after the restart (bot/core/intake.py).
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+
+class RefusedUpdate(Base):
+    """An update a platform sent that could not be read (malformed, of an unknown shape):
+    recorded with the reason, then confirmed to the platform, so it is neither retried forever
+    nor able to hold up the updates after it."""
+
+    __tablename__ = "refused_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    bot_key: Mapped[str] = mapped_column(String(64), default="")
+    update_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    # The body as received (JSON text), cut to a bound: enough to reproduce, never unbounded.
+    raw: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class InboxUpdate(Base):
+    """An update received by long polling, kept from the moment it is read until it is
+    handled: the platform may then be told to forget it (Telegram's offset) without the
+    update being lost if the process dies first. A restart hands the rows still here (and
+    not claimed in processed_updates) to the dispatcher again."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_source", "platform", "bot_key", "seq"),)
+
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    bot_key: Mapped[str] = mapped_column(String(64))
+    update_id: Mapped[str] = mapped_column(String(64))
+    raw: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = created_at_column()
+
+
+class PollCursor(Base):
+    """How far a long-poll source (VK's `ts` of one community...) is handled: the position to
+    ask from after a restart or when another process takes the polling over. It moves only
+    once every update before it has committed, so a crash costs a redelivery, never a loss."""
+
+    __tablename__ = "poll_cursors"
+
+    source: Mapped[str] = mapped_column(String(128), primary_key=True)
+    position: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
 
 class OutboxMessage(Base):
@@ -611,6 +661,9 @@ class OutboxMessage(Base):
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # The sender whose claim holds the message (until next_attempt_at); None when it waits.
+    # A sender that takes the lease over gives a dead holder's claims back at once.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
     sent_at: Mapped[datetime | None] = mapped_column()

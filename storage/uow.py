@@ -14,7 +14,11 @@ from storage.repositories.payments import PaymentRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.purchases import PurchaseRepository
 from storage.repositories.referrals import ReferralRepository
-from storage.repositories.runtime import DialogRepository, ProcessedUpdateRepository
+from storage.repositories.runtime import (
+    DialogRepository,
+    IntakeRepository,
+    ProcessedUpdateRepository,
+)
 from storage.repositories.tasks import LeaseRepository, TaskRepository
 from storage.repositories.users import UserRepository
 
@@ -34,6 +38,11 @@ class UnitOfWork:
     @cached_property
     def processed(self) -> ProcessedUpdateRepository:
         return ProcessedUpdateRepository(self.session)
+
+    @cached_property
+    def intake(self) -> IntakeRepository:
+        """Refused updates and long-poll cursors (bot/core/intake.py)."""
+        return IntakeRepository(self.session)
 
     @cached_property
     def outbox(self) -> OutboxRepository:

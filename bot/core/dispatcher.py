@@ -20,12 +20,14 @@ answered.
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.context import AfterCommit, Context, Dialog
 from bot.core.errors import UserError
 from bot.core.events import ChatKind, EventKind, Incoming
+from bot.core.metrics import Metrics
 from bot.core.payloads import CommandPayload, Payload, PayloadError
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
@@ -66,17 +68,28 @@ class Dispatcher:
         session_factory: async_sessionmaker[AsyncSession],
         settings: Settings,
         texts: Texts,
+        *,
+        metrics: Metrics | None = None,
     ) -> None:
         self.router = router
         self.session_factory = session_factory
         self.settings = settings
         self.texts = texts
+        self.metrics = metrics or Metrics()
         # On SQLite the updates' transactions take turns and commit in groups.
         self._writes = GroupCommit(session_factory)
 
     async def feed(self, event: Incoming) -> list[Reply]:
         if self._ignored(event):
+            self.metrics.observe_update(event.platform, "ignored", None)
             return []
+        started = time.perf_counter()
+        replies, result = await self._feed(event)
+        self.metrics.observe_update(event.platform, result, time.perf_counter() - started)
+        return replies
+
+    async def _feed(self, event: Incoming) -> tuple[list[Reply], str]:
+        """`feed`'s work: the replies, and the outcome it is counted under."""
         lang = self.texts.pick_language(event.sender.language_code)
         try:
             async with self._writes.turn() as turn:
@@ -87,15 +100,15 @@ class Dispatcher:
             # redelivery may try again; the person still gets an answer instead of silence.
             log.exception("update %s could not be processed", event.update_id)
             if event.chat.kind is ChatKind.PRIVATE:
-                return [Reply(self.texts.get(lang, "error-internal"))]
-            return []
+                return [Reply(self.texts.get(lang, "error-internal"))], "failed"
+            return [], "failed"
         if isinstance(outcome, Reply):
-            return [outcome]
+            return [outcome], "refused"
         if outcome is None:
-            return []
+            return [], "duplicate"
         for work in outcome.afterwards:
             await self._after_commit(event, work)
-        return outcome.replies
+        return outcome.replies, "handled"
 
     async def close(self) -> None:
         await self._writes.close()
@@ -114,7 +127,7 @@ class Dispatcher:
         except _Refused as refused:
             # Everything the handler did is rolled back; record the update and the user
             # alone, so a redelivered failing update is not retried in a loop.
-            if not await self._record(sessions, event):
+            if not await self._record(sessions, event, refused.reply):
                 return None
             return refused.reply
 
@@ -143,6 +156,8 @@ class Dispatcher:
         lang = ctx.user.language
         try:
             await self._route(ctx)
+            if ctx.replies:
+                await self._keep_replies(uow, event, ctx.replies)
             # Write the handler's changes now, so that a constraint they break is the
             # handler's failure, not the commit's. (Only when there are any: a flush is a
             # greenlet of its own, see storage.db.transaction.)
@@ -158,15 +173,25 @@ class Dispatcher:
             raise _Refused(Reply(self.texts.get(lang, "error-internal"))) from exc
         return ctx
 
-    async def _record(self, sessions: async_sessionmaker[AsyncSession], event: Incoming) -> bool:
-        """Record the update and the user without running the handler; False if the update
-        was processed meanwhile (a concurrent redelivery)."""
+    async def _record(
+        self, sessions: async_sessionmaker[AsyncSession], event: Incoming, reply: Reply
+    ) -> bool:
+        """Record the update, the user and the answer without running the handler; False if
+        the update was processed meanwhile (a concurrent redelivery)."""
         async with transaction(sessions) as session:
             uow = UnitOfWork(session)
             if not await self._claim(uow, event):
                 return False
             await self._context(uow, event)
+            await self._keep_replies(uow, event, [reply])
         return True
+
+    async def _keep_replies(self, uow: UnitOfWork, event: Incoming, replies: list[Reply]) -> None:
+        # With the claim, in the same transaction: a process that dies after the commit and
+        # before the replies are out can still answer after its restart (bot/core/intake.py).
+        await uow.processed.keep_replies(
+            event.platform, event.bot_key, event.update_id, [reply.to_json() for reply in replies]
+        )
 
     async def _claim(self, uow: UnitOfWork, event: Incoming) -> bool:
         claimed = await uow.processed.claim(

@@ -15,9 +15,10 @@ Guarantees, and how they are kept:
   are given back at once on a clean stop.
   (VK deduplicates a resend by `random_id`, which the sender derives from the outbox id.)
 * One sender per platform drains, even with several processes: it holds the database lease
-  "outbox:<platform>" (storage/models.py Lease), renewed while it runs; a dead holder's lease
-  expires and another process takes over, finishing the claims of the dead one once they run
-  out.
+  "outbox:<platform>" (storage/models.py Lease, `lease_ttl` 10 s), renewed while it runs; a
+  dead holder's lease expires and another process (or the restarted one) takes over, and
+  gives the dead holder's claims back at once (`take_over`: claims name their sender), so a
+  crash delays the rest of a broadcast by the lease's time, not the claims'.
 * Rate limits (bot/delivery/ratelimit.py): the platform's shared pace and per-chat limits
   before each call. Flood control (RetryAfter, a 429) pauses the whole bot identity (the
   Telegram bot, a VK community token) for the time asked and puts the message back without
@@ -193,7 +194,7 @@ class Sender:
         batch_size: int = 200,
         concurrency: int = 32,
         poll_interval: float = 1.0,
-        lease_ttl: float = 30.0,
+        lease_ttl: float = 10.0,
         claim_ttl: float = 120.0,
         send_timeout: float = 60.0,
         backoff_base: float = 2.0,
@@ -338,10 +339,18 @@ class Sender:
         now = self.monotonic()
         if now < self._lease_renew_at:
             return True
+        taking_over = not self._leading()
         async with self.session_factory() as session, session.begin():
-            held = await UnitOfWork(session).leases.acquire(
+            uow = UnitOfWork(session)
+            held = await uow.leases.acquire(
                 self.lease_name, self.holder, clock.now(), timedelta(seconds=self.lease_ttl)
             )
+            if held and taking_over:
+                # Whoever held the lease before has stopped sending (or is dead): its claims
+                # come back now instead of when they run out (`claim_ttl`).
+                returned = await uow.delivery.take_over(self.platform, self.holder, clock.now())
+                if returned:
+                    log.info("outbox %s: %d claims taken over", self.platform, returned)
         if held:
             # Renew well before expiry; stop sending a little before it could expire.
             self._lease_renew_at = now + self.lease_ttl / 3
@@ -398,7 +407,9 @@ class Sender:
                 skipped += 1
                 if row.broadcast_id is not None:
                     self._dirty_broadcasts.add(row.broadcast_id)
-            attempts = await delivery.claim([row.id for row in sendable], now, until)
+            attempts = await delivery.claim(
+                [row.id for row in sendable], now, until, holder=self.holder
+            )
             deadline = self.monotonic() + self.claim_ttl * 0.9
             claimed = [
                 Claimed(

@@ -91,7 +91,10 @@ class OutboxRepository:
         kind: OutboxKind,
         dedup_key: str | None = None,
         broadcast_id: int | None = None,
+        not_before: datetime | None = None,
     ) -> OutboxMessage | None:
+        """Queue a message to any chat. `not_before`: not sent earlier (the platform asked
+        to wait, e.g. a direct reply refused by flood control); by default due at once."""
         if dedup_key is not None:
             existing = await self.session.scalar(
                 select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)
@@ -108,6 +111,8 @@ class OutboxRepository:
             dedup_key=dedup_key,
             broadcast_id=broadcast_id,
         )
+        if not_before is not None:
+            message.next_attempt_at = not_before
         try:
             async with self.session.begin_nested():
                 self.session.add(message)
@@ -268,8 +273,11 @@ class OutboxReader:
             )
         return sorted(messages, key=lambda m: m.id)
 
-    async def claim(self, ids: Sequence[int], now: datetime, until: datetime) -> dict[int, int]:
-        """Mark due pending messages as being sent until `until`, counting the attempt.
+    async def claim(
+        self, ids: Sequence[int], now: datetime, until: datetime, holder: str | None = None
+    ) -> dict[int, int]:
+        """Mark due pending messages as being sent by `holder` until `until`, counting the
+        attempt.
 
         Returns {id: attempts} of the rows this call claimed: a row claimed meanwhile by
         someone else (its next_attempt_at moved) is left out, so it is never sent twice.
@@ -283,7 +291,9 @@ class OutboxReader:
                     OutboxMessage.status == OutboxStatus.PENDING,
                     OutboxMessage.next_attempt_at <= now,
                 )
-                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=until)
+                .values(
+                    attempts=OutboxMessage.attempts + 1, next_attempt_at=until, claimed_by=holder
+                )
                 .returning(OutboxMessage.id, OutboxMessage.attempts)
                 .execution_options(synchronize_session=False)
             )
@@ -304,9 +314,28 @@ class OutboxReader:
                         (OutboxMessage.attempts > 0, OutboxMessage.attempts - 1), else_=0
                     ),
                     next_attempt_at=now,
+                    claimed_by=None,
                 )
                 .execution_options(synchronize_session=False)
             )
+
+    async def take_over(self, platform: str, holder: str, now: datetime) -> int:
+        """Give back at once the claims of other senders of `platform`: called by a sender
+        that has just taken the platform's lease, so the holder before it is dead or has
+        stopped sending. Their messages go out now rather than when the claims run out;
+        one whose call was under way when its sender died may go out twice."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.platform == platform,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.claimed_by.is_not(None),
+                OutboxMessage.claimed_by != holder,
+            )
+            .values(next_attempt_at=now, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
 
     async def mark_sent(self, ids: Sequence[int], now: datetime) -> None:
         """Record delivered messages (one statement per thousand: the common case)."""
@@ -331,7 +360,11 @@ class OutboxReader:
         self, message_id: int, at: datetime, reason: str, *, count_attempt: bool = True
     ) -> None:
         """Back to pending until `at`. Flood control does not count as an attempt."""
-        values: dict[str, object] = {"next_attempt_at": at, "last_error": _cut(reason)}
+        values: dict[str, object] = {
+            "next_attempt_at": at,
+            "last_error": _cut(reason),
+            "claimed_by": None,
+        }
         if not count_attempt:
             values["attempts"] = OutboxMessage.attempts - 1
         await self.session.execute(

@@ -210,6 +210,8 @@ class _Rule:
     error: _ApiError | None = None
     seconds: float = 0.0
     process_first: bool = False
+    # An answer in place of the method's own (a body Telegram should never send).
+    raw: str | None = None
 
 
 def _take_rule(rules: list[_Rule], method: str, chat_id: int | None) -> _Rule | None:
@@ -554,6 +556,10 @@ class FakeTelegramServer:
         """Queued updates the bot has not confirmed yet."""
         return list(self._updates)
 
+    def forget_updates(self) -> None:
+        """Forget the queued updates, as Telegram does once a getUpdates confirmed them."""
+        self._updates.clear()
+
     async def wait_for(
         self,
         predicate: Callable[[], T],
@@ -616,6 +622,12 @@ class FakeTelegramServer:
             parameters["migrate_to_chat_id"] = migrate_to_chat_id
         error = _ApiError(error_code, description, parameters or None)
         self._failures.append(_Rule(method.lower(), self._rule_chat(chat_id), times, error=error))
+
+    def answer_next(self, method: str, body: JSON | str, times: int | None = 1) -> None:
+        """Answer the next `times` calls of `method` with `body` (a JSON value, or text sent
+        as is) instead of the method's result: `{"ok": true}` without a result, nonsense."""
+        raw = body if isinstance(body, str) else json.dumps(body)
+        self._failures.append(_Rule(method.lower(), None, times, raw=raw))
 
     def delay_next(
         self,
@@ -870,6 +882,8 @@ class FakeTelegramServer:
             await asyncio.sleep(delay.seconds)
         try:
             failure = _take_rule(self._failures, method, chat_id)
+            if failure is not None and failure.raw is not None:
+                return web.Response(text=failure.raw, content_type="application/json")
             if failure is not None and failure.error is not None:
                 raise failure.error
             if method in _CHAT_WRITE_METHODS and chat_id in self._blocked:

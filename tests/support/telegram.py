@@ -57,7 +57,11 @@ class TelegramHarness:
         self.server = server
         self.settings = settings
         self.adapter = RecordingAdapter(
-            app, make_bot(TOKEN, server.base_url), settings=settings, polling_timeout=1
+            app,
+            make_bot(TOKEN, server.base_url),
+            settings=settings,
+            polling_timeout=1,
+            polling_backoff=(0.05, 0.5),
         )
         self._task: asyncio.Task[None] | None = None
 

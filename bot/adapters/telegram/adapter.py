@@ -12,10 +12,10 @@
   SQLite the dispatcher lets them take turns itself and commits those that waited together,
   see storage/group_commit.py); replies are sent outside that limit. At most
   `MAX_BACKLOG` updates wait, which slows down reading instead of piling up memory.
-* Long polling by default; with TELEGRAM_WEBHOOK_URL an aiohttp webhook server that refuses
-  requests without the secret token (403) and answers Telegram only once the update is
-  handled, so an update lost in a crash is delivered again (the processed-update ids make the
-  second delivery harmless).
+* Long polling by default; with TELEGRAM_WEBHOOK_URL a route on the bot's web server
+  (bot/web.py, shared with /healthz and /metrics) that refuses requests without the secret
+  token (403) and answers Telegram only once the update is handled, so an update lost in a
+  crash is delivered again (the processed-update ids make the second delivery harmless).
 * Communities: `TelegramPort` implements `bot.core.ports.PlatformPort` (admin check with
   getChatMember, posting, deep links) and `CommentPort` (may the bot write to a commenter,
   a reply in the comment's thread) and rides along with every event (`Incoming.port`).
@@ -24,11 +24,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -56,6 +56,7 @@ from sqlalchemy import select
 
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.events import chat_key, to_incoming
+from bot.adapters.telegram.polling import DRAIN_TIMEOUT, TelegramPolling
 from bot.adapters.telegram.session import TelegramSession
 from bot.adapters.telegram.transport import (
     TelegramTransport,
@@ -80,8 +81,10 @@ from bot.core.transport import (
 )
 from bot.settings import Settings
 from bot.texts import LANGUAGES, Texts
-from storage.models import Organizer
+from domain import clock
+from storage.models import Organizer, OutboxKind
 from storage.models import User as UserRow
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +94,11 @@ MAX_ACTIVE = 16
 MAX_BACKLOG = 2000
 POLLING_TIMEOUT = 25
 # Waiting longer than this for one reply (Telegram's retry_after) would hold the chat up;
-# the message is dropped with a log line instead.
+# the reply goes to the outbox instead, due when the wait is over.
 MAX_RETRY_WAIT = 30.0
 SEND_ATTEMPTS = 3
+# Seconds before the next try of a reply after a 5xx or a time-out, times the try's number.
+SEND_RETRY_PAUSE = 1.0
 STARTUP_RETRY_MAX = 60.0
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Keyword the webhook passes through aiogram to `_schedule`: wait for the update to be handled
@@ -104,7 +109,7 @@ MENU_LIMIT = 100  # commands per scope
 COMMAND_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 # A chat's updates waiting to be handled, each with the future a webhook request waits on.
-_ChatQueue = deque[tuple[Update, "asyncio.Future[None] | None"]]
+_ChatQueue = deque[tuple[Update, "asyncio.Future[None]"]]
 
 _ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
@@ -198,6 +203,8 @@ class TelegramAdapter:
         max_active: int | None = None,
         max_backlog: int = MAX_BACKLOG,
         polling_timeout: int = POLLING_TIMEOUT,
+        lease_ttl: float | None = None,
+        polling_backoff: tuple[float, float] | None = None,
     ) -> None:
         settings = settings or runtime.settings
         if bot is None:
@@ -208,7 +215,12 @@ class TelegramAdapter:
         self.settings = settings
         self.bot = bot
         self.transport = transport or TelegramTransport(bot, limits=limits_of(settings))
+        if isinstance(bot.session, TelegramSession):
+            bot.session.on_ok = runtime.health.recorder(PLATFORM)
         self.polling_timeout = polling_timeout
+        self.lease_ttl = lease_ttl
+        self.polling_backoff = polling_backoff
+        self.polling: TelegramPolling | None = None
         self.username: str | None = None
         self.bot_id: int | None = None
         self.port: TelegramPort | None = None
@@ -269,26 +281,26 @@ class TelegramAdapter:
     async def _run_polling(self) -> None:
         # getUpdates fails while a webhook is set (e.g. left over from webhook mode).
         await self.bot.delete_webhook(drop_pending_updates=False)
-        polling = asyncio.create_task(
-            self.dp.start_polling(
-                self.bot,
-                polling_timeout=self.polling_timeout,
-                handle_as_tasks=False,
-                allowed_updates=ALLOWED_UPDATES,
-                handle_signals=False,
-                close_bot_session=False,
-            )
+        self.polling = TelegramPolling(
+            self.bot,
+            self.enqueue,
+            self.answer_again,
+            self.runtime.session_factory,
+            bot_key=str(self.bot_id),
+            allowed_updates=ALLOWED_UPDATES,
+            timeout=self.polling_timeout,
+            lease_ttl=self.lease_ttl,
+            **({} if self.polling_backoff is None else {"backoff": self.polling_backoff}),
         )
         self.ready.set()
+        polling = asyncio.create_task(self.polling.run(), name="telegram-polling")
         stopping = asyncio.create_task(self._stop.wait())
         try:
             await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopping.cancel()
-            if not polling.done():
-                # stop_polling, not cancel: aiogram then also ends its inner polling task.
-                with contextlib.suppress(RuntimeError):
-                    await self.dp.stop_polling()
+            self.polling.stop()
+            # The poller itself waits for the updates in hand and confirms them.
             await asyncio.gather(polling, return_exceptions=True)
 
     async def _run_webhook(self) -> None:
@@ -300,7 +312,6 @@ class TelegramAdapter:
             # per start is safe for a single process (several processes need a shared one).
             secret = secrets.token_urlsafe(32)
             log.warning("TELEGRAM_WEBHOOK_SECRET is not set: using a random secret for this run")
-        web_app = web.Application()
         handler = WebhookHandler(
             dispatcher=self.dp,
             bot=self.bot,
@@ -308,15 +319,12 @@ class TelegramAdapter:
             handle_in_background=False,
             **{WAIT_KEY: True},
         )
-        handler.register(web_app, path=settings.telegram_webhook_path)
-        runner = web.AppRunner(web_app, access_log=None)
-        await runner.setup()
+        # The bot's one web server (runtime.web, WEBHOOK_HOST:WEBHOOK_PORT), shared with
+        # /healthz, /metrics and other platforms' webhooks; started here if nobody did.
+        server, path = self.runtime.web, settings.telegram_webhook_path
+        server.add_route("POST", path, handler.handle)
         try:
-            site = web.TCPSite(
-                runner, settings.telegram_webhook_host, settings.telegram_webhook_port
-            )
-            await site.start()
-            self.webhook_port = runner.addresses[0][1]
+            self.webhook_port = await server.start()
             await self.bot.set_webhook(
                 webhook_url(settings.telegram_webhook_url or "", settings.telegram_webhook_path),
                 secret_token=secret,
@@ -326,11 +334,22 @@ class TelegramAdapter:
             log.info("Telegram webhook listening on port %s", self.webhook_port)
             await self._stop.wait()
         finally:
-            await runner.cleanup()
+            # Requests from now on get 404 and Telegram delivers them again later; those in
+            # flight still finish (the adapter drains them after this).
+            server.remove_route("POST", path)
 
-    async def _drain(self, timeout: float = 30.0) -> None:
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
+    async def _drain(self, timeout: float = DRAIN_TIMEOUT) -> None:
+        """Let the updates in hand finish; give up (cancel) what is not done by `timeout`:
+        those are not confirmed (polling: still in the inbox; webhook: Telegram is answered
+        with an error) and come back after the restart."""
+        if not self._tasks:
+            return
+        _, late = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in late:
+            task.cancel()
+        if late:
+            log.warning("Telegram: %d chats' updates left for the next start", len(late))
+            await asyncio.gather(*late, return_exceptions=True)
 
     # --- scheduling ---------------------------------------------------------------------------
 
@@ -340,10 +359,18 @@ class TelegramAdapter:
         update: TelegramObject,
         data: dict[str, Any],
     ) -> None:
-        """aiogram's outer middleware: queue the update behind its chat's previous one."""
+        """aiogram's outer middleware (the webhook's path): queue the update behind its
+        chat's previous one, and with WAIT_KEY wait until it is handled."""
         assert isinstance(update, Update)
+        handled = await self.enqueue(update)
+        if data.get(WAIT_KEY):
+            await asyncio.shield(handled)
+
+    async def enqueue(self, update: Update) -> asyncio.Future[None]:
+        """Queue the update behind its chat's previous one; the future ends once it is
+        handled (cancelled if it was given up at shutdown)."""
         await self._backlog.acquire()
-        handled = asyncio.get_running_loop().create_future() if data.get(WAIT_KEY) else None
+        handled = asyncio.get_running_loop().create_future()
         key = chat_key(update)
         queue = self._chats.get(key) if key is not None else None
         if queue is not None:
@@ -358,8 +385,7 @@ class TelegramAdapter:
             task = asyncio.create_task(self._work(key, queue))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        if handled is not None:
-            await asyncio.shield(handled)
+        return handled
 
     async def _work(self, key: int | None, queue: _ChatQueue) -> None:
         """Handle a chat's updates one after another until none is waiting."""
@@ -373,7 +399,7 @@ class TelegramAdapter:
                 # Cancelled: the update stays first in the queue, given up below.
                 queue.popleft()
                 self._backlog.release()
-                if handled is not None and not handled.done():
+                if not handled.done():
                     handled.set_result(None)
         finally:
             # No await between the last `while queue` and here: an update scheduled for this
@@ -384,8 +410,7 @@ class TelegramAdapter:
             while queue:
                 _update, handled = queue.popleft()
                 self._backlog.release()
-                if handled is not None:
-                    handled.cancel()
+                handled.cancel()
 
     # --- one update ---------------------------------------------------------------------------
 
@@ -407,6 +432,12 @@ class TelegramAdapter:
             return  # never write into a channel in answer to a button (see _answer_callback)
         await self.deliver(event, replies)
 
+    async def answer_again(self, update: Update, replies: list[Reply]) -> None:
+        """Send the kept replies of an update committed before a crash (bot.core.intake)."""
+        event = to_incoming(update, bot_id=self.bot_id, bot_username=self.username, port=self.port)
+        if event is not None and event.chat.kind is not ChatKind.CHANNEL:
+            await self.deliver(event, replies)
+
     async def _answer_callback(
         self, query: CallbackQuery, event: Incoming, replies: list[Reply]
     ) -> None:
@@ -420,15 +451,27 @@ class TelegramAdapter:
             log.info("callback %s not answered: %s", query.id, exc)
 
     async def deliver(self, event: Incoming, replies: Iterable[Reply]) -> None:
+        """Send the replies of a handled event in order. The state they tell of is committed,
+        so a reply Telegram does not take now goes to the outbox rather than being lost."""
         chat_id = event.chat.external_id
         editable = event.kind is EventKind.BUTTON and event.message_id is not None
-        for reply in replies:
+        # Once a reply waits in the outbox, the event's later replies wait behind it there:
+        # sent directly they would overtake it.
+        queued = False
+        for index, reply in enumerate(replies):
+            if queued:
+                await self._queue_reply(event, index, reply)
+                continue
             if reply.edit and editable and reply.photo is None and reply.document is None:
                 editable = False  # one message to edit: later replies are new messages
                 if await self._edit(chat_id, event.message_id or "", reply):
                     continue
-            if not await self._send(chat_id, reply):
+            error = await self._send(chat_id, reply)
+            if isinstance(error, RecipientUnreachable):
                 break
+            if error is not None:
+                queued = True
+                await self._queue_reply(event, index, reply, error)
 
     async def _edit(self, chat_id: str, message_id: str, reply: Reply) -> bool:
         try:
@@ -439,29 +482,70 @@ class TelegramAdapter:
             return False
         return True
 
-    async def _send(self, chat_id: str, reply: Reply) -> bool:
-        """Send one reply, waiting out short rate limits; False when the chat is unreachable."""
-        for attempt in range(1, SEND_ATTEMPTS + 1):
+    async def _send(self, chat_id: str, reply: Reply) -> DeliveryError | None:
+        """Send one reply, waiting out short rate limits and retrying brief outages.
+
+        None when it went out, or when Telegram refused it for good (logged: trying again
+        cannot help). Else the error: `RecipientUnreachable`, or `RetryAfter` /
+        `TemporaryFailure` when the reply must wait for a later try.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 await self.transport.send(chat_id, reply)
-                return True
+                return None
             except RetryAfter as exc:
-                if exc.seconds > MAX_RETRY_WAIT or attempt == SEND_ATTEMPTS:
-                    log.warning("reply to %s dropped: rate limited for %ss", chat_id, exc.seconds)
-                    return True
+                if exc.seconds > MAX_RETRY_WAIT or attempt >= SEND_ATTEMPTS:
+                    return exc
                 await asyncio.sleep(exc.seconds)
             except TemporaryFailure as exc:
-                if attempt == SEND_ATTEMPTS:
-                    log.warning("reply to %s dropped: %s", chat_id, exc)
-                    return True
-                await asyncio.sleep(attempt)
+                if attempt >= SEND_ATTEMPTS:
+                    return exc
+                await asyncio.sleep(attempt * SEND_RETRY_PAUSE)
             except RecipientUnreachable as exc:
                 log.info("chat %s unreachable: %s", chat_id, exc)
-                return False
+                return exc
             except DeliveryError as exc:
                 log.error("reply to %s refused by Telegram: %s", chat_id, exc)
-                return True
-        return True
+                return None
+
+    async def _queue_reply(
+        self, event: Incoming, index: int, reply: Reply, error: DeliveryError | None = None
+    ) -> None:
+        """Hand a reply that cannot go out now to the outbox sender, in a transaction of its
+        own (the event's is committed). After flood control it is due when the wait is over;
+        the sender's own retries and back-off take it from there."""
+        chat_id = event.chat.external_id
+        if reply.document is not None:
+            # Documents are made on request and the outbox keeps no files: asking again
+            # makes a fresh one.
+            log.warning("document %s to %s not sent: %s", reply.document.file_name, chat_id, error)
+            return
+        not_before = None
+        if isinstance(error, RetryAfter):
+            not_before = clock.now() + timedelta(seconds=error.seconds)
+        try:
+            async with self.runtime.session_factory() as session, session.begin():
+                await UnitOfWork(session).outbox.enqueue_to_chat(
+                    platform=PLATFORM,
+                    bot_key=event.bot_key,
+                    chat_id=chat_id,
+                    recipient_id=None,
+                    reply=reply,
+                    kind=OutboxKind.ANSWER,
+                    not_before=not_before,
+                )
+        except Exception:
+            log.exception("reply %s of update %s to %s lost", index, event.update_id, chat_id)
+            return
+        log.info(
+            "reply %s of update %s to %s left to the outbox (%s)",
+            index,
+            event.update_id,
+            chat_id,
+            error or "after an earlier reply",
+        )
 
     # --- command menus ------------------------------------------------------------------------
 
@@ -527,7 +611,8 @@ def webhook_url(public_url: str, path: str) -> str:
 
 class WebhookHandler(SimpleRequestHandler):
     """aiogram's handler, stricter: a wrong secret is 403, a malformed body 400, and the bot's
-    session is the adapter's to close."""
+    session is the adapter's to close. Its `handle` is the route the adapter adds to the
+    bot's web server (aiogram's `register` is not used: that server's routes are its own)."""
 
     async def handle(self, request: web.Request) -> web.Response:
         if not self.verify_secret(request.headers.get(SECRET_HEADER, ""), self.bot):

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -47,6 +49,7 @@ from bot.adapters.vk.transport import (
 )
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import EventKind, Incoming
+from bot.core.intake import Inbox, PollLease
 from bot.core.platform import Runtime
 from bot.core.replies import Reply
 from bot.core.transport import (
@@ -277,6 +280,7 @@ class VkAdapter:
         reply_attempts: int = 3,
         max_retry_sleep: float = 5.0,
         remembered_names: int = 50_000,
+        lease_ttl: float | None = None,
     ) -> None:
         if not 1 <= wait <= 90:
             raise ValueError("VK long poll wait is 1..90 seconds")
@@ -286,6 +290,7 @@ class VkAdapter:
         self.backoff_initial, self.backoff_max = backoff
         self.reply_attempts = reply_attempts
         self.max_retry_sleep = max_retry_sleep
+        self.lease_ttl = lease_ttl
         self._max_pending = max_pending
         self._max_concurrency = max_concurrency
         self._stopping = asyncio.Event()
@@ -340,16 +345,14 @@ class VkAdapter:
         the event loop's thread."""
         self._stopping.set()
 
-    async def stop(self, timeout: float = 30.0) -> None:
-        """Stop polling, then finish the updates already taken from VK."""
+    async def stop(self, timeout: float = 8.0) -> None:
+        """Stop polling at once, then finish the updates already taken (within `timeout`;
+        what is left stays in the inbox for the next start). A check under way is dropped:
+        its batch was not kept, so the next start asks VK for it again from the kept ts."""
         self.request_stop()
-        if self._pollers:
-            # A check under way ends within `wait` s; its updates are handed over first.
-            _, late = await asyncio.wait(self._pollers, timeout=self.wait + 15)
-            for poller in late:
-                log.warning("VK: %s did not stop in time", poller.get_name())
-                poller.cancel()
-            await asyncio.gather(*self._pollers, return_exceptions=True)
+        for poller in self._pollers:
+            poller.cancel()
+        await asyncio.gather(*self._pollers, return_exceptions=True)
         self._pollers.clear()
         await self._work.join(timeout)
 
@@ -364,24 +367,67 @@ class VkAdapter:
     # --- the long poll ------------------------------------------------------------------------
 
     async def _poll(self, client: VkClient) -> None:
-        """Long-poll one community until asked to stop. The blocking calls run one at a time
-        in daemon threads (`_off_loop`): a check holds its thread for up to `wait` s, so it
-        stays off the loop's executor and the community's API executor, and one still waiting
-        when the adapter stops does not keep the process from exiting."""
+        """Long-poll one community while this process holds its lease (one process polls a
+        community at a time; another takes over within the lease's time if this one dies)."""
+        session_factory = self.dispatcher.session_factory
+        inbox = Inbox(session_factory, PLATFORM, client.bot_key)
+        lease_options = {} if self.lease_ttl is None else {"ttl": self.lease_ttl}
+        lease = PollLease(session_factory, inbox.source, **lease_options)
+        keeper = asyncio.create_task(lease.run(), name=f"lease-{lease.name}")
+        try:
+            while not self._stopping.is_set():
+                held = asyncio.ensure_future(lease.held.wait())
+                stopping = asyncio.ensure_future(self._stopping.wait())
+                await asyncio.wait({held, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                held.cancel()
+                stopping.cancel()
+                if lease.held.is_set() and not self._stopping.is_set():
+                    await self._poll_held(client, inbox, lease)
+        finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
+
+    async def _poll_held(self, client: VkClient, inbox: Inbox, lease: PollLease) -> None:
+        """Long-poll until asked to stop or the lease is lost. The blocking calls run one at
+        a time in daemon threads (`_off_loop`): a check holds its thread for up to `wait` s,
+        so it stays off the loop's executor and the community's API executor, and one still
+        waiting when the adapter stops does not keep the process from exiting.
+
+        Each batch goes to the inbox with the `ts` after it (one transaction) before it is
+        handled: a restart asks VK from that `ts` and hands over the inbox rows no
+        transaction claimed, so neither a crash nor the time the bot was down loses an
+        event (within the time VK keeps them)."""
         name = f"vk-longpoll-{client.group_id}"
         longpoll: RawBotLongPoll | None = None
         failures = 0
-        while not self._stopping.is_set():
+        resumed = False
+        while not self._stopping.is_set() and lease.held.is_set():
             try:
                 if longpoll is None:
                     longpoll = await _off_loop(
                         name, partial(RawBotLongPoll, client.vk, client.group_id, wait=self.wait)
                     )
+                    cursor = await inbox.cursor()
+                    if cursor is not None:
+                        longpoll.ts = cursor
                 elif failures >= 2:
                     # The server may have lost our key; keep ts so no update is skipped.
                     await _off_loop(name, partial(longpoll.update_longpoll_server, update_ts=False))
+                if not resumed:
+                    await self._resume(client, inbox)
+                    resumed = True
+                asked_from = longpoll.ts
                 updates = await _off_loop(name, longpoll.check)
+                client.record_ok()  # an idle community's only sign of life, for /healthz
                 failures = 0
+                if not lease.held.is_set():
+                    return  # another process polls now; it asks from the kept ts
+                if updates:
+                    try:
+                        await self._keep(client, inbox, longpoll, updates)
+                    except Exception:
+                        longpoll.ts = asked_from  # not kept: ask for the batch again
+                        raise
             except Exception as exc:
                 failures += 1
                 delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
@@ -393,12 +439,40 @@ class VkAdapter:
                     delay,
                 )
                 await self._pause(delay)
-                continue
-            if updates:
-                try:
-                    await self._accept(client, updates)
-                except Exception:
-                    log.exception("VK %s: updates could not be queued", client.group_id)
+
+    async def _resume(self, client: VkClient, inbox: Inbox) -> None:
+        """Hand over what the inbox holds unfinished, before anything new: updates to
+        handle, and replies of committed ones that may not have gone out."""
+        to_handle = []
+        for row in await inbox.unfinished():
+            if not row.claimed:
+                to_handle.append((row.seq, row.update_id, row.raw))
+            elif row.replies:
+                raw = json.loads(row.raw)
+                incoming = to_incoming(raw, client.group_id, port=self.port_for(client))
+                if incoming is not None:
+                    await self._deliver(client, incoming, row.stored_replies())
+        await self._accept(client, inbox, to_handle)
+
+    async def _keep(
+        self, client: VkClient, inbox: Inbox, longpoll: RawBotLongPoll, updates: list[Any]
+    ) -> None:
+        """Write a batch to the inbox (with the ts to ask from next), then hand it over."""
+        kept: list[tuple[str, dict[str, Any]]] = []
+        refused: list[tuple[str | None, str, Any]] = []
+        for raw in updates:
+            if not isinstance(raw, dict):
+                refused.append((None, "not an object", raw))
+            elif sender_id_of(raw) is None:
+                log.debug("VK %s: %s ignored", client.group_id, raw.get("type"))
+            else:
+                event_id = raw.get("event_id")
+                update_id = str(event_id) if event_id is not None else ""
+                kept.append((update_id, raw))
+        seqs = await inbox.keep(kept, refused, cursor=str(longpoll.ts))
+        await self._accept(
+            client, inbox, [(seq, uid, raw) for seq, (uid, raw) in zip(seqs, kept, strict=True)]
+        )
 
     async def _pause(self, seconds: float) -> None:
         """Wait `seconds`, or less if asked to stop meanwhile."""
@@ -407,23 +481,35 @@ class VkAdapter:
 
     # --- handling updates ---------------------------------------------------------------------
 
-    async def _accept(self, client: VkClient, updates: list[Any]) -> None:
+    async def _accept(
+        self, client: VkClient, inbox: Inbox, updates: Sequence[tuple[int, str, Any]]
+    ) -> None:
+        """Queue inbox rows (seq, update id, raw dict or its JSON) behind each person's
+        previous updates."""
         assert self._pending is not None
-        for raw in updates:
-            if not isinstance(raw, dict):
-                continue
-            sender = sender_id_of(raw)
+        for seq, _update_id, body in updates:
+            raw = json.loads(body) if isinstance(body, str) else body
+            sender = sender_id_of(raw) if isinstance(raw, dict) else None
             if sender is None:
-                log.debug("VK %s: %s ignored", client.group_id, raw.get("type"))
                 continue
             await self._pending.acquire()
-            self._work.submit(str(sender), partial(self._handle, client, raw))
+            inbox.hold(seq)
+            done = partial(inbox.done, seq)
+            self._work.submit(str(sender), partial(self._handle, client, raw, done))
 
-    async def _handle(self, client: VkClient, raw: dict[str, Any]) -> None:
+    async def _handle(
+        self, client: VkClient, raw: dict[str, Any], done: Callable[[], None]
+    ) -> None:
         assert self._pending is not None
+        given_up = False
         try:
             await self.handle_update(client, raw)
+        except asyncio.CancelledError:
+            given_up = True  # at shutdown: the inbox row stays for the next start
+            raise
         finally:
+            if not given_up:
+                done()
             self.handled += 1
             self._pending.release()
 
@@ -493,38 +579,64 @@ class VkAdapter:
         # A pressed callback button's message: its conversation_message_id.
         pressed = as_int(incoming.message_id) if incoming.kind is EventKind.BUTTON else None
         can_edit = pressed is not None and pressed > 0
+        # Once a reply waits in the outbox, the event's later replies wait behind it there:
+        # sent directly they would overtake it.
+        queued = False
         for index, reply in enumerate(replies):
+            if queued:
+                await self._queue_reply(client, incoming, index, reply)
+                continue
             if reply.edit and can_edit:
                 can_edit = False  # one pressed message, one edit
                 assert pressed is not None
                 if await self.transport.edit(chat_id, pressed, reply, bot_key=client.bot_key):
                     continue
-            await self._send(client, incoming, index, reply)
+            queued = await self._send(client, incoming, index, reply)
 
-    async def _send(self, client: VkClient, incoming: Incoming, index: int, reply: Reply) -> None:
+    async def _send(self, client: VkClient, incoming: Incoming, index: int, reply: Reply) -> bool:
+        """Send one reply, retrying what VK refuses for now; True when it was left to the
+        outbox instead (then the event's later replies must follow it there)."""
         chat_id = incoming.chat.external_id
         key = f"reply:{incoming.update_id}:{index}"
         error: DeliveryError | None = None
         for attempt in range(self.reply_attempts):
             try:
                 await self.transport.send(chat_id, reply, bot_key=client.bot_key, message_key=key)
-                return
+                return False
             except (RecipientUnreachable, PermanentFailure) as exc:
                 log.warning("VK %s: reply to %s not delivered: %s", client.bot_key, chat_id, exc)
-                return
+                return False
             except DeliveryError as exc:
                 error = exc
                 pause = exc.seconds if isinstance(exc, RetryAfter) else 0.5 * 2**attempt
                 await asyncio.sleep(min(pause, self.max_retry_sleep))
         log.warning("VK %s: reply to %s queued after: %s", client.bot_key, chat_id, error)
-        await self._queue_reply(client, incoming, index, reply)
+        await self._queue_reply(client, incoming, index, reply, error)
+        return True
 
     async def _queue_reply(
-        self, client: VkClient, incoming: Incoming, index: int, reply: Reply
+        self,
+        client: VkClient,
+        incoming: Incoming,
+        index: int,
+        reply: Reply,
+        error: DeliveryError | None = None,
     ) -> None:
-        """Leave a reply VK keeps refusing for now to the outbox sender's retries."""
+        """Leave a reply VK refuses for now (or one behind it) to the outbox sender's retries;
+        after flood control it is due when VK's wait is over."""
         if reply.document is not None:
-            return  # documents are made on request and not kept
+            # Documents are made on request and the outbox keeps no files: asking again
+            # makes a fresh one.
+            log.warning(
+                "VK %s: document to %s not sent: %s",
+                client.bot_key,
+                incoming.chat.external_id,
+                error or "an earlier reply waits in the outbox",
+            )
+            return
+        not_before = None
+        if isinstance(error, RetryAfter):
+            not_before = clock.now() + timedelta(seconds=error.seconds)
         try:
             async with self.dispatcher.session_factory() as session, session.begin():
                 await UnitOfWork(session).outbox.enqueue_to_chat(
@@ -535,6 +647,7 @@ class VkAdapter:
                     reply=reply,
                     kind=OutboxKind.ANSWER,
                     dedup_key=f"vk-reply:{client.bot_key}:{incoming.update_id}:{index}",
+                    not_before=not_before,
                 )
         except Exception:
             log.exception("VK %s: reply could not be queued either", client.bot_key)
@@ -552,6 +665,7 @@ async def run_vk(runtime: Runtime, *, wait: int = 25) -> None:
         settings.vk_api_url,
         rate_per_token=settings.vk_rate_per_token,
     )
+    transport.report_to(runtime.health.recorder(PLATFORM))
     runtime.start_sender(transport)
     adapter = VkAdapter(runtime.dispatcher, transport, wait=wait)
     try:
