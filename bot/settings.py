@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Language = Literal["ru", "en"]
@@ -39,8 +39,19 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_path: str = "/telegram/webhook"
-    telegram_webhook_host: str = "0.0.0.0"
-    telegram_webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The bot's one web server (bot/web.py): /healthz, /metrics and every platform's webhook.
+    # It runs when WEBHOOK_PORT is set, or on 8080 when a platform's webhook mode needs it.
+    # The TELEGRAM_ names are older and still read. 0 binds any free port (tests).
+    webhook_host: str = Field(
+        default="0.0.0.0",
+        validation_alias=AliasChoices("webhook_host", "telegram_webhook_host"),
+    )
+    webhook_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        validation_alias=AliasChoices("webhook_port", "telegram_webhook_port"),
+    )
 
     # Delivery limits (the platforms' published limits; lower them if you see 429s).
     telegram_rate_global: float = Field(default=30.0, gt=0)  # messages per second, all chats
@@ -51,6 +62,9 @@ class Settings(BaseSettings):
 
     default_language: Language = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # json: one JSON object per line (time, level, logger, message, exception), for log
+    # collectors; text: for people.
+    log_format: Literal["text", "json"] = "text"
     # Where the log goes besides stderr. The console chat owns the terminal: its log goes
     # to this file (data/console.log when unset) and only warnings reach stderr.
     log_file: Path | None = None
@@ -61,7 +75,11 @@ class Settings(BaseSettings):
         return _split_commas(value)
 
     @field_validator(
-        "telegram_token", "telegram_webhook_url", "telegram_webhook_secret", mode="before"
+        "telegram_token",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        "webhook_port",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
