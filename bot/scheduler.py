@@ -59,7 +59,7 @@ class Scheduler:
         *,
         handlers: Mapping[str, TaskHandler],
         sweep_seconds: float = 30.0,
-        lease_ttl: timedelta = timedelta(seconds=90),
+        lease_ttl: timedelta = timedelta(seconds=15),
     ) -> None:
         self.session_factory = session_factory
         self.texts = texts
@@ -69,6 +69,7 @@ class Scheduler:
         self.lease_ttl = lease_ttl
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._aps: AsyncIOScheduler | None = None
+        self._leading = False
 
     # --- leadership -------------------------------------------------------------------------
 
@@ -77,6 +78,17 @@ class Scheduler:
             return await UnitOfWork(session).leases.acquire(
                 LEASE_NAME, self.holder, clock.now(), self.lease_ttl
             )
+
+    async def _keep_lease(self) -> None:
+        try:
+            leading = await self.acquire_lease()
+        except Exception as exc:  # the database is away: the next renewal tries again
+            log.warning("scheduler lease not renewed: %s", exc)
+            return
+        if leading and not self._leading:
+            log.info("scheduler: leading from now on")
+            await self.run_due()
+        self._leading = leading
 
     async def release_lease(self) -> None:
         async with self.session_factory() as session, session.begin():
@@ -134,6 +146,16 @@ class Scheduler:
             "interval",
             seconds=self.sweep_seconds,
             id="sweep",
+            max_instances=1,
+            coalesce=True,
+        )
+        # The lease is renewed well within its time, so a process that dies hands the
+        # scheduling over within `lease_ttl`, and the new leader catches up at once.
+        self._aps.add_job(
+            self._keep_lease,
+            "interval",
+            seconds=self.lease_ttl.total_seconds() / 3,
+            id="lease",
             max_instances=1,
             coalesce=True,
         )

@@ -56,6 +56,7 @@ async def test_a_batch_is_confirmed_only_once_the_inbox_has_it(
 ) -> None:
     # The database refuses the batch (here: the inbox table is gone for a moment): Telegram is
     # not told to forget it, and it is handled once the database takes it.
+    await wait_until(lambda: len(tg.server.calls("getUpdates")) >= 1)  # polling has begun
     async with app.engine.begin() as conn:
         await conn.exec_driver_sql("ALTER TABLE inbox RENAME TO inbox_away")
     update = tg.server.user_message(ANNA, "/help")

@@ -5,12 +5,12 @@ Revises: 0002
 Create Date: 2026-12-06 09:10:00
 
 `inbox`: updates read by long polling and not yet handled, so the platform can be told to
-forget them at once. `refused_updates`: updates a platform sent that could not be read, kept with the reason
-instead of being retried forever. `poll_cursors`: how far each long-poll source is handled,
-so a restart or another process asks from there. `outbox.claimed_by`: whose claim holds a
-message, so a sender taking the lease over gives a dead holder's claims back at once.
-`processed_updates.replies`: an update's replies, kept with its claim, so a polled update
-committed just before a crash is still answered after the restart.
+forget them at once. `refused_updates`: updates a platform sent that could not be read, kept
+with the reason instead of being retried forever. `poll_cursors`: how far each long-poll
+source is handled, so a restart or another process asks from there. `outbox.claimed_by`:
+whose claim holds a message, so a sender taking the lease over gives a dead holder's claims
+back at once. `processed_updates.replies`: an update's replies, kept with its claim, so a
+polled update committed just before a crash is still answered after the restart.
 """
 
 from collections.abc import Sequence

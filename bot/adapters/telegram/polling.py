@@ -215,7 +215,7 @@ class TelegramPolling:
         else:
             delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
         log.warning(
-            "Telegram getUpdates failed (%s: %s); asking again in %.1f s",
+            "Telegram polling failed (%s: %s); trying again in %.1f s",
             type(exc).__name__,
             exc,
             delay,
