@@ -3,21 +3,27 @@ the inbox, refused updates, answers a crash left unsent, bad getUpdates answers,
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from sqlalchemy import select
 
+from bot.adapters.vk.adapter import resume_from
 from bot.app import App
-from bot.core.intake import Inbox, PollLease
+from bot.core.intake import Inbox
 from bot.core.replies import Reply
 from domain import clock
 from storage.models import InboxUpdate, Lease, ProcessedUpdate, RefusedUpdate
 from tests.fakes.telegram_server import FakeTelegramServer
+from tests.fakes.vk_server import FakeVkServer
 from tests.support.drivers import wait_until
 from tests.support.queries import count
 from tests.support.telegram import TOKEN, TelegramHarness
 from tests.support.texts import ru
+from tests.support.vk import ANNA as VK_ANNA
+from tests.support.vk import BORIS as VK_BORIS
+from tests.support.vk import GROUP_ID as VK_GROUP
+from tests.support.vk import TOKEN as VK_TOKEN
+from tests.support.vk import vk_world
 
 ANNA = 501
 
@@ -126,24 +132,43 @@ async def test_the_inbox_is_pruned_as_updates_are_handled(tg: TelegramHarness, a
     assert len(rows) <= 1
 
 
-async def test_one_poller_per_source_and_a_dead_ones_lease_is_taken_over(app: App, clock) -> None:
-    first = PollLease(app.session_factory, "telegram:1", ttl=0.3, holder="first")
-    second = PollLease(app.session_factory, "telegram:1", ttl=0.3, holder="second")
-    running = asyncio.create_task(first.run())
-    await asyncio.wait_for(first.held.wait(), 2)
-    taker = asyncio.create_task(second.run())
-    await asyncio.sleep(0.5)
-    assert not second.held.is_set()  # the first renews it
-    running.cancel()  # a clean stop releases the lease: the second takes it at once
-    await asyncio.gather(running, return_exceptions=True)
-    await asyncio.wait_for(second.held.wait(), 2)
-    taker.cancel()
-    await asyncio.gather(taker, return_exceptions=True)
-    # A dead holder (no release): the lease is taken once it runs out.
+async def test_vk_a_restart_handles_the_inbox_and_asks_from_the_kept_ts(app: App) -> None:
+    """VK forgets nothing, but a fresh long-poll server starts after what it has already
+    delivered: a batch handed to a process that died is found only in the inbox, and the
+    next process asks VK from the ts kept with it."""
+    template = FakeVkServer(group_id=VK_GROUP, token=VK_TOKEN)  # only to shape the events
+    unhandled = template.message_new(VK_ANNA, "/help")
+    committed = template.message_new(VK_BORIS, "/organizer Осень")
+    inbox = Inbox(app.session_factory, "vk", str(VK_GROUP))
+    await inbox.keep([(u["event_id"], u) for u in (unhandled, committed)], cursor="3")
+    kept = Reply("Готово: вы организатор «Осень»")
     async with app.session_factory() as session, session.begin():
-        session.add(Lease(name="poll:vk:7", holder="dead", expires_at=clock.now()))
-    late = PollLease(app.session_factory, "vk:7", ttl=0.3, holder="late")
-    task = asyncio.create_task(late.run())
-    await asyncio.wait_for(late.held.wait(), 2)
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+        session.add(
+            ProcessedUpdate(
+                platform="vk",
+                bot_key=str(VK_GROUP),
+                update_id=committed["event_id"],
+                processed_at=clock.now(),
+                replies=[kept.to_json()],
+            )
+        )
+    async with vk_world(app) as vk:
+        await vk.server.wait_for_sent(2, timeout=10)
+        assert [m.text for m in vk.server.sent_to(VK_BORIS)] == [kept.text]
+        assert vk.server.sent_to(VK_ANNA)[0].text.startswith(ru("help-title"))
+        # A new message: handled, and the ts after it kept as the community's cursor.
+        await vk.say(VK_ANNA, "/help")
+        await wait_until(lambda: inbox.in_hand == set())
+        assert await inbox.cursor() is not None
+    async with app.session_factory() as session:
+        organizers = (await session.scalars(select(ProcessedUpdate))).all()
+    # The committed update was answered from its kept replies, not handled a second time.
+    assert sum(1 for row in organizers if row.update_id == committed["event_id"]) == 1
+
+
+def test_vk_asks_from_the_kept_ts_only_when_vk_has_reached_it() -> None:
+    assert resume_from("40", "57") == "40"  # events 40..56 came while no process polled
+    assert resume_from("57", "57") == "57"
+    assert resume_from(None, "57") == "57"
+    assert resume_from("90", "57") == "57"  # not a position of this community's history
+    assert resume_from("garbage", "57") == "57"

@@ -17,7 +17,6 @@ from bot.adapters.telegram.transport import TELEGRAM_LIMITS
 from bot.app import App
 from bot.core.replies import Reply
 from bot.core.transport import (
-    DeliveryError,
     MessagesNotAllowed,
     PermanentFailure,
     RecipientUnreachable,
@@ -47,6 +46,7 @@ from storage.models import (
 from storage.repositories.outbox import Recipient
 from storage.uow import UnitOfWork
 from tests.support.outbox import (
+    FakeTransport,
     drain_until_settled,
     fast_sender,
     messages,
@@ -204,44 +204,6 @@ async def test_heads_keep_each_chat_in_order_and_claims_are_exclusive(app: App) 
         assert await delivery.heads("telegram", now, limit=10, busy_chats={("", "1")}) == []
     rows = {m.id: m for m in await messages(app)}
     assert rows[a1].attempts == 0 and rows[b1].attempts == 1 and rows[a2].attempts == 0
-
-
-class FakeTransport:
-    """A VK-style transport in memory: one text to up to `batch` chats in one call."""
-
-    def __init__(self, platform: str = "vk", batch: int = 100) -> None:
-        self.platform = platform
-        self.limits = SendLimits(recipients_per_call=batch)
-        self.calls: list[tuple[str, list[str], str, str | None]] = []
-        self.errors: dict[str, DeliveryError] = {}
-        self.fail_calls: list[DeliveryError] = []
-
-    def got(self, chat_id: str) -> list[str]:
-        return [text for _, chats, text, _ in self.calls if chat_id in chats]
-
-    async def send(
-        self, chat_id: str, reply: Reply, *, bot_key: str = "", message_key: str | None = None
-    ) -> str | None:
-        if self.fail_calls:
-            raise self.fail_calls.pop(0)
-        if chat_id in self.errors:
-            raise self.errors[chat_id]
-        self.calls.append(("send", [chat_id], reply.text, message_key))
-        return "1"
-
-    async def send_many(
-        self,
-        chat_ids: list[str],
-        reply: Reply,
-        *,
-        bot_key: str = "",
-        message_key: str | None = None,
-    ) -> dict[str, DeliveryError | None]:
-        if self.fail_calls:
-            raise self.fail_calls.pop(0)
-        delivered = [c for c in chat_ids if c not in self.errors]
-        self.calls.append(("send_many", delivered, reply.text, message_key))
-        return {chat: self.errors.get(chat) for chat in chat_ids}
 
 
 async def make_broadcast(

@@ -112,8 +112,10 @@ class PollLease:
                 await asyncio.sleep(self.ttl / 3)
         finally:
             self.held.clear()
+            # Not shielded: a second cancellation leaves the lease to run out by itself
+            # rather than a task writing to a database that is being closed.
             with contextlib.suppress(Exception):
-                await asyncio.shield(self.release())
+                await self.release()
 
     async def release(self) -> None:
         self._valid_until = float("-inf")

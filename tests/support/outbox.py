@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.adapters.telegram.transport import TelegramTransport
 from bot.app import App
 from bot.core.replies import Button, Reply
-from bot.core.transport import SendLimits, Transport
+from bot.core.transport import DeliveryError, SendLimits, Transport
 from bot.delivery.outbox import Sender
 from bot.delivery.ratelimit import DeliveryLimits
 from storage.models import OutboxKind, OutboxMessage, OutboxStatus, User
@@ -141,3 +141,41 @@ async def user_row(app: App, user_id: int) -> User:
 
 def received(server: FakeTelegramServer, chat_id: int | str) -> list[str]:
     return [record.get("plain_text") or "" for record in server.messages_to(chat_id)]
+
+
+class FakeTransport:
+    """A VK-style transport in memory: one text to up to `batch` chats in one call."""
+
+    def __init__(self, platform: str = "vk", batch: int = 100) -> None:
+        self.platform = platform
+        self.limits = SendLimits(recipients_per_call=batch)
+        self.calls: list[tuple[str, list[str], str, str | None]] = []
+        self.errors: dict[str, DeliveryError] = {}
+        self.fail_calls: list[DeliveryError] = []
+
+    def got(self, chat_id: str) -> list[str]:
+        return [text for _, chats, text, _ in self.calls if chat_id in chats]
+
+    async def send(
+        self, chat_id: str, reply: Reply, *, bot_key: str = "", message_key: str | None = None
+    ) -> str | None:
+        if self.fail_calls:
+            raise self.fail_calls.pop(0)
+        if chat_id in self.errors:
+            raise self.errors[chat_id]
+        self.calls.append(("send", [chat_id], reply.text, message_key))
+        return "1"
+
+    async def send_many(
+        self,
+        chat_ids: list[str],
+        reply: Reply,
+        *,
+        bot_key: str = "",
+        message_key: str | None = None,
+    ) -> dict[str, DeliveryError | None]:
+        if self.fail_calls:
+            raise self.fail_calls.pop(0)
+        delivered = [c for c in chat_ids if c not in self.errors]
+        self.calls.append(("send_many", delivered, reply.text, message_key))
+        return {chat: self.errors.get(chat) for chat in chat_ids}

@@ -5,17 +5,20 @@
   outbox uses); `Reply.edit` edits the message whose button was pressed, falling back to a new
   message. Button presses are always answered (answerCallbackQuery), so buttons never spin.
 * Ordering: updates of one chat are handled one after another, different chats concurrently.
-  aiogram hands every update to `_schedule` (an outer middleware) in arrival order; it queues
-  the update behind the previous ones of the same chat (one worker task per busy chat) and
-  returns at once, so the polling loop keeps reading while a slow chat is busy. At most
+  `enqueue` (called by the poller, and through aiogram's dispatcher as the outer middleware
+  `_schedule` for webhook requests) queues an update behind the previous ones of the same
+  chat (one worker task per busy chat) and returns at once with a future that ends when the
+  update is handled, so the poller keeps reading while a slow chat is busy. At most
   `MAX_ACTIVE` updates are in the dispatcher at a time (the connection pool is small; on
   SQLite the dispatcher lets them take turns itself and commits those that waited together,
   see storage/group_commit.py); replies are sent outside that limit. At most
   `MAX_BACKLOG` updates wait, which slows down reading instead of piling up memory.
-* Long polling by default; with TELEGRAM_WEBHOOK_URL a route on the bot's web server
-  (bot/web.py, shared with /healthz and /metrics) that refuses requests without the secret
-  token (403) and answers Telegram only once the update is handled, so an update lost in a
-  crash is delivered again (the processed-update ids make the second delivery harmless).
+* Long polling by default (polling.py: each batch is kept in the database's inbox before
+  Telegram is told to forget it; one process polls at a time). With TELEGRAM_WEBHOOK_URL, a
+  route on the bot's web server (bot/web.py, shared with /healthz and /metrics) that refuses
+  requests without the secret token (403) and answers Telegram only once the update is
+  handled, so an update lost in a crash is delivered again (the processed-update ids make the
+  second delivery harmless).
 * Communities: `TelegramPort` implements `bot.core.ports.PlatformPort` (admin check with
   getChatMember, posting, deep links) and `CommentPort` (may the bot write to a commenter,
   a reply in the comment's thread) and rides along with every event (`Incoming.port`).

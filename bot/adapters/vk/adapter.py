@@ -264,6 +264,20 @@ def _off_loop(name: str, call: Callable[[], T]) -> asyncio.Future[T]:
     return future
 
 
+def resume_from(cursor: str | None, fresh: Any) -> Any:
+    """The ts to ask VK from: the kept cursor, unless it is not a position VK has reached (a
+    community recreated, a database restored from elsewhere): asking from the future would
+    wait for ever."""
+    try:
+        if cursor is not None and int(cursor) <= int(fresh):
+            return cursor
+    except (TypeError, ValueError):
+        pass
+    if cursor is not None:
+        log.warning("VK: kept ts %s is not behind VK's %s; asking from VK's", cursor, fresh)
+    return fresh
+
+
 # --- the adapter ------------------------------------------------------------------------------
 
 
@@ -407,9 +421,7 @@ class VkAdapter:
                     longpoll = await _off_loop(
                         name, partial(RawBotLongPoll, client.vk, client.group_id, wait=self.wait)
                     )
-                    cursor = await inbox.cursor()
-                    if cursor is not None:
-                        longpoll.ts = cursor
+                    longpoll.ts = resume_from(await inbox.cursor(), longpoll.ts)
                 elif failures >= 2:
                     # The server may have lost our key; keep ts so no update is skipped.
                     await _off_loop(name, partial(longpoll.update_longpoll_server, update_ts=False))
