@@ -44,8 +44,10 @@ DEFAULT_PORT = 8080
 # A health check that waits longer than this for the database reports it down: a load
 # balancer or an orchestrator asks again soon, and a stuck pool is as bad as no database.
 DATABASE_TIMEOUT = 2.0
-# On close, requests in flight (a webhook waiting for its update to be handled) get this long.
-SHUTDOWN_TIMEOUT = 10.0
+# On close, requests still in flight get this long. The adapters have already let their
+# updates finish (bot/app.py STOP_GRACE) by then, and the whole stop must fit in the 10 s a
+# supervisor waits before it kills; an abandoned webhook request is sent again by Telegram.
+SHUTDOWN_TIMEOUT = 2.0
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 

@@ -26,6 +26,7 @@ from alembic.script import ScriptDirectory
 
 from bot.settings import Settings
 from storage.migrate import alembic_config
+from tests.support.environment import setting_names
 
 ROOT = Path(__file__).resolve().parent.parent
 # Files the bot needs at run time: the image must hold them.
@@ -41,18 +42,6 @@ RUNTIME_PATHS = (
 )
 # Variables .env.example may list besides the settings: compose.yaml reads them.
 COMPOSE_ONLY = {"POSTGRES_PASSWORD"}
-
-
-def setting_names() -> set[str]:
-    """Every environment name a setting is read from: field names and their aliases."""
-    names = set()
-    for name, field in Settings.model_fields.items():
-        names.add(name.upper())
-        alias = field.validation_alias
-        for choice in getattr(alias, "choices", [alias]):
-            if isinstance(choice, str):
-                names.add(choice.upper())
-    return names
 
 
 def env_names_of(name: str) -> set[str]:

@@ -28,10 +28,11 @@ from aiogram.methods import GetMe
 from vk_api.exceptions import ApiError
 
 from bot.logs import SecretMask, configure_logging
-from bot.settings import Settings, load_settings
+from bot.settings import load_settings
 from bot.startup_errors import describe_startup_error, explain_startup_error
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.vk_server import FakeVkServer
+from tests.support.environment import setting_names
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = str(ROOT / "bot.py")
@@ -52,18 +53,6 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     )
     env.update(settings)
     return env
-
-
-def setting_names() -> set[str]:
-    """Every environment name a setting is read from: field names and their aliases."""
-    names = set()
-    for name, field in Settings.model_fields.items():
-        names.add(name.upper())
-        alias = field.validation_alias
-        for choice in getattr(alias, "choices", [alias]):
-            if isinstance(choice, str):
-                names.add(choice.upper())
-    return names
 
 
 def run_bot(

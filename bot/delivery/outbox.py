@@ -52,6 +52,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.events import Incoming
 from bot.core.replies import Reply
 from bot.core.transport import (
     DeliveryError,
@@ -76,6 +77,57 @@ PROGRESS_STEPS = 10  # a progress message at most every 10 %
 
 
 # --- rules ------------------------------------------------------------------------------------
+
+
+async def leave_to_outbox(
+    session_factory: async_sessionmaker[AsyncSession],
+    event: Incoming,
+    index: int,
+    reply: Reply,
+    error: DeliveryError | None = None,
+) -> None:
+    """Hand reply `index` of `event`, which cannot go out now (`error`: flood control, a
+    platform down), or one behind such a reply, to this outbox, in a transaction of its own
+    (the event's has committed). After flood control it is due when the wait is over; the
+    sender's retries take it from there. The dedup key makes handing it twice harmless (an
+    update answered again after a restart)."""
+    chat_id = event.chat.external_id
+    if reply.document is not None:
+        # Documents are made on request and the outbox keeps no files: asking again makes
+        # a fresh one.
+        log.warning(
+            "%s: document to %s not sent: %s",
+            event.platform,
+            chat_id,
+            error or "an earlier reply waits in the outbox",
+        )
+        return
+    not_before = None
+    if isinstance(error, RetryAfter):
+        not_before = clock.now() + timedelta(seconds=error.seconds)
+    try:
+        async with session_factory() as session, session.begin():
+            await UnitOfWork(session).outbox.enqueue_to_chat(
+                platform=event.platform,
+                bot_key=event.bot_key,
+                chat_id=chat_id,
+                recipient_id=None,
+                reply=reply,
+                kind=OutboxKind.ANSWER,
+                dedup_key=f"reply:{event.platform}:{event.bot_key}:{event.update_id}:{index}",
+                not_before=not_before,
+            )
+    except Exception:
+        log.exception("%s: reply %s of update %s lost", event.platform, index, event.update_id)
+        return
+    log.info(
+        "%s: reply %s of update %s to %s left to the outbox (%s)",
+        event.platform,
+        index,
+        event.update_id,
+        chat_id,
+        error or "after an earlier reply",
+    )
 
 
 def consent_refusal(kind: OutboxKind, user: User | None) -> str | None:

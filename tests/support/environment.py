@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
+from bot.settings import Settings
 from storage import migrate
 from storage.db import create_engine
 
@@ -26,3 +27,15 @@ async def fresh_postgres(url: str) -> None:
         await conn.execute(text("CREATE SCHEMA public"))
     await migrate.upgrade(engine)
     await engine.dispose()
+
+
+def setting_names() -> set[str]:
+    """Every environment name a setting is read from: field names and their aliases."""
+    names = set()
+    for name, field in Settings.model_fields.items():
+        names.add(name.upper())
+        alias = field.validation_alias
+        for choice in getattr(alias, "choices", [alias]):
+            if isinstance(choice, str):
+                names.add(choice.upper())
+    return names

@@ -31,7 +31,6 @@ import logging
 import secrets
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,12 +81,11 @@ from bot.core.transport import (
     RetryAfter,
     TemporaryFailure,
 )
+from bot.delivery.outbox import leave_to_outbox
 from bot.settings import Settings
 from bot.texts import LANGUAGES, Texts
-from domain import clock
-from storage.models import Organizer, OutboxKind
+from storage.models import Organizer
 from storage.models import User as UserRow
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -463,7 +461,7 @@ class TelegramAdapter:
         queued = False
         for index, reply in enumerate(replies):
             if queued:
-                await self._queue_reply(event, index, reply)
+                await leave_to_outbox(self.runtime.session_factory, event, index, reply)
                 continue
             if reply.edit and editable and reply.photo is None and reply.document is None:
                 editable = False  # one message to edit: later replies are new messages
@@ -474,7 +472,7 @@ class TelegramAdapter:
                 break
             if error is not None:
                 queued = True
-                await self._queue_reply(event, index, reply, error)
+                await leave_to_outbox(self.runtime.session_factory, event, index, reply, error)
 
     async def _edit(self, chat_id: str, message_id: str, reply: Reply) -> bool:
         try:
@@ -512,43 +510,6 @@ class TelegramAdapter:
             except DeliveryError as exc:
                 log.error("reply to %s refused by Telegram: %s", chat_id, exc)
                 return None
-
-    async def _queue_reply(
-        self, event: Incoming, index: int, reply: Reply, error: DeliveryError | None = None
-    ) -> None:
-        """Hand a reply that cannot go out now to the outbox sender, in a transaction of its
-        own (the event's is committed). After flood control it is due when the wait is over;
-        the sender's own retries and back-off take it from there."""
-        chat_id = event.chat.external_id
-        if reply.document is not None:
-            # Documents are made on request and the outbox keeps no files: asking again
-            # makes a fresh one.
-            log.warning("document %s to %s not sent: %s", reply.document.file_name, chat_id, error)
-            return
-        not_before = None
-        if isinstance(error, RetryAfter):
-            not_before = clock.now() + timedelta(seconds=error.seconds)
-        try:
-            async with self.runtime.session_factory() as session, session.begin():
-                await UnitOfWork(session).outbox.enqueue_to_chat(
-                    platform=PLATFORM,
-                    bot_key=event.bot_key,
-                    chat_id=chat_id,
-                    recipient_id=None,
-                    reply=reply,
-                    kind=OutboxKind.ANSWER,
-                    not_before=not_before,
-                )
-        except Exception:
-            log.exception("reply %s of update %s to %s lost", index, event.update_id, chat_id)
-            return
-        log.info(
-            "reply %s of update %s to %s left to the outbox (%s)",
-            index,
-            event.update_id,
-            chat_id,
-            error or "after an earlier reply",
-        )
 
     # --- command menus ------------------------------------------------------------------------
 

@@ -27,7 +27,6 @@ import logging
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -58,8 +57,8 @@ from bot.core.transport import (
     RecipientUnreachable,
     RetryAfter,
 )
+from bot.delivery.outbox import leave_to_outbox
 from domain import clock
-from storage.models import OutboxKind
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -596,7 +595,7 @@ class VkAdapter:
         queued = False
         for index, reply in enumerate(replies):
             if queued:
-                await self._queue_reply(client, incoming, index, reply)
+                await leave_to_outbox(self.dispatcher.session_factory, incoming, index, reply)
                 continue
             if reply.edit and can_edit:
                 can_edit = False  # one pressed message, one edit
@@ -623,46 +622,8 @@ class VkAdapter:
                 pause = exc.seconds if isinstance(exc, RetryAfter) else 0.5 * 2**attempt
                 await asyncio.sleep(min(pause, self.max_retry_sleep))
         log.warning("VK %s: reply to %s queued after: %s", client.bot_key, chat_id, error)
-        await self._queue_reply(client, incoming, index, reply, error)
+        await leave_to_outbox(self.dispatcher.session_factory, incoming, index, reply, error)
         return True
-
-    async def _queue_reply(
-        self,
-        client: VkClient,
-        incoming: Incoming,
-        index: int,
-        reply: Reply,
-        error: DeliveryError | None = None,
-    ) -> None:
-        """Leave a reply VK refuses for now (or one behind it) to the outbox sender's retries;
-        after flood control it is due when VK's wait is over."""
-        if reply.document is not None:
-            # Documents are made on request and the outbox keeps no files: asking again
-            # makes a fresh one.
-            log.warning(
-                "VK %s: document to %s not sent: %s",
-                client.bot_key,
-                incoming.chat.external_id,
-                error or "an earlier reply waits in the outbox",
-            )
-            return
-        not_before = None
-        if isinstance(error, RetryAfter):
-            not_before = clock.now() + timedelta(seconds=error.seconds)
-        try:
-            async with self.dispatcher.session_factory() as session, session.begin():
-                await UnitOfWork(session).outbox.enqueue_to_chat(
-                    platform=PLATFORM,
-                    bot_key=client.bot_key,
-                    chat_id=incoming.chat.external_id,
-                    recipient_id=None,
-                    reply=reply,
-                    kind=OutboxKind.ANSWER,
-                    dedup_key=f"vk-reply:{client.bot_key}:{incoming.update_id}:{index}",
-                    not_before=not_before,
-                )
-        except Exception:
-            log.exception("VK %s: reply could not be queued either", client.bot_key)
 
 
 # --- wiring -----------------------------------------------------------------------------------
