@@ -36,7 +36,7 @@ from bot.delivery.outbox import Sender
 from bot.scheduler import LEASE_NAME as SCHEDULER_LEASE
 from bot.scheduler import Scheduler
 from domain import clock
-from storage.models import Lease, OutboxMessage, OutboxStatus
+from storage.models import Lease, OutboxMessage, OutboxStatus, RefusedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class DatabaseView:
     seconds: float = 0.0
     live_leases: set[tuple[str, str]] = field(default_factory=set)  # (name, holder)
     backlog: dict[str, Backlog] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)  # unreadable updates, by platform
 
 
 async def read_database(
@@ -121,6 +122,12 @@ async def read_database(
                     view.backlog[platform] = Backlog(int(pending), age)
                 for platform in backlog_of:
                     view.backlog.setdefault(platform, Backlog(0, 0.0))
+            # All time, from the table that keeps them: a counter in the database survives
+            # restarts and is the same whichever process is scraped.
+            refused = await connection.execute(
+                select(RefusedUpdate.platform, func.count()).group_by(RefusedUpdate.platform)
+            )
+            view.refused = {platform: int(count) for platform, count in refused.all()}
     except TimeoutError:
         view.error = f"no answer in {timeout:g}s"
     except Exception as exc:
@@ -265,6 +272,7 @@ class WebServer:
         snapshot = Snapshot(
             database_up=view.error is None,
             backlog=view.backlog,
+            refused_updates=view.refused,
             sends=send_counts(senders),
             scheduler_leader=(
                 _leads(known, SCHEDULER_LEASE, scheduler.holder) if scheduler else False

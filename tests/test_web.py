@@ -338,3 +338,13 @@ def test_webhook_settings_keep_their_telegram_names(monkeypatch: pytest.MonkeyPa
     assert load_settings().webhook_port == 9000
     assert load_settings(telegram_webhook_port=0).webhook_port == 0
     assert load_settings(webhook_port=0).webhook_port == 0
+
+
+async def test_metrics_count_updates_that_could_not_be_read(
+    served: App, tg: TelegramHarness
+) -> None:
+    poison = tg.server.user_message(42, "/start")
+    poison["message"]["chat"] = "not a chat"  # aiogram cannot read it: recorded and skipped
+    await tg.say(42, "/help")
+    samples = await metrics(served)
+    assert samples[("bot_refused_updates_total", (("platform", "telegram"),))] == 1

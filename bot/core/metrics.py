@@ -46,6 +46,8 @@ class Snapshot:
 
     database_up: bool = False
     backlog: dict[str, Backlog] = field(default_factory=dict)
+    # Updates a platform sent that could not be read (table refused_updates), by platform.
+    refused_updates: dict[str, int] = field(default_factory=dict)
     sends: dict[tuple[str, str], int] = field(default_factory=dict)  # (platform, result)
     scheduler_leader: bool | None = None
     outbox_leaders: dict[str, bool] = field(default_factory=dict)
@@ -121,6 +123,14 @@ class _SnapshotCollector:
         for (platform, result), count in sorted(snapshot.sends.items()):
             sends.add_metric([platform, result], count)
         yield sends
+        refused = CounterMetricFamily(
+            "bot_refused_updates",
+            "Updates received that could not be read, recorded and skipped (all processes)",
+            labels=["platform"],
+        )
+        for platform, count in sorted(snapshot.refused_updates.items()):
+            refused.add_metric([platform], count)
+        yield refused
         backlog = GaugeMetricFamily(
             "bot_outbox_backlog", "Outbox messages not yet delivered", labels=["platform"]
         )
