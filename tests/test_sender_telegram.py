@@ -330,8 +330,11 @@ async def test_two_senders_share_the_lease(app: App) -> None:
         for user in people:
             await queue(app, user, "один раз")
         server.delay_next("sendMessage", 0.01, times=None)
-        one = fast_sender(app, transport_for(bot), holder="process-1")
-        two = fast_sender(app, transport_for(bot), holder="process-2")
+        # Generous time-outs: under load a late answer would be a time-out, retried, and a
+        # second copy that has nothing to do with the lease this test is about.
+        patient = {"claim_ttl": 3.0, "send_timeout": 2.5}
+        one = fast_sender(app, transport_for(bot, timeout=2.5), holder="process-1", **patient)
+        two = fast_sender(app, transport_for(bot, timeout=2.5), holder="process-2", **patient)
         tasks = [asyncio.create_task(one.run()), asyncio.create_task(two.run())]
         try:
             await wait_settled(app)

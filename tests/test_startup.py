@@ -392,7 +392,9 @@ def test_no_secret_reaches_the_log(
         "webhook-secret-777",
     ):
         assert secret not in output
-    assert output.count("***") >= 6
+    # Masked, not dropped: one mask per record at least (the traceback's quoted source line,
+    # shown only when Python finds the file, may add one).
+    assert output.count("***") >= 5
     assert "https://api.telegram.org/bot***/getMe" in output
     assert "RuntimeError" in output  # the traceback itself is kept, masked
 
