@@ -14,22 +14,27 @@ in processes of their own (bench/_server_process.py), as the platforms are other
    every person is new) round-robin to the bots' webhooks, `--in-flight` requests at a time
    per bot. A webhook answers 200 once the update is handled, so updates per second run from
    the first POST to the last 200. One bot, then two, `--rounds` times; printed: both rates,
-   two/one, and the CPU seconds per 1000 updates of the bots, of PostgreSQL's backends for
-   this database, of the fake Bot API and of this load generator (from /proc/<pid>/stat).
-   Every process shares the machine's cores: on 2 cores two bots cannot reach 2x.
+   two/one, and the CPU seconds per 1000 updates (/proc/<pid>/stat) of the bots, of
+   PostgreSQL's backends for this database (sampled every 0.1 s), of the fake Bot API and of
+   this load generator, and how many cores were busy (/proc/stat), with the part none of
+   those used: other work on the machine, which makes a run worthless. Every process shares
+   the machine's cores: on 2 cores two bots cannot reach 2x. Each person must get exactly
+   two replies.
 2. Hand-over: two bots, both also polling one VK community. `kill -9` the holder of the
    lease "poll:vk:<group>", push a VK message at once, and time until it is answered (by the
    survivor: the killed one is gone). A replacement bot is started, then the holder of
    "outbox:telegram" is killed while its claimed messages hang in sendMessage (the fake Bot
    API delays them); time until the survivor has delivered them all. Also printed: when each
    other lease the killed process held changed hands. Expected near the leases' TTLs (poll
-   10 s, outbox 10 s, scheduler 15 s) plus a renewal period (TTL/3).
+   10 s, outbox 10 s, scheduler 15 s) plus a renewal period (TTL/3). A VK person or an
+   outbox message answered twice is printed as odd.
 
-The database (`--database-url`, by default postgresql+asyncpg://postgres@127.0.0.1:5432/
-bench_procs, created if missing) is WIPED and migrated at the start. Without PostgreSQL the
-benchmark prints why and does nothing (on SQLite only one process may run). Every process
-started here is killed at the end, errors included. The bots' logs are scanned for errors;
-`--keep-logs` keeps them.
+The database (`--database-url`, else BENCH_DATABASE_URL if it is PostgreSQL, else
+postgresql+asyncpg://postgres@127.0.0.1:5432/bench_procs, created if missing) is WIPED and
+migrated at the start. Without PostgreSQL the benchmark prints why and does nothing (on
+SQLite only one process may run). Every process started here is killed at the end, errors
+included. The bots' logs are scanned for errors; `--keep-logs` keeps them. About a minute
+with the defaults.
 """
 
 from __future__ import annotations
@@ -159,6 +164,8 @@ def _serve_vk(conn: Connection) -> None:
             conn.send(None)
         elif command == "answered":
             conn.send(Counter(message.peer_id for message in server.sent))
+        elif command == "sends":
+            conn.send(len(server.calls_of("messages.send")))
         elif command == "stop":
             server.stop()
             conn.send(None)
@@ -186,6 +193,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def machine_busy() -> float:
+    """CPU seconds all the machine's cores have been busy (/proc/stat: not idle, not
+    waiting for I/O): what the processes measured one by one leave out shows here."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / CLOCK_TICKS
+
+
 def cpu_of(pids: Iterable[int]) -> dict[int, float]:
     return {pid: cpu_seconds(pid) for pid in pids}
 
@@ -205,6 +219,20 @@ async def backend_pids(engine: AsyncEngine) -> list[int]:
             )
         )
         return [int(pid) for (pid,) in rows]
+
+
+async def sample_backends(engine: AsyncEngine, seen: dict[int, float], done: asyncio.Event) -> None:
+    """Keep each backend's latest CPU time in `seen` until `done`, then sample once more.
+    Sampled, as the bots' pools close their overflow connections (and those backends exit)
+    during a run; one that lives less than a period is missed."""
+    while True:
+        finished = done.is_set()
+        for pid in await backend_pids(engine):
+            seen[pid] = max(seen.get(pid, 0.0), cpu_seconds(pid))
+        if finished:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), 0.1)
 
 
 # --- the bots --------------------------------------------------------------------------
@@ -343,11 +371,19 @@ class Throughput:
     postgres_cpu: float
     fake_cpu: float
     own_cpu: float
+    machine_cpu: float
     answers: Counter[int]
 
     @property
     def rate(self) -> float:
         return self.updates / self.seconds
+
+    @property
+    def outside(self) -> float:
+        """CPU seconds the machine spent on other work (other programs, the kernel,
+        PostgreSQL's own background processes): a large share means a disturbed run."""
+        measured = self.bot_cpu + self.postgres_cpu + self.fake_cpu + self.own_cpu
+        return max(0.0, self.machine_cpu - measured)
 
 
 class People:
@@ -411,11 +447,19 @@ async def run_throughput(
         pg_before = cpu_of(await backend_pids(engine))
         bots_before = cpu_of(bot.pid for bot in bots)
         fake_before, own_before = cpu_seconds(telegram.process.pid), time.process_time()
-        seconds, statuses = await post_all(fleet, bots, bodies, in_flight)
+        busy_before = machine_busy()
+        pg_seen, done = dict(pg_before), asyncio.Event()
+        sampler = asyncio.create_task(sample_backends(engine, pg_seen, done))
+        try:
+            seconds, statuses = await post_all(fleet, bots, bodies, in_flight)
+        finally:
+            done.set()
+        await sampler  # its last sample is taken after the run
+        busy = machine_busy() - busy_before
         own_cpu = time.process_time() - own_before
         fake_cpu = cpu_seconds(telegram.process.pid) - fake_before
         bot_cpu = cpu_used(bots_before, cpu_of(bot.pid for bot in bots))
-        postgres_cpu = cpu_used(pg_before, cpu_of(pg_before))
+        postgres_cpu = cpu_used(pg_before, pg_seen)
         answers = await telegram.call("per_chat", first, pairs)
         await fleet.stop_all()
         _report_exits(fleet)
@@ -428,6 +472,7 @@ async def run_throughput(
         postgres_cpu,
         fake_cpu,
         own_cpu,
+        busy,
         Counter({first + n: answers.get(first + n, 0) for n in range(pairs)}),
     )
 
@@ -447,7 +492,9 @@ def print_throughput(runs: list[Throughput]) -> None:
             f"{run.bots} bot{'s' if run.bots > 1 else ' '}: {run.rate:7.1f} updates/s"
             f" ({run.updates} in {run.seconds:.2f} s); CPU s per 1000 updates:"
             f" bots {run.bot_cpu * per_k:.2f}, PostgreSQL {run.postgres_cpu * per_k:.2f},"
-            f" fake Bot API {run.fake_cpu * per_k:.2f}, load generator {run.own_cpu * per_k:.2f}"
+            f" fake Bot API {run.fake_cpu * per_k:.2f}, load generator {run.own_cpu * per_k:.2f};"
+            f" cores busy {run.machine_cpu / run.seconds:.2f} of {os.cpu_count()}"
+            f" ({run.outside / run.seconds:.2f} outside those)"
         )
         if bad or wrong:
             print(f"  odd: answers {dict(bad)}; people without exactly 2 replies: {wrong}")
@@ -497,11 +544,15 @@ async def until(check: Callable[[], Awaitable[bool]], what: str) -> None:
 
 
 async def watch_takeovers(
-    engine: AsyncEngine, fleet: Fleet, victim: Bot, names: list[str], started: float
-) -> dict[str, float]:
-    """Seconds from `started` until each lease `names` is held by a live bot (cancel to
-    stop watching: what was seen so far stays in the returned dict's source)."""
-    taken: dict[str, float] = {}
+    engine: AsyncEngine,
+    fleet: Fleet,
+    victim: Bot,
+    names: list[str],
+    started: float,
+    taken: dict[str, float],
+) -> None:
+    """Note in `taken` the seconds from `started` until each lease of `names` is held by
+    another bot than the killed one; returns when all are."""
     while len(taken) < len(names):
         now = await leases(engine)
         for name in names:
@@ -509,7 +560,6 @@ async def watch_takeovers(
             if name not in taken and holder and fleet.by_holder(holder) is not victim:
                 taken[name] = time.monotonic() - started
         await asyncio.sleep(0.05)
-    return taken
 
 
 async def run_handover(
@@ -534,17 +584,17 @@ async def run_handover(
             await fleet.kill(victim)
             started = time.monotonic()
             await vk.call("message", vk_person + 1, "/start")
-            watcher = asyncio.create_task(watch_takeovers(engine, fleet, victim, held, started))
+            taken: dict[str, float] = {}
+            watcher = asyncio.create_task(
+                watch_takeovers(engine, fleet, victim, held, started, taken)
+            )
             await until(lambda: _answered(vk, vk_person + 1), "the VK message after the kill")
             answered_in = time.monotonic() - started
             lines.append(
                 f"VK poller killed (-9): its next message answered by the survivor after"
                 f" {answered_in:.1f} s"
             )
-            lines.append(await _takeovers(watcher, held))
-            duplicates = {p: n for p, n in (await vk.call("answered")).items() if n != 1}
-            if duplicates:
-                lines.append(f"  odd: VK people answered more than once: {duplicates}")
+            lines.append(await _takeovers(watcher, held, taken))
 
             # A replacement, as systemd would restart it; then the outbox's sender dies.
             await fleet.start(1, telegram)
@@ -561,7 +611,10 @@ async def run_handover(
             await fleet.kill(victim)
             started = time.monotonic()
             await telegram.call("clear")
-            watcher = asyncio.create_task(watch_takeovers(engine, fleet, victim, held, started))
+            taken: dict[str, float] = {}
+            watcher = asyncio.create_task(
+                watch_takeovers(engine, fleet, victim, held, started, taken)
+            )
             await until(
                 lambda: _all_marked(telegram, OUTBOX_MESSAGES), "the outbox delivered after kill"
             )
@@ -570,13 +623,26 @@ async def run_handover(
                 f"outbox sender killed (-9) with {OUTBOX_MESSAGES} messages claimed: all"
                 f" delivered by the survivor after {delivered_in:.1f} s"
             )
-            lines.append(await _takeovers(watcher, held))
+            lines.append(await _takeovers(watcher, held, taken))
             marked = await telegram.call("marked")
             twice = {chat: n for chat, n in marked.items() if n != 1}
             if twice:
                 lines.append(f"  odd: outbox messages delivered more than once: {twice}")
             await fleet.stop_all()
             _report_exits(fleet)
+            # Checked last: an update the killed poller had answered but not yet marked done
+            # is handed over and may be answered again by the survivor.
+            answered = await vk.call("answered")
+            duplicates = {p: n for p, n in answered.items() if n != 1}
+            if duplicates:
+                lines.append(f"  odd: VK people answered more than once: {duplicates}")
+            # A reply sent again after the hand-over carries its first random_id, and VK
+            # (like the fake) drops it: calls beyond the messages delivered are those.
+            sends = await vk.call("sends")
+            lines.append(
+                f"  VK: {sends} messages.send calls, {sum(answered.values())} messages delivered"
+                f" ({sends - sum(answered.values())} repeats dropped by random_id)"
+            )
     return lines
 
 
@@ -592,13 +658,11 @@ async def _all_marked(telegram: Platform, count: int) -> bool:
     return len(await telegram.call("marked")) >= count
 
 
-async def _takeovers(watcher: asyncio.Task[dict[str, float]], held: list[str]) -> str:
-    # The leases not yet taken over get a few more seconds (the scheduler's is the longest).
-    try:
-        taken = await asyncio.wait_for(asyncio.shield(watcher), 25)
-    except TimeoutError:
-        watcher.cancel()
-        taken = {}
+async def _takeovers(watcher: asyncio.Task[None], held: list[str], taken: dict[str, float]) -> str:
+    # The leases not yet taken over get some more time (the scheduler's TTL is the longest);
+    # one never taken over is shown as "-".
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(watcher, 25)
     parts = [f"{name} {taken[name]:.1f} s" if name in taken else f"{name} -" for name in held]
     return "  its leases taken over after: " + ", ".join(parts)
 
@@ -694,6 +758,11 @@ def scan_logs(folder: Path) -> list[str]:
 
 
 async def run(args: argparse.Namespace) -> None:
+    # SIGTERM's default would end this process at once and leave the bots running: it
+    # cancels the run instead, as Ctrl+C does, so every `finally` below reaps them.
+    main_task = asyncio.current_task()
+    assert main_task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     folder = Path(tempfile.mkdtemp(prefix="processes-bench-"))
     try:
         reason = await prepare_database(args.database_url, folder)
@@ -759,6 +828,12 @@ def scan_logs_all(folder: Path) -> list[str]:
     return [line for sub in sorted(folder.iterdir()) if sub.is_dir() for line in scan_logs(sub)]
 
 
+def default_database_url() -> str:
+    # BENCH_DATABASE_URL is the benchmarks' PostgreSQL database, theirs to empty (README).
+    url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+    return url if url.startswith("postgresql") else DEFAULT_DATABASE_URL
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=1500, help="per run (default 1500)")
@@ -766,14 +841,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--in-flight", type=int, default=32, help="requests per bot (32)")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_PROCESSES_DATABASE_URL", DEFAULT_DATABASE_URL),
+        default=default_database_url(),
         help="PostgreSQL; it is WIPED first (default: %(default)s)",
     )
     parser.add_argument("--no-handover", action="store_true", help="throughput only")
     parser.add_argument("--keep-logs", type=Path, help="copy the bots' logs to this folder")
     # No arguments when run by `python -m bench` (its argv names the benchmarks).
     args = parser.parse_args(argv or [])
-    asyncio.run(run(args))
+    try:
+        asyncio.run(run(args))
+    except asyncio.CancelledError:
+        print("stopped by SIGTERM; the processes it started were killed", file=sys.stderr)
+        raise SystemExit(128 + signal.SIGTERM) from None
 
 
 if __name__ == "__main__":

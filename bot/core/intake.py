@@ -4,8 +4,10 @@ The promise (README, "Nothing is lost"): an update the platform was told to forg
 database first. A polling adapter reads a batch, writes it to the `Inbox` (one transaction
 per batch), and only then confirms it (Telegram: the next getUpdates offset; VK: the `ts`,
 kept as the source's cursor in the same transaction); the dispatcher's own transaction then
-claims each update. After a crash, the rows of the inbox that no claim matches are handed to
-the dispatcher again, before anything new.
+claims each update and keeps its replies with the claim. After a crash, the rows of the inbox
+that no claim matches are handed to the dispatcher again, before anything new, and those
+whose claim is there have its kept replies sent (the process may have died between the commit
+and the answer; an answer may then come twice, never not at all).
 
 Why an inbox rather than holding the offset at the first update not yet committed: Telegram
 confirms by offset alone, so an offset held back by one slow chat makes every later getUpdates
@@ -15,7 +17,6 @@ costs one transaction per batch, not per update (bench/telegram_bench.py).
 The pieces every polling adapter shares:
 
 * `Inbox`: the batch written before it is confirmed, the rows handed over again at start.
-
 * `PollLease`: one process polls a source at a time (two pollers of one Telegram bot get 409
   Conflict; two of one VK community each get every event). It is a database lease renewed in
   the background while the process lives; when the process dies another one takes the
