@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
+from typing import Literal
 
 COMMENT_MAX_LENGTH = 1000
 # Where a comment was written (`Comment.source`): in the bot's own chat, or else under a
@@ -26,3 +28,17 @@ def clean_comment(text: str) -> str | None:
         if unicodedata.category(ch) in ("Cc", "Cf"):
             return None
     return comment
+
+
+WaitUnit = Literal["minutes", "hours", "days"]
+
+
+def waited(since: datetime, now: datetime) -> tuple[int, WaitUnit]:
+    """How long a comment has waited for an answer, in the largest whole unit a person
+    reads at a glance: minutes under an hour, hours under a day, then days."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return minutes, "minutes"
+    if minutes < 24 * 60:
+        return minutes // 60, "hours"
+    return minutes // (24 * 60), "days"

@@ -33,8 +33,8 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
+from domain.balance import OrderMoney, order_money
 from domain.items import size_order
-from domain.pricing import still_owed, to_refund
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,6 +59,9 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    # A title row above the headers in XLSX (the purchase a printed sheet is about); CSV
+    # files stay one header row and data, as programs reading them expect.
+    heading: str = ""
 
 
 # --- the supplier's shape ---------------------------------------------------------------------
@@ -169,6 +172,15 @@ class DistributionOrder:
     paid_kop: int  # confirmed payments
     lines: tuple[DistributionLine, ...]
     promo_code: str | None = None  # the code the discount came from
+    refunded_kop: int = 0  # refunds the organizer recorded as paid back
+    cancelled: bool = False  # the purchase is cancelled: nothing is due
+
+    @property
+    def money(self) -> OrderMoney:
+        """Its money state, the same the buyer's /orders and /reconcile show."""
+        return order_money(
+            self.due_kop, self.paid_kop, refunded=self.refunded_kop, cancelled=self.cancelled
+        )
 
 
 def distribution_table(
@@ -207,8 +219,8 @@ def distribution_table(
             order.discount_kop,
             order.due_kop,
             order.paid_kop,
-            still_owed(order.due_kop, order.paid_kop),
-            to_refund(order.due_kop, order.paid_kop),
+            order.money.owed,
+            order.money.refund,
         )
         totals = [total + amount for total, amount in zip(totals, amounts, strict=True)]
         items, fee, discount, due, paid, owed, refund = (Money(a) for a in amounts)
@@ -254,6 +266,62 @@ def distribution_table(
     return table
 
 
+def distribution_book(
+    orders: Sequence[DistributionOrder],
+    *,
+    title: str,
+    headers: Sequence[str],
+    no_pickup_label: str,
+    total_label: str,
+    subtotal_label: str,
+    signature_header: str,
+    heading: str = "",
+) -> list[Table]:
+    """The distribution file to print: the whole purchase first (every point, the grand
+    total), then a sheet per pickup point (those without a point last) with its own
+    subtotal row and an empty "given out / signature" column for the pickup desk."""
+    every = distribution_table(
+        orders,
+        title=title,
+        headers=headers,
+        no_pickup_label=no_pickup_label,
+        total_label=total_label,
+    )
+    # The first sheet keeps the shape of the CSV file (no title row): programs read it too.
+    by_point: dict[str | None, list[DistributionOrder]] = {}
+    for order in orders:
+        by_point.setdefault(order.pickup_point, []).append(order)
+    sheets = [every]
+    used = {sheet_title(every.title).casefold()}
+    for point in sorted(by_point, key=lambda p: (p is None, (p or "").casefold())):
+        name = point if point is not None else no_pickup_label
+        sheet = distribution_table(
+            by_point[point],
+            title=unique_sheet_title(name, used),
+            headers=headers,
+            no_pickup_label=no_pickup_label,
+            total_label=subtotal_label,
+        )
+        sheet.heading = f"{heading} · {name}" if heading else name
+        sheet.headers.append(signature_header)
+        for row in sheet.rows:
+            row.append("")
+        sheets.append(sheet)
+    return sheets
+
+
+def unique_sheet_title(title: str, used: set[str]) -> str:
+    """A valid sheet title not in `used` (compared without case, as Excel does); added to it."""
+    base = sheet_title(title)
+    candidate, number = base, 1
+    while candidate.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: _SHEET_TITLE_MAX - len(suffix)] + suffix
+    used.add(candidate.casefold())
+    return candidate
+
+
 # --- writers ----------------------------------------------------------------------------------
 
 
@@ -284,7 +352,13 @@ def to_csv(table: Table, lang: str = "ru") -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
-    """One worksheet: bold frozen header, sized columns, money as numbers with two decimals.
+    """One worksheet: see `to_xlsx_book`."""
+    return to_xlsx_book([table])
+
+
+def to_xlsx_book(tables: Sequence[Table]) -> bytes:
+    """A workbook with a worksheet per table: an optional bold title row, a bold frozen
+    header, columns as wide as their content, money as numbers with two decimals.
 
     Written directly as SpreadsheetML rather than through openpyxl's writer: without lxml
     (not a dependency) openpyxl serializes cell by cell in pure Python and needs ~10 s for
@@ -292,36 +366,72 @@ def to_xlsx(table: Table) -> bytes:
     transaction. This writer needs a fraction of a second for the same sheet; the tests read
     its files back with openpyxl. Strings are inline strings, so nothing is ever a formula.
     """
-    widths = [len(header) for header in table.headers]
-    for row in table.rows[:200]:  # a sample is enough to size the columns
-        for index, cell in enumerate(row):
-            if isinstance(cell, str) and index < len(widths):
-                widths[index] = max(widths[index], len(cell))
+    used: set[str] = set()
+    names = [unique_sheet_title(table.title, used) for table in tables]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _content_types(len(tables)))
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr("xl/workbook.xml", _workbook(names))
+        archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(tables)))
+        archive.writestr("xl/styles.xml", _STYLES)
+        for number, table in enumerate(tables, start=1):
+            archive.writestr(f"xl/worksheets/sheet{number}.xml", _worksheet(table))
+    return buffer.getvalue()
+
+
+# Columns are sized from their widest cell, header included, within these bounds: money
+# as Excel shows it ("1 349 910,00"), so a sum never turns into "########".
+MIN_COLUMN_WIDTH = 8
+MAX_COLUMN_WIDTH = 60
+_WIDTH_SAMPLE = 500  # rows from the top, plus the last ones (the totals), size the columns
+
+
+def column_widths(table: Table) -> list[int]:
+    """Each column's width in characters: its widest cell in a sample, header included, plus
+    a margin, between MIN_COLUMN_WIDTH and MAX_COLUMN_WIDTH."""
+    columns = max([len(table.headers), *(len(row) for row in table.rows[:1])], default=0)
+    widths = [0] * columns
+    rows = table.rows
+    sample = rows if len(rows) <= _WIDTH_SAMPLE + 5 else rows[:_WIDTH_SAMPLE] + rows[-5:]
+    for row in [table.headers, *sample]:
+        for index, cell in enumerate(row[:columns]):
+            widths[index] = max(widths[index], _shown_width(cell))
+    return [min(max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH) for width in widths]
+
+
+def _shown_width(cell: Cell) -> int:
+    """How many characters a spreadsheet shows for the cell (the longest line of a text)."""
+    if cell is None:
+        return 0
+    if isinstance(cell, Money):
+        rubles, kopecks = divmod(abs(cell.kop), 100)
+        return len(f"{'-' if cell.kop < 0 else ''}{rubles:,}.{kopecks:02d}")
+    if isinstance(cell, int):
+        return len(str(cell))
+    return max((len(line) for line in cell.splitlines()), default=0)
+
+
+def _worksheet(table: Table) -> str:
+    widths = column_widths(table)
     letters = [get_column_letter(index) for index in range(1, max(len(widths), 1) + 1)]
-    parts = [_SHEET_HEAD]
+    header_row = 2 if table.heading else 1
+    parts = [_sheet_head(header_row)]
     if widths:  # an empty <cols> is invalid
         parts.append("<cols>")
         parts += [
-            f'<col min="{i}" max="{i}" width="{min(max(w + 2, 8), 50)}" customWidth="1"/>'
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
             for i, w in enumerate(widths, start=1)
         ]
         parts.append("</cols>")
     parts.append("<sheetData>")
-    parts.append(_xlsx_row(1, letters, table.headers, style=_BOLD))
-    for number, row in enumerate(table.rows, start=2):
+    if table.heading:
+        parts.append(_xlsx_row(1, letters, [table.heading], style=_BOLD))
+    parts.append(_xlsx_row(header_row, letters, table.headers, style=_BOLD))
+    for number, row in enumerate(table.rows, start=header_row + 1):
         parts.append(_xlsx_row(number, letters, row))
     parts.append("</sheetData></worksheet>")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr(
-            "xl/workbook.xml", _WORKBOOK.format(name=_xml_text(sheet_title(table.title)))
-        )
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        archive.writestr("xl/styles.xml", _STYLES)
-        archive.writestr("xl/worksheets/sheet1.xml", "".join(parts))
-    return buffer.getvalue()
+    return "".join(parts)
 
 
 def _xlsx_row(number: int, letters: list[str], cells: Sequence[Cell], *, style: str = "") -> str:
@@ -357,34 +467,58 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_CONTENT_TYPES = (
-    _XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "</Types>"
-)
+
+
+def _content_types(sheets: int) -> str:
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        _XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + overrides
+        + '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    )
+
+
 _ROOT_RELS = (
     _XML_DECL + f'<Relationships xmlns="{_PKG_REL_NS}">'
     f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
-_WORKBOOK = (
-    _XML_DECL + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
-    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-_WORKBOOK_RELS = (
-    _XML_DECL + f'<Relationships xmlns="{_PKG_REL_NS}">'
-    f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/>'
-    "</Relationships>"
-)
+
+
+def _workbook(names: Sequence[str]) -> str:
+    sheets = "".join(
+        f'<sheet name="{_xml_text(name)}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, name in enumerate(names, start=1)
+    )
+    return (
+        _XML_DECL + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+        f"<sheets>{sheets}</sheets></workbook>"
+    )
+
+
+def _workbook_rels(sheets: int) -> str:
+    rels = "".join(
+        f'<Relationship Id="rId{n}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        _XML_DECL + f'<Relationships xmlns="{_PKG_REL_NS}">' + rels + f"<Relationship "
+        f'Id="rId{sheets + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+
+
 _STYLES = (
     _XML_DECL + f'<styleSheet xmlns="{_MAIN_NS}">'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
@@ -400,12 +534,28 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
-_SHEET_HEAD = (
-    _XML_DECL + f'<worksheet xmlns="{_MAIN_NS}">'
-    '<sheetViews><sheetView workbookViewId="0">'
-    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-    "</sheetView></sheetViews>"
-)
+
+
+def _sheet_head(header_row: int) -> str:
+    """The worksheet's start: the rows down to the header stay in view when scrolling."""
+    return (
+        _XML_DECL + f'<worksheet xmlns="{_MAIN_NS}">'
+        '<sheetViews><sheetView workbookViewId="0">'
+        f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" '
+        'state="frozen"/>'
+        "</sheetView></sheetViews>"
+    )
+
+
+_FILE_NAME_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_FILE_NAME_PART_MAX = 60
+
+
+def file_name_part(text: str) -> str:
+    """A purchase title as part of a file name: no path separators or characters Windows
+    refuses, spaces collapsed, cut to a length every system takes."""
+    cleaned = " ".join(_FILE_NAME_FORBIDDEN.sub(" ", text).split()).strip(". ")
+    return cleaned[:_FILE_NAME_PART_MAX].rstrip(". ") or "purchase"
 
 
 def sheet_title(title: str) -> str:

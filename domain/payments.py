@@ -68,6 +68,40 @@ def allocate(amount: int, orders: Sequence[Outstanding]) -> list[tuple[int, int]
     return parts
 
 
+def propose_split(amount: int, orders: Sequence[Outstanding]) -> dict[int, int]:
+    """The split offered to the buyer: `allocate`, with every chosen order listed (an order
+    the money does not reach gets 0), so the buyer sees and may edit each order's part."""
+    parts = dict(allocate(amount, orders))
+    return {order.order_id: parts.get(order.order_id, 0) for order in orders}
+
+
+class SplitProblem(StrEnum):
+    NEGATIVE = "negative"
+    NOTHING = "nothing"  # every part is zero
+    SUM = "sum"  # the parts do not add up to the amount
+
+
+def split_problem(amount: int, parts: dict[int, int]) -> SplitProblem | None:
+    """Why the buyer's split of `amount` over orders cannot be sent (None: it can).
+
+    Parts are what each order gets of this payment; they must be whole kopecks, not
+    negative, and add up to the amount exactly (money is never left unassigned or made up).
+    An order may get nothing: the buyer chose it, but this payment does not pay it.
+    """
+    if any(part < 0 for part in parts.values()):
+        return SplitProblem.NEGATIVE
+    if not any(parts.values()):
+        return SplitProblem.NOTHING
+    if sum(parts.values()) != amount:
+        return SplitProblem.SUM
+    return None
+
+
+def paid_parts(parts: dict[int, int]) -> list[tuple[int, int]]:
+    """The parts a report stores: those with money, in the buyer's order."""
+    return [(order_id, part) for order_id, part in parts.items() if part > 0]
+
+
 def is_absurd_amount(amount: int, balance_total: int) -> bool:
     """True when `amount` is far beyond what the chosen orders still owe (a typo)."""
     return amount > ABSURD_OVERPAYMENT_FACTOR * max(balance_total, 0)
@@ -103,6 +137,20 @@ def decide(current: str, confirm: bool) -> PaymentReportStatus:
     if status is not PaymentReportStatus.PENDING:
         raise AlreadyDecided(status)
     return PaymentReportStatus.CONFIRMED if confirm else PaymentReportStatus.REJECTED
+
+
+def report_outcome(part_statuses: Sequence[str]) -> PaymentReportStatus:
+    """A report's status from its parts' (each order's part is decided on its own).
+
+    Pending while any part waits; then confirmed when any part was confirmed (money did
+    arrive), rejected only when every part was.
+    """
+    statuses = [PaymentReportStatus(status) for status in part_statuses]
+    if not statuses or PaymentReportStatus.PENDING in statuses:
+        return PaymentReportStatus.PENDING
+    if PaymentReportStatus.CONFIRMED in statuses:
+        return PaymentReportStatus.CONFIRMED
+    return PaymentReportStatus.REJECTED
 
 
 def confirmed_after(confirmed: int, part: int) -> int:

@@ -45,6 +45,7 @@ TITLE_MIN, TITLE_MAX = 2, 200
 SUPPLIER_MAX = 200
 CATEGORY_MAX = 100
 DESCRIPTION_MAX = 2000
+PICKUP_NOTE_MAX = 1000
 # An organizer fee above half the price is a typo ("150" for "15"), not a business.
 MAX_FEE_BP = 50 * BP_PER_PERCENT
 MAX_MIN_TOTAL_KOP = MAX_AMOUNT_KOPECKS  # 10 000 000 ₽, the product's absurd-sum line
@@ -64,6 +65,7 @@ ERROR_CODES = (
     "supplier",
     "category",
     "description",
+    "pickup",
     "fee-empty",
     "fee-not_a_number",
     "fee-negative",
@@ -218,6 +220,14 @@ def clean_description(text: str) -> str:
     if description is None:
         raise FormError("description", max=DESCRIPTION_MAX)
     return description
+
+
+def clean_pickup_note(text: str) -> str:
+    """Where and when the goods are handed out, as buyers will read it."""
+    note = clean_block(text, max_length=PICKUP_NOTE_MAX)
+    if note is None:
+        raise FormError("pickup", max=PICKUP_NOTE_MAX)
+    return note
 
 
 # --- numbers ----------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from domain.balance import OrderMoney, order_money
 from domain.exports import Cell, Money, Table
-from domain.pricing import payment_state, still_owed, to_refund
 
 CANCELLED = "cancelled"
 
@@ -20,7 +20,10 @@ CANCELLED = "cancelled"
 @dataclass(frozen=True, slots=True)
 class ReconciliationRow:
     """One order. A cancelled order (or an order of a cancelled purchase) owes nothing:
-    its due and its sums are 0, and whatever was confirmed for it is to be refunded."""
+    its due and its sums are 0, and whatever was confirmed for it is to be refunded.
+
+    Every money figure comes from `money` (domain/balance.py), the same state the buyer's
+    /orders, /pay and the reminders read."""
 
     order_number: str
     buyer_name: str
@@ -34,35 +37,48 @@ class ReconciliationRow:
     fee_kop: int = 0
     discount_kop: int = 0
     promo_code: str | None = None  # the code the discount came from
+    refunded_kop: int = 0  # refunds the organizer recorded as paid back
+    order_id: int = 0
+
+    @property
+    def money(self) -> OrderMoney:
+        return order_money(
+            self.due_kop,
+            self.confirmed_kop,
+            awaiting=self.reported_kop,
+            refunded=self.refunded_kop,
+            cancelled=self.cancelled,
+        )
 
     @property
     def balance_kop(self) -> int:
         """Still owed when positive, to refund when negative."""
-        return self.due_kop - self.confirmed_kop
+        return self.owed_kop - self.refund_kop
 
     @property
     def owed_kop(self) -> int:
-        return still_owed(self.due_kop, self.confirmed_kop)
+        return self.money.owed
 
     @property
     def refund_kop(self) -> int:
-        return to_refund(self.due_kop, self.confirmed_kop)
+        return self.money.refund
 
     @property
     def state(self) -> str:
-        """`cancelled`, or the payment state (`pricing.PaymentState` value)."""
-        if self.cancelled:
-            return CANCELLED
-        return payment_state(self.due_kop, self.confirmed_kop).value
+        """`cancelled`, `unpaid`, `partially_paid`, `paid`, `overpaid` or `refunded`
+        (`balance.OrderMoney.label`)."""
+        return self.money.label
 
     @property
     def balance_kind(self) -> str:
         """Which way the balance goes: `owes`, `overpaid`, `refund` (money paid for a
-        cancelled order, all of it owed back) or `settled`."""
+        cancelled order, all of it owed back), `refunded` or `settled`."""
         if self.owed_kop:
             return "owes"
         if self.refund_kop:
             return "refund" if self.cancelled else "overpaid"
+        if self.refunded_kop:
+            return "refunded"
         return "settled"
 
 

@@ -101,6 +101,18 @@ class Arrival:
     already_invited: bool
     first_contact: bool
     qualifying_action: QualifyingAction = QualifyingAction.NONE
+    # The friend's counted or waiting invite is from this very inviter (`already_invited`).
+    same_inviter: bool = False
+
+
+def is_repeat(arrival: Arrival) -> bool:
+    """The friend opened again the link of the inviter they already count (or wait) for.
+
+    Not a new arrival: the first one stands, and nothing is counted, refused or recorded
+    again (a refusal "already a friend of someone" would list the friend twice to the very
+    inviter they count for, and add a refusal to the round's figures).
+    """
+    return arrival.already_invited and arrival.same_inviter and not arrival.is_self
 
 
 def decide_arrival(arrival: Arrival) -> tuple[InviteStatus, RefusalReason | None]:
@@ -167,6 +179,8 @@ class PromoRefusal(StrEnum):
     ORDER_PAID = "order_paid"
     ORDER_HAS_CODE = "order_has_code"
     BELOW_MINIMUM = "below_minimum"
+    # The organizer bears a round's discount, and opted this purchase out of them.
+    PURCHASE_OPTED_OUT = "purchase_opted_out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +226,17 @@ def discount_for(kind: str, value: int, order_sum: int) -> int:
 
 def meets_minimum(order_sum: int, min_order: int) -> bool:
     return order_sum >= min_order
+
+
+def discount_fits_minimum(kind: str, value: int, min_order: int) -> bool:
+    """Whether a fixed discount is at most the minimum order sum it applies from.
+
+    A larger one ("1 500,50 ₽ off orders from 400 ₽") would make every order near the
+    minimum free: refused when a round (or a code) is set up. `discount_for` still caps a
+    discount at the order's sum, so no order ever goes below zero either way. Percent
+    discounts are below the sum by their nature.
+    """
+    return kind != DiscountKind.FIXED or value <= min_order
 
 
 def codes_valid_until(ends_at: datetime, codes_until: datetime | None) -> datetime:

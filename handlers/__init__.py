@@ -29,15 +29,19 @@ def build_router() -> Router:
         broadcast,
         communities,
         dates,
+        editing,
         items,
         new_purchase,
         pickup,
         profile,
         purchases,
         reconciliation,
+        round_discounts,
     )
+    from handlers.organizer import comments as organizer_comments
     from handlers.organizer import orders as purchase_orders
     from handlers.organizer import payments as organizer_payments
+    from handlers.organizer import photos as purchase_photos
 
     root = Router("root")
     # The order of inclusion is the order of the commands in /help and the platforms' menus.
@@ -49,7 +53,10 @@ def build_router() -> Router:
         purchase_orders.router,
         pickup.router,
         items.router,
+        purchase_photos.router,
+        organizer_comments.router,
         dates.router,
+        editing.router,
         catalog.router,
         ordering.router,
         placing.router,
@@ -58,6 +65,7 @@ def build_router() -> Router:
         payments.router,
         payment_form.router,
         organizer_payments.router,
+        round_discounts.router,
         reconciliation.router,
         referrals.router,
         rounds.router,

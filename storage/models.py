@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -245,6 +246,18 @@ class Purchase(Base):
         str_enum(PurchaseStatus), default=PurchaseStatus.DRAFT, index=True
     )
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
+    # A referral round's discount comes off what the organizer receives, so the organizer
+    # may opt a purchase out of round codes (migration 0005); codes already applied stay.
+    accepts_round_discounts: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
+    # Where and when the goods are handed out, as the organizer words it for buyers.
+    pickup_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A deleted draft: kept (nothing refers to it by then, but ids stay unique and the
+    # history readable) and hidden from every lookup (storage/repositories/purchases.py).
+    deleted_at: Mapped[datetime | None] = mapped_column()
+    # When it became closed or cancelled: the archive's order, newest first.
+    archived_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
@@ -269,6 +282,20 @@ class PurchaseItem(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     purchase: Mapped[Purchase] = relationship(back_populates="items")
+
+
+class PurchasePhoto(Base):
+    """One of a purchase's photos, in the organizer's order. The first one is the cover,
+    copied to `Purchase.photo_id` by `PurchaseRepository` (community posts and the card
+    read it there)."""
+
+    __tablename__ = "purchase_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purchase_id: Mapped[int] = mapped_column(ForeignKey("purchases.id"), index=True)
+    media_id: Mapped[int] = mapped_column(ForeignKey("media.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class PurchaseStatusChange(Base):
@@ -313,6 +340,8 @@ class Order(Base):
     discount_kop: Mapped[int] = mapped_column(BigInteger, default=0)
     due_kop: Mapped[int] = mapped_column(BigInteger, default=0)
     confirmed_paid_kop: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Refunds the organizer recorded as paid back (the sum of `Refund` rows of the order).
+    refunded_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id"))
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
@@ -373,8 +402,32 @@ class PaymentAllocation(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("payment_reports.id"))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     amount_kop: Mapped[int] = mapped_column(BigInteger)
+    # Decided per order: the organizer may confirm one order's part and reject another's
+    # (migration 0005); the report stays pending until every part is decided.
+    status: Mapped[PaymentReportStatus] = mapped_column(
+        str_enum(PaymentReportStatus),
+        default=PaymentReportStatus.PENDING,
+        server_default=PaymentReportStatus.PENDING.value,
+    )
+    decided_at: Mapped[datetime | None] = mapped_column()
+    reject_reason: Mapped[str | None] = mapped_column(Text)
 
     report: Mapped[PaymentReport] = relationship(back_populates="allocations")
+
+
+class Refund(Base):
+    """Money the organizer recorded as paid back to a buyer for one order (an overpayment,
+    or what was paid for a cancelled order or purchase); `Order.refunded_kop` is their sum."""
+
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
+    amount_kop: Mapped[int] = mapped_column(BigInteger)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
 
 
 # --- comments --------------------------------------------------------------------------------
@@ -397,6 +450,9 @@ class Comment(Base):
     # The platform's comment id, so a redelivered wall_reply_new is recorded once.
     external_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = created_at_column()
+    # The organizer's answer, delivered to the buyer; a comment without one is unanswered.
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column()
 
 
 # --- referral rounds and promo codes ---------------------------------------------------------

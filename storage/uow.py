@@ -14,6 +14,7 @@ from storage.repositories.payments import PaymentRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.purchases import PurchaseRepository
 from storage.repositories.referrals import ReferralRepository
+from storage.repositories.refunds import RefundRepository
 from storage.repositories.runtime import (
     DialogRepository,
     IntakeRepository,
@@ -76,6 +77,11 @@ class UnitOfWork:
     @cached_property
     def payments(self) -> PaymentRepository:
         return PaymentRepository(self.session)
+
+    @cached_property
+    def refunds(self) -> RefundRepository:
+        """Orders' money states and the refunds organizers record."""
+        return RefundRepository(self.session)
 
     @cached_property
     def purchases(self) -> PurchaseRepository:

@@ -128,15 +128,16 @@ async def test_text_preview_send_once_and_report(console: ConsoleSession, app: A
 
     out = await console.say("Раздача в субботу с 10 до 14.")
     assert "📣 СП Анны · «Кофе»" in out and "Раздача в субботу с 10 до 14." in out
-    assert "Получателей: 4. С выключенными уведомлениями: 1 — им не придёт." in out
-    assert "[#1 ✅ Отправить (4)]" in out and "[#2 ✏️ Изменить] [#3 Отмена]" in out
+    # The button counts those it will reach: one of the four has notifications off.
+    assert "Получат: 3." in out and "1 покупатель не получит: уведомления выключены." in out
+    assert "[#1 ✅ Отправить (3)]" in out and "[#2 ✏️ Изменить] [#3 Отмена]" in out
     # A new text at the preview replaces the draft.
     out = await console.say("Раздача в субботу с 11 до 15.")
     assert "с 11 до 15" in out and "с 10 до 14" not in out
     assert await count(app, Broadcast) == 0 and await count(app, OutboxMessage) == 0
 
     out = await console.say("#1")
-    assert "📣 Рассылка поставлена в очередь: 4 получателя." in out
+    assert "📣 Рассылка поставлена в очередь: 3 получателя." in out  # b2 has them off
     # Delivered at once by the console's sender: b1 and b4 in Russian, b3 in English, not b2.
     assert "📨 to b1: 📣 СП Анны · «Кофе»" in out
     assert '📨 to b3: 📣 СП Анны · "Кофе"' in out
@@ -203,7 +204,7 @@ async def test_double_press_at_the_same_time_queues_once(console: ConsoleSession
     )
     answers = sorted([first[0].text, second[0].text], key=lambda text: text.startswith("📣"))
     assert answers[0] == ru("broadcast-outdated")
-    assert answers[1].startswith("📣 Рассылка поставлена в очередь: 4")
+    assert answers[1].startswith("📣 Рассылка поставлена в очередь: 3 получателя")
     assert await count(app, Broadcast) == 1
     assert await count(app, OutboxMessage, OutboxMessage.kind == OutboxKind.BROADCAST) == 4
     # A draft that is not the current one (forged or stale) changes nothing either.
@@ -217,7 +218,7 @@ async def test_double_press_at_the_same_time_queues_once(console: ConsoleSession
 async def test_no_buyers_left(console: ConsoleSession, app: App) -> None:
     world = await make_world(app)
     out = await console.say(":as organizer", "/broadcast", "#1", "Привет")
-    assert "[#1 ✅ Отправить (4)]" in out
+    assert "[#1 ✅ Отправить (3)]" in out  # one of the four has notifications off
     async with app.session_factory() as session, session.begin():
         for order in await session.scalars(
             select(Order).where(Order.purchase_id == world.coffee.id)

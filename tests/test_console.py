@@ -115,7 +115,7 @@ def test_script_mode_prints_a_transcript(tmp_path: Path) -> None:
     script = tmp_path / "demo.txt"
     script.write_text(
         "// a comment line is skipped\n/start\n/lang en\n/help\n/organizer\nDemo Org\n"
-        ":as admin\n/rounds\n#1\nnow\n2 days\n#1\n399\n#1\n#1\n#1\n#1\n#1\n:time +3d\n",
+        ":as admin\n/rounds\n#1\nnow\n2 days\n#1\n399\n400\n#1\n#1\n#1\n#1\n:time +3d\n",
         encoding="utf-8",
     )
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", "PATH": ""}
@@ -172,7 +172,7 @@ async def test_a_script_moves_the_clock_through_a_round(app: App) -> None:
     assert link is not None
     out = await console.say(":as friend1", link[0], ":as friend2", link[0])
     assert "📨 to anna: 🎉 Ваш друг засчитан: 1 из 2 друзей." in out
-    assert "📨 to anna: 🎉 Вы пригласили 2 друзей! Ваш личный промокод:" in out
+    assert "📨 to anna: 🎉 Вы пригласили 2 друга! Ваш личный промокод:" in out
 
     out = await console.say(":time +1d")
     assert "(time: 24.11.2026 12:00 Moscow)" in out and "завершён" not in out

@@ -215,6 +215,6 @@ async def test_english_cabinet(app: App, console: ConsoleSession) -> None:
     out = await console.say("/orders")
     assert "Your orders of the last two months (1):" in out
     assert "Purchase: collecting orders; you can still change the order." in out
-    assert "Due: 277.15" in out and "Paid: 0" in out and "not paid" in out
+    assert "Due: 277.15" in out and "Paid: 0" in out and "unpaid, 277.15" in out
     out = await console.say("/organizers")
     assert "Pickup points:" in out and "📍 Центр, ул. Ленина, 1, пн–пт 10–19" in out

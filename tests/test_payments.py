@@ -79,7 +79,7 @@ async def test_report_then_confirm_makes_the_order_paid(
 
     out = await console.say("/pay")
     assert f"Заказ {order.number} «Кофе и чай»: сумма 1{NBSP}500,50{NBSP}₽" in out
-    assert "не оплачен, к оплате 1" in out
+    assert "не оплачено, к оплате 1" in out  # the same words as /orders (domain/balance.py)
     assert "Реквизиты организатора СП organizer:" in out and "Сбер 2202" in out
     assert "Сколько вы заплатили?" in out and f"[#1 Вся сумма: 1{NBSP}500,50{NBSP}₽]" in out
 
@@ -159,10 +159,10 @@ async def test_two_partial_reports_make_the_order_paid(console: ConsoleSession, 
 
     await report_through_the_form(console, "400")
     out = await console.say(":as organizer", "#1")
-    assert f"оплачен частично, осталось 600{NBSP}₽" in out
+    assert f"оплачено частично, осталось 600{NBSP}₽" in out
 
     out = await console.say(":as buyer", "/pay")
-    assert f"подтверждено 400{NBSP}₽ — оплачен частично, осталось 600{NBSP}₽" in out
+    assert f"подтверждено 400{NBSP}₽ — оплачено частично, осталось 600{NBSP}₽" in out
     assert f"[#1 Вся сумма: 600{NBSP}₽]" in out
     out = await console.say("#1", "#1", "#3", "#1", "#1", "#1")  # full, now, cash, skip x2, send
     assert "Способ: наличные" in out and "отправлено" in out
@@ -201,7 +201,7 @@ async def test_one_report_over_two_orders_of_one_organizer(
     await console.say("#1")
     out = await console.say(":as organizer", "#1")
     assert f"Заказ {older.number} «Кофе»: оплачен" in out
-    assert f"Заказ {newer.number} «Чай»: переплата 100{NBSP}₽" in out
+    assert f"Заказ {newer.number} «Чай»: к возврату 100{NBSP}₽" in out
 
     async with shop.app.session_factory() as session:
         rows = await session.execute(

@@ -125,10 +125,10 @@ async def test_assign_one_by_one_and_all_at_once(
 
     # The distribution export groups them by the assigned points.
     out = await console.say(f"/purchase {shop.purchase_id}", "#6", "#3")
-    assert "📎 purchase-1-distribution.csv" in out
+    assert "📎 Детская одежда №1 — раздача.csv" in out
     rows = list(
         csv.reader(
-            io.StringIO((tmp_path / "purchase-1-distribution.csv").read_text("utf-8-sig")),
+            io.StringIO((tmp_path / "Детская одежда №1 — раздача.csv").read_text("utf-8-sig")),
             delimiter=";",
         )
     )

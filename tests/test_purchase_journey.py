@@ -110,19 +110,20 @@ async def test_a_purchase_from_profile_to_closing(
         "Сумма",
         "Примечания покупателей",
     ]
-    assert read_csv(tmp_path / "purchase-1-supplier.csv") == [
+    assert read_csv(tmp_path / "Осень №1 — поставщику.csv") == [
         supplier_headers,
         ["Платье синее", "PL-1", "42", "2", "1290,00", "2580,00", ""],
         ["Шарф", "", "", "3", "590,00", "1770,00", ""],
         ["Итого", "", "", "5", "", "4350,00", ""],
     ]
-    assert read_xlsx(tmp_path / "purchase-1-supplier.xlsx") == [
+    assert read_xlsx(tmp_path / "Осень №1 — поставщику.xlsx") == [
+        ["Покупка «Осень» (№1)", None, None, None, None, None, None],
         supplier_headers,
         ["Платье синее", "PL-1", "42", 2, 1290, 2580, None],
         ["Шарф", None, None, 3, 590, 1770, None],
         ["Итого", None, None, 5, None, 4350, None],
     ]
-    distribution = read_csv(tmp_path / "purchase-1-distribution.csv")
+    distribution = read_csv(tmp_path / "Осень №1 — раздача.csv")
     assert distribution == [
         DISTRIBUTION_HEADERS,
         [
@@ -178,7 +179,7 @@ async def test_a_purchase_from_profile_to_closing(
             "0,00",
         ],
     ]
-    sheet = read_xlsx(tmp_path / "purchase-1-distribution.xlsx")
+    sheet = read_xlsx(tmp_path / "Осень №1 — раздача.xlsx")
     assert sheet[1] == [
         "Север, пр. Мира, 10",
         "buyer2",

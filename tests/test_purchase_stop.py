@@ -6,6 +6,7 @@ has run, and the organizer changes the stop date and the payment deadline from t
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -28,7 +29,7 @@ from domain.lifecycle import OrderStatus, PurchaseStatus, collecting
 from domain.purchase_form import end_of_day
 from handlers.buyer.catalog import StartOrder
 from handlers.buyer.my_orders import OrderAction
-from handlers.organizer.kit import DateEdit, StatusMove
+from handlers.organizer.kit import DateEdit, DatesMenu, StatusMove
 from storage.models import (
     Comment,
     DialogState,
@@ -282,9 +283,15 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     stop_button = DateEdit(purchase_id=purchase_id, field="stop")
     pay_button = DateEdit(purchase_id=purchase_id, field="pay")
     out = await console.say(f"/purchase {purchase_id}")
-    assert "[#7 📅 Изменить стоп] [#8 📅 Изменить срок оплаты]" in out
-
+    # The dates are changed from the card's Edit menu.
+    assert "[#7 ✏️ Редактировать]" in out
     out = await console.say("#7")
+    out = await console.say(re.findall(r"\[(#\d+) 📅 Даты\]", out)[-1])
+    assert "Даты «Осень»: стоп 01.12.2026, оплата до 05.12.2026" in out
+    stop_number = re.search(r"\[(#\d+) 📅 Изменить стоп\] \[#\d+ 📅 Изменить срок оплаты\]", out)
+    assert stop_number, out
+
+    out = await console.say(stop_number.group(1))
     assert (
         "Новая дата стопа для «Осень»" in out and "Сейчас: 01.12.2026; оплата до 05.12.2026" in out
     )
@@ -349,6 +356,8 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
         reminder_key(purchase_id, DUE_DAY): (before[DUE_DAY], TaskStatus.PENDING),
     }
     out = await console.say(f"/purchase {purchase_id}")
+    out = await console.say(re.findall(r"\[(#\d+) ✏️ Редактировать", out)[-1])
+    out = await console.say(re.findall(r"\[(#\d+) 📅 Даты\]", out)[-1])
     assert "Изменить стоп" not in out and "Изменить срок оплаты" in out
     await press(app, "organizer", pay_button)
     out = await console.say("12.12")
@@ -411,6 +420,7 @@ async def test_another_users_date_buttons_are_refused(
     await move(console, purchase_id, PurchaseStatus.OPEN)
     await become_organizer(console, "rival", "Конкурент")
     for payload in (
+        DatesMenu(purchase_id=purchase_id),
         DateEdit(purchase_id=purchase_id, field="stop"),
         DateEdit(purchase_id=purchase_id, field="pay"),
     ):

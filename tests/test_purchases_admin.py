@@ -525,10 +525,10 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     assert "[#1 Поставщику, CSV] [#2 Поставщику, XLSX]" in out
     out = await console.say("#1")
     assert "Заказ поставщику по «Осень», заказов: 12." in out
-    assert "📎 purchase-1-supplier.csv" in out
+    assert "📎 Осень №1 — поставщику.csv" in out
     rows = list(
         csv.reader(
-            io.StringIO((tmp_path / "purchase-1-supplier.csv").read_text("utf-8-sig")),
+            io.StringIO((tmp_path / "Осень №1 — поставщику.csv").read_text("utf-8-sig")),
             delimiter=";",
         )
     )
@@ -550,9 +550,10 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     ]
 
     await console.say("#2")
-    sheet = openpyxl.load_workbook(tmp_path / "purchase-1-supplier.xlsx").active
+    sheet = openpyxl.load_workbook(tmp_path / "Осень №1 — поставщику.xlsx").active
     assert sheet.title == "Поставщику"
-    assert [c.value for c in sheet[2]] == [
+    assert sheet["A1"].value == "Покупка «Осень» (№1)"  # the title row names the purchase
+    assert [c.value for c in sheet[3]] == [
         "Платье синее",
         "PL-1",
         "42",
@@ -561,13 +562,13 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
         3870,
         "длиннее ×1; цвет потемнее ×2",
     ]
-    assert [c.value for c in sheet[6]] == ["Итого", None, None, 16, None, 12940, None]
+    assert [c.value for c in sheet[7]] == ["Итого", None, None, 16, None, 12940, None]
 
     out = await console.say("#3")
     assert "Список раздачи по «Осень», заказов: 12." in out
     rows = list(
         csv.reader(
-            io.StringIO((tmp_path / "purchase-1-distribution.csv").read_text("utf-8-sig")),
+            io.StringIO((tmp_path / "Осень №1 — раздача.csv").read_text("utf-8-sig")),
             delimiter=";",
         )
     )
@@ -632,7 +633,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     assert all(row[1] != "Gone" for row in rows)
 
     await console.say("#4")
-    sheet = openpyxl.load_workbook(tmp_path / "purchase-1-distribution.xlsx").active
+    sheet = openpyxl.load_workbook(tmp_path / "Осень №1 — раздача.xlsx").active
     assert [c.value for c in sheet[3]][:3] == ["Центр, ул. Ленина, 1", "Anna", anna.number]
     assert [c.value for c in sheet[3]][9:] == [
         "цвет потемнее",
@@ -671,13 +672,13 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     out = await console.say("#1")
     assert 'Supplier order for "Осень", orders: 12.' in out
     rows = list(
-        csv.reader(io.StringIO((tmp_path / "purchase-1-supplier.csv").read_text("utf-8-sig")))
+        csv.reader(io.StringIO((tmp_path / "Осень #1 - supplier.csv").read_text("utf-8-sig")))
     )
     assert rows[0] == ["Item", "Article", "Size", "Quantity", "Price", "Sum", "Buyers' notes"]
     assert rows[1][-3:] == ["1290.00", "3870.00", "длиннее ×1; цвет потемнее ×2"]
     await console.say("#3")
     rows = list(
-        csv.reader(io.StringIO((tmp_path / "purchase-1-distribution.csv").read_text("utf-8-sig")))
+        csv.reader(io.StringIO((tmp_path / "Осень #1 - distribution.csv").read_text("utf-8-sig")))
     )
     assert rows[0][9:] == [
         "Note",

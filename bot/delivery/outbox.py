@@ -64,7 +64,7 @@ from bot.core.transport import (
     Transport,
 )
 from bot.delivery.ratelimit import DeliveryLimits
-from bot.texts import Texts
+from bot.texts import Texts, Translator
 from domain import clock
 from storage.models import OutboxKind, User
 from storage.repositories.outbox import SKIP_NOT_ALLOWED, SKIP_UNREACHABLE
@@ -146,6 +146,41 @@ def consent_refusal(kind: OutboxKind, user: User | None) -> str | None:
     if not user.messages_allowed:
         return f"{SKIP_NOT_ALLOWED}: the person does not allow messages from the community"
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Who of a message's recipients will get it, by `consent_refusal`, and who will not and
+    why: the one count every "notified N" / "send (N)" shows, so no screen promises a
+    message the sender will skip."""
+
+    reached: list[User]
+    muted: list[User]  # notifications (or the community's messages) not allowed
+    unreachable: list[User]  # blocked the bot, or the platform refused them before
+
+    @classmethod
+    def of(cls, kind: OutboxKind, users: Sequence[User]) -> Reach:
+        reached: list[User] = []
+        muted: list[User] = []
+        unreachable: list[User] = []
+        for user in users:
+            refusal = consent_refusal(kind, user)
+            if refusal is None:
+                reached.append(user)
+            elif refusal.startswith(SKIP_UNREACHABLE):
+                unreachable.append(user)
+            else:
+                muted.append(user)
+        return cls(reached, muted, unreachable)
+
+    def not_reached_lines(self, t: Translator) -> list[str]:
+        """ "1 покупатель не получит: уведомления выключены", one line per reason."""
+        lines = []
+        if self.muted:
+            lines.append(t("small-reach-muted", count=len(self.muted)))
+        if self.unreachable:
+            lines.append(t("small-reach-unreachable", count=len(self.unreachable)))
+        return lines
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:

@@ -30,9 +30,12 @@ from sqlalchemy import select
 
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
+from bot.delivery.outbox import Reach
 from bot.scheduler import TaskContext
+from bot.services.money import tell_refunds_of_cancelled_purchase
 from bot.services.reminders import schedule_payment_reminders
 from bot.texts import Texts
+from domain.balance import order_money
 from domain.lifecycle import PurchaseStatus
 from domain.money import format_amount
 from domain.periods import format_day
@@ -83,9 +86,10 @@ async def move_purchase(
     *,
     actor_user_id: int | None,
     now: datetime,
-) -> int:
+) -> Reach:
     """Move `purchase` (locked; the caller checked the move is allowed) to `target`, with its
-    history row, scheduled tasks and buyer notifications. Returns how many buyers were told.
+    history row, scheduled tasks and buyer notifications. Returns whom the notification
+    reaches (and whom not, and why).
 
     `actor_user_id` None means the bot did it (see the module doc)."""
     was_open = purchase.status is PurchaseStatus.OPEN
@@ -95,12 +99,15 @@ async def move_purchase(
         await schedule_payment_reminders(uow, purchase, now=now)
     if was_open or target is PurchaseStatus.OPEN:
         await schedule_stop(uow, purchase)
+    if target is PurchaseStatus.CANCELLED:
+        # Money confirmed for a cancelled purchase is owed back: each such buyer hears it.
+        await tell_refunds_of_cancelled_purchase(uow, texts, purchase)
     return await notify_buyers(uow, texts, purchase, target)
 
 
 async def notify_buyers(
     uow: UnitOfWork, texts: Texts, purchase: Purchase, status: PurchaseStatus
-) -> int:
+) -> Reach:
     """Tell every buyer with an active order, once each, in their language.
 
     Through the transactional outbox, queued in bulk (`enqueue_many`): a purchase may have
@@ -109,7 +116,7 @@ async def notify_buyers(
     """
     targets = await uow.purchases.buyers_to_notify(purchase.id)
     if not targets:
-        return 0
+        return Reach.of(OutboxKind.NOTIFICATION, [])
     points = {}
     active_points = ""
     if status in PICKUP_STATUSES:
@@ -132,7 +139,10 @@ async def notify_buyers(
             "numbers": ", ".join(target.numbers) or "-",
         }
         if status is PurchaseStatus.PAYMENT:
-            args["due"] = format_amount(max(0, target.due_kop - target.paid_kop), buyer.language)
+            # The same figure /orders and /pay show (domain/balance.py); the buyer's live
+            # orders are summed, which is what one payment for them would be.
+            owed = order_money(target.due_kop, target.paid_kop).owed
+            args["due"] = format_amount(owed, buyer.language)
             args["deadline"] = (
                 format_day(purchase.payment_due_at, buyer.language)
                 if purchase.payment_due_at
@@ -153,7 +163,8 @@ async def notify_buyers(
             )
         )
     await uow.outbox.enqueue_many(notifications, OutboxKind.NOTIFICATION)
-    return len(targets)
+    # Queued for all (the outbox records each skip); counted only for those it will reach.
+    return Reach.of(OutboxKind.NOTIFICATION, [target.buyer for target in targets])
 
 
 async def stop_at_date(ctx: TaskContext, task: ScheduledTask) -> None:
@@ -197,7 +208,12 @@ async def stop_at_date(ctx: TaskContext, task: ScheduledTask) -> None:
             OutboxKind.NOTIFICATION,
             dedup_key=f"purchase-auto-stop:{purchase.id}",
         )
-    log.info("purchase %s stopped at its stop date; %d buyers notified", purchase.id, notified)
+    log.info(
+        "purchase %s stopped at its stop date; %d buyers notified, %d not reached",
+        purchase.id,
+        len(notified.reached),
+        len(notified.muted) + len(notified.unreachable),
+    )
 
 
 async def plan_missing_stops(uow: UnitOfWork) -> int:

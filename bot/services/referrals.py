@@ -49,6 +49,7 @@ from domain.referrals import (
     codes_valid_until,
     decide_arrival,
     discount_for,
+    is_repeat,
     meets_minimum,
     reached_threshold,
     satisfies,
@@ -84,6 +85,7 @@ PROMO_ERRORS = {
     PromoRefusal.ORDER_PAID: "referrals-promo-order-paid",
     PromoRefusal.ORDER_HAS_CODE: "referrals-promo-order-has-code",
     PromoRefusal.BELOW_MINIMUM: "referrals-promo-below-minimum",
+    PromoRefusal.PURCHASE_OPTED_OUT: "payment-splits-promo-opted-out",
 }
 
 
@@ -150,6 +152,7 @@ class ArrivalResult:
     invite: Invite | None = None
     round: ReferralRound | None = None
     code: PromoCode | None = None  # issued to the inviter by this arrival
+    repeat: bool = False  # the same inviter's link again: `invite` is the one that stands
 
 
 async def arrive_by_token(
@@ -181,20 +184,21 @@ async def register_arrival(
     round_ = await repo.open_round(now)
     is_self = inviter.id == invitee.id
     # Someone on their very first update cannot be anybody's friend yet: no query needed.
-    already = (
-        not is_self and not first_contact and await repo.live_invite_of(invitee.id) is not None
+    live = None if is_self or first_contact else await repo.live_invite_of(invitee.id)
+    arrival = Arrival(
+        is_self=is_self,
+        round_open=round_ is not None,
+        already_invited=live is not None,
+        first_contact=first_contact,
+        qualifying_action=QualifyingAction(round_.qualifying_action)
+        if round_ is not None
+        else QualifyingAction.NONE,
+        same_inviter=live is not None and live.inviter_id == inviter.id,
     )
-    verdict, reason = decide_arrival(
-        Arrival(
-            is_self=is_self,
-            round_open=round_ is not None,
-            already_invited=already,
-            first_contact=first_contact,
-            qualifying_action=QualifyingAction(round_.qualifying_action)
-            if round_ is not None
-            else QualifyingAction.NONE,
-        )
-    )
+    if live is not None and is_repeat(arrival):
+        live_round = await repo.round(live.round_id) if live.round_id is not None else None
+        return ArrivalResult(InviteStatus(live.status), None, live, live_round, repeat=True)
+    verdict, reason = decide_arrival(arrival)
     if verdict is InviteStatus.REFUSED:
         assert reason is not None
         round_id = round_.id if round_ is not None else None
@@ -491,6 +495,11 @@ async def redeem(uow: UnitOfWork, user: User, code: PromoCode, order_id: int, no
         raise promo_error(PromoRefusal.ORDER_CLOSED, number=number)
     if order.promo_code_id is not None:
         raise promo_error(PromoRefusal.ORDER_HAS_CODE, number=number)
+    if code.kind is PromoKind.REFERRAL and not purchase.accepts_round_discounts:
+        # Refused before anything is written: the code stays unused for another order.
+        raise promo_error(
+            PromoRefusal.PURCHASE_OPTED_OUT, number=number, code=code.code, title=purchase.title
+        )
     if order.due_kop <= order.confirmed_paid_kop:
         raise promo_error(PromoRefusal.ORDER_PAID, number=number)
     order_sum = sum_before_discount(order, purchase.fee_bp)
@@ -524,6 +533,9 @@ async def codes_for_order(
     /promo. Empty when the order already carries a code or is paid."""
     if order.promo_code_id is not None or order.due_kop <= order.confirmed_paid_kop:
         return []
+    purchase = await uow.referrals.purchase(order.purchase_id)
+    if purchase is not None and not purchase.accepts_round_discounts:
+        return []  # the organizer does not take round codes on this purchase
     order_sum = sum_before_discount(order, fee_bp)
     fitting = [
         (code, discount_for(code.discount_kind, code.discount_value, order_sum))

@@ -14,13 +14,12 @@ from datetime import datetime, time, timedelta
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
 from bot.scheduler import TaskContext
+from bot.services.money import money_args
 from bot.texts import Texts
 from domain import clock
 from domain.lifecycle import accepts_payments
-from domain.money import format_amount
 from domain.payments import format_moscow
 from domain.periods import MOSCOW
-from domain.pricing import balance
 from storage.models import Order, OutboxKind, Purchase, ScheduledTask
 from storage.uow import UnitOfWork
 
@@ -105,12 +104,14 @@ async def send_payment_reminders(ctx: TaskContext, task: ScheduledTask) -> None:
     for target in await ctx.uow.payments.reminder_targets(purchase.id):
         buyer = target.buyer
         lang = buyer.language
+        t = ctx.texts.translator(lang)
+        # Only orders with something left to pay that no awaiting report covers are here
+        # (reminder_targets), each said the way /orders says it.
         orders = "\n".join(
-            ctx.texts.get(
-                lang,
-                "payments-reminder-order",
+            t(
+                "money-reminder-order",
                 number=order.number or str(order.id),
-                balance=format_amount(balance(order.due_kop, order.confirmed_paid_kop), lang),
+                **money_args(target.money[order.id], lang),
             )
             for order in target.orders
         )

@@ -12,11 +12,13 @@ from bot.core.replies import Button
 from bot.core.router import Handler, Role, Router
 from bot.services.referrals import moment
 from bot.services.rounds import schedule_round
+from domain.money import format_amount
 from domain.referrals import (
     DEFAULT_THRESHOLD,
     DiscountKind,
     QualifyingAction,
     RoundFormError,
+    discount_fits_minimum,
 )
 from handlers.admin.round_views import (
     DEFAULT_TYPED,
@@ -87,8 +89,15 @@ async def on_field(ctx: Context, field: str, text: str) -> None:
         settings = parse_field(field, text, current_settings(ctx), now)
     except RoundFormError as exc:
         raise form_error(exc) from None
+    # An overlap is told at the step that can fix it: a start inside another round at the
+    # start; a round running into a later one at the end (its start is then before that one).
+    if field == "start":
+        await check_start_free(ctx, settings)
     if field == "end":
-        await check_overlap(ctx, settings, exclude_id=None)
+        await check_overlap(ctx, settings, exclude_id=None, key="small-round-end-overlap")
+    if field == "minimum":
+        # In a new round the discount comes before the minimum: both are known here.
+        check_discount_fits(ctx, settings)
     index = STEPS.index(field)  # type: ignore[arg-type]
     following = STEPS[index + 1] if index + 1 < len(STEPS) else "confirm"
     await ctx.dialog.goto(following, **settings.to_data())
@@ -98,14 +107,47 @@ async def on_field(ctx: Context, field: str, text: str) -> None:
         await ask(ctx, following)
 
 
-async def check_overlap(ctx: Context, settings: RoundSettings, *, exclude_id: int | None) -> None:
+def check_discount_fits(ctx: Context, settings: RoundSettings) -> None:
+    """A fixed discount larger than the minimum order would take orders near the minimum
+    to zero at the organizer's expense: refused, and the form stays at this step."""
+    if not discount_fits_minimum(
+        settings.discount_kind, settings.discount_value, settings.min_order_kop
+    ):
+        raise UserError(
+            "payment-splits-round-discount-above-minimum",
+            discount=format_amount(settings.discount_value, ctx.lang),
+            minimum=format_amount(settings.min_order_kop, ctx.lang),
+        )
+
+
+async def check_start_free(ctx: Context, settings: RoundSettings) -> None:
+    """Refuse a start that falls inside a scheduled or open round, naming when it ends."""
+    assert settings.starts_at is not None
+    start = settings.starts_at
+    clash = await ctx.uow.referrals.overlapping(start, start + timedelta(microseconds=1))
+    if clash is not None:
+        raise UserError(
+            "small-round-start-overlap",
+            id=str(clash.id),
+            starts=moment(clash.starts_at),
+            ends=moment(clash.ends_at),
+        )
+
+
+async def check_overlap(
+    ctx: Context,
+    settings: RoundSettings,
+    *,
+    exclude_id: int | None,
+    key: str = "referrals-admin-overlap",
+) -> None:
     assert settings.starts_at is not None and settings.ends_at is not None
     clash = await ctx.uow.referrals.overlapping(
         settings.starts_at, settings.ends_at, exclude_id=exclude_id
     )
     if clash is not None:
         raise UserError(
-            "referrals-admin-overlap",
+            key,
             id=str(clash.id),
             starts=moment(clash.starts_at),
             ends=moment(clash.ends_at),
@@ -168,6 +210,7 @@ async def on_create(ctx: Context, data: RoundCreate) -> None:
         ctx.say("referrals-admin-start-passed")
         return
     await check_overlap(ctx, settings, exclude_id=None)
+    check_discount_fits(ctx, settings)
     round_ = await ctx.uow.referrals.add_round(
         starts_at=settings.starts_at,
         ends_at=settings.ends_at,
@@ -239,6 +282,8 @@ async def apply_edit(ctx: Context, field: str, text: str) -> None:
         raise form_error(exc) from None
     if field in ("start", "end"):
         await check_overlap(ctx, settings, exclude_id=round_.id)
+    if field in ("discount", "minimum"):
+        check_discount_fits(ctx, settings)
     settings.write_to(round_)
     await schedule_round(ctx.uow, round_)
     await ctx.dialog.finish()

@@ -27,6 +27,7 @@ from domain.cart import (
 )
 from domain.money import format_amount, format_percent
 from handlers.buyer.catalog import (
+    OrderItemPhotos,
     active_items,
     item_chooser,
     say_closed,
@@ -154,6 +155,7 @@ def ask_item(ctx: Context, purchase: Purchase, page: int, *, edit: bool = False)
         page,
         pick=lambda item: PickItem(purchase_id=purchase.id, item_id=item.id).pack(),
         turn=lambda p: ItemsPage(purchase_id=purchase.id, page=p).pack(),
+        photos=lambda p: OrderItemPhotos(purchase_id=purchase.id, page=p).pack(),
     )
     lines = cart_lines(ctx)
     if lines:

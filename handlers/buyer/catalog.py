@@ -54,6 +54,27 @@ class StartComment(Payload, prefix="bcmt"):
     purchase_id: DbId
 
 
+class PurchasePhotosView(Payload, prefix="bphs"):
+    """ "All photos" on a purchase card with more than one photo."""
+
+    purchase_id: DbId
+
+
+class OrderItemPhotos(Payload, prefix="bitph"):
+    """ "Photos" under the order dialog's item chooser; handled in handlers/buyer/ordering.py."""
+
+    purchase_id: DbId
+    page: PageNumber
+
+
+class CommentItemPhotos(Payload, prefix="bciph"):
+    """ "Photos" under the comment dialog's item chooser; handled in
+    handlers/buyer/comments.py."""
+
+    purchase_id: DbId
+    page: PageNumber
+
+
 # --- shared pieces ------------------------------------------------------------------------------
 
 
@@ -77,6 +98,14 @@ def item_label(t: Translator, number: int, item: PurchaseItem) -> str:
     return f"{number}. {short(item.name, 28)} — {format_amount(item.price_kop, t.lang)}"
 
 
+def item_line(t: Translator, number: int, item: PurchaseItem) -> str:
+    """An item as the card lists it (and its photo's caption): number, name, price, sizes."""
+    line = f"{number}. {item.name} — {format_amount(item.price_kop, t.lang)}"
+    if item.sizes:
+        line += " · " + t("catalog-card-sizes", sizes=", ".join(item.sizes))
+    return line
+
+
 def item_chooser(
     t: Translator,
     items: Sequence[PurchaseItem],
@@ -84,21 +113,52 @@ def item_chooser(
     *,
     pick: Callable[[PurchaseItem], str],
     turn: Callable[[int], str],
+    photos: Callable[[int], str] | None = None,
 ) -> tuple[int, list[list[Button]]]:
-    """Buttons for one page of items (one per row) and the page turners.
+    """Buttons for one page of items (one per row) and the page turners; with `photos` (the
+    payload for a page's photos) a Photos button when an item of the page has a photo.
 
     Returns the page actually shown (clamped) and the rows.
     """
     paging = Paging.of(len(items), ITEMS_PER_PAGE, page)
     start = paging.start
+    shown = items[start : start + ITEMS_PER_PAGE]
     rows = [
-        [Button(item_label(t, number, item), pick(item))]
-        for number, item in enumerate(items[start : start + ITEMS_PER_PAGE], start=start + 1)
+        [Button(item_label(t, number, item) + (" 🖼" if item.photo_id else ""), pick(item))]
+        for number, item in enumerate(shown, start=start + 1)
     ]
     nav = paging.nav(t, turn)
     if nav:
         rows.append(nav)
+    with_photo = sum(1 for item in shown if item.photo_id)
+    if photos is not None and with_photo:
+        rows.append([Button(t("photos-button-items", count=with_photo), photos(paging.page))])
     return paging.page, rows
+
+
+async def item_photos(
+    ctx: Context,
+    items: Sequence[PurchaseItem],
+    page: int,
+    *,
+    pick: Callable[[PurchaseItem], Button],
+) -> None:
+    """The photos of one page of the item chooser, a photo message per item (captioned as the
+    card lists it, with `pick`'s button under it): one message each keeps every item's own
+    button, which an album cannot carry. Photos this platform cannot show are left out."""
+    paging = Paging.of(len(items), ITEMS_PER_PAGE, page)
+    start = paging.start
+    shown = items[start : start + ITEMS_PER_PAGE]
+    media = await ctx.uow.orders.media_many([i.photo_id for i in shown if i.photo_id])
+    sent = 0
+    for number, item in enumerate(shown, start=start + 1):
+        photo = media_photo(media.get(item.photo_id or 0), ctx.event.platform)
+        if photo is None:
+            continue
+        ctx.answer(item_line(ctx.t, number, item), [[pick(item)]], photo=photo)
+        sent += 1
+    if sent == 0:
+        ctx.say("photos-items-none")
 
 
 def takes_orders(ctx: Context, purchase: Purchase) -> bool:
@@ -138,6 +198,12 @@ def say_closed(ctx: Context, purchase: Purchase | None) -> None:
 # --- the card -----------------------------------------------------------------------------------
 
 
+def shows_order_button(purchase: Purchase, now: datetime) -> bool:
+    """Whether the card carries "Order": while the purchase collects and has items. The
+    card's hint to a buyer with an order follows it, so it never names a missing button."""
+    return collecting(purchase.status, purchase.stop_at, now) and bool(active_items(purchase))
+
+
 def purchase_card(
     t: Translator,
     purchase: Purchase,
@@ -173,19 +239,18 @@ def purchase_card(
         lines.append(t("catalog-card-status", status=shown.value))
     if purchase.description:
         lines += ["", short(purchase.description.strip(), DESCRIPTION_SHOWN)]
+    if purchase.pickup_note:
+        lines.append(t("purchase-edit-card-pickup", note=purchase.pickup_note.strip()))
     items = active_items(purchase)
     lines += ["", t("catalog-card-items", count=len(items))]
     for number, item in enumerate(items[:CARD_ITEMS_SHOWN], start=1):
-        line = f"{number}. {item.name} — {format_amount(item.price_kop, lang)}"
-        if item.sizes:
-            line += " · " + t("catalog-card-sizes", sizes=", ".join(item.sizes))
-        lines.append(line)
+        lines.append(item_line(t, number, item))
     if len(items) > CARD_ITEMS_SHOWN:
         lines.append(t("catalog-card-more-items", count=len(items) - CARD_ITEMS_SHOWN))
     rows: list[list[Button]] = []
     if buttons:
         first = []
-        if open_now and items:
+        if shows_order_button(purchase, now or clock.now()):
             first.append(
                 Button(t("catalog-button-order"), StartOrder(purchase_id=purchase.id).pack())
             )
@@ -223,9 +288,37 @@ async def show_purchase(ctx: Context, purchase_id: int, *, edit: bool = False) -
     )
     order = await ctx.uow.orders.active_order(ctx.user.id, purchase.id)
     if order is not None and order.number:
-        reply.text += "\n\n" + ctx.t("catalog-card-your-order", number=order.number)
+        can_change = "yes" if shows_order_button(purchase, ctx.now()) else "no"
+        reply.text += "\n\n" + ctx.t(
+            "catalog-card-your-order", number=order.number, can_change=can_change
+        )
+    photos = await ctx.uow.purchases.photos(purchase.id)
+    if len(photos) > 1:
+        # The card carries the cover; the others are a button away, not ten messages each time.
+        all_photos = Button(
+            ctx.t("photos-button-all", count=len(photos)),
+            PurchasePhotosView(purchase_id=purchase.id).pack(),
+        )
+        reply.buttons.insert(max(0, len(reply.buttons) - 1), [all_photos])
     reply.edit = edit
     ctx.replies.append(reply)
+
+
+@router.button(PurchasePhotosView)
+async def on_purchase_photos(ctx: Context, data: PurchasePhotosView) -> None:
+    """Every photo of the purchase, then a way back to its card."""
+    purchase = await load_purchase(ctx, data.purchase_id)
+    photos = await ctx.uow.purchases.photos(purchase.id)
+    media = await ctx.uow.orders.media_many([p.media_id for p in photos])
+    shown = [media_photo(media.get(p.media_id), ctx.event.platform) for p in photos]
+    visible = [photo for photo in shown if photo is not None]
+    for number, photo in enumerate(visible, start=1):
+        ctx.answer(
+            ctx.t("photos-caption-buyer", title=purchase.title, number=number, total=len(visible)),
+            photo=photo,
+        )
+    back = Button(ctx.t("photos-button-card"), PurchaseCard(purchase_id=purchase.id).pack())
+    ctx.say("photos-buyer-after" if visible else "photos-none-here", [[back]], title=purchase.title)
 
 
 # --- handlers -----------------------------------------------------------------------------------

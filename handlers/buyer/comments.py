@@ -15,13 +15,16 @@ from bot.core.router import Router
 from domain.comments import COMMENT_MAX_LENGTH, IN_BOT, clean_comment
 from domain.periods import format_day, months_before
 from handlers.buyer.catalog import (
+    CommentItemPhotos,
     StartComment,
     active_items,
     find_item,
     item_chooser,
+    item_photos,
     load_purchase,
 )
 from handlers.kit import DbId, PageNumber, Paging, short
+from handlers.organizer.comments import notify_organizer
 from storage.models import Purchase
 
 router = Router("comments")
@@ -70,8 +73,27 @@ def ask_item(ctx: Context, purchase: Purchase, page: int, *, edit: bool = False)
         page,
         pick=lambda item: CommentItem(purchase_id=purchase.id, item_id=item.id).pack(),
         turn=lambda p: CommentItemsPage(purchase_id=purchase.id, page=p).pack(),
+        photos=lambda p: CommentItemPhotos(purchase_id=purchase.id, page=p).pack(),
     )
     ctx.answer(ctx.t("comments-ask-item", title=purchase.title), rows, edit=edit)
+
+
+@router.button(CommentItemPhotos)
+async def on_item_photos(ctx: Context, data: CommentItemPhotos) -> None:
+    """The photos of a page of the chooser, each with its own Comment button, and the
+    chooser again under them."""
+    purchase = await load_purchase(ctx, data.purchase_id)
+    await ctx.dialog.start(COMMENT, "item", {"purchase_id": purchase.id})
+    await item_photos(
+        ctx,
+        active_items(purchase),
+        data.page,
+        pick=lambda item: Button(
+            ctx.t("photos-button-comment-item"),
+            CommentItem(purchase_id=purchase.id, item_id=item.id).pack(),
+        ),
+    )
+    ask_item(ctx, purchase, data.page)
 
 
 @router.button(CommentItem)
@@ -110,9 +132,10 @@ async def on_text(ctx: Context) -> None:
         raise UserError(
             "comments-text-invalid", max=COMMENT_MAX_LENGTH, length=len(ctx.event.text.strip())
         )
-    await ctx.uow.comments.add_comment(
+    comment = await ctx.uow.comments.add_comment(
         ctx.user.id, purchase.id, item.id, text, IN_BOT, created_at=ctx.now()
     )
+    await notify_organizer(ctx, purchase, comment, item.name)
     await ctx.dialog.finish()
     mine = Button(ctx.t("comments-button-mine"), CommandPayload(name="comments").pack())
     ctx.say("comments-saved", [[mine]], name=item.name)
@@ -148,6 +171,11 @@ async def show_comments(ctx: Context, page: int, *, edit: bool = False) -> None:
             title=view.purchase_title,
             item=view.item_name or "—",
         )
-        blocks.append(head + "\n" + short(view.comment.text, TEXT_SHOWN))
+        block = head + "\n" + short(view.comment.text, TEXT_SHOWN)
+        if view.comment.reply_text:
+            block += "\n" + ctx.t(
+                "comments-entry-reply", reply=short(view.comment.reply_text, TEXT_SHOWN)
+            )
+        blocks.append(block)
     nav = paging.nav(ctx.t, lambda p: CommentsPage(page=p).pack())
     ctx.answer("\n\n".join(blocks), [nav] if nav else [], edit=edit)

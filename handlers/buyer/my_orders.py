@@ -14,16 +14,19 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button
 from bot.core.router import Router
+from bot.services.money import tell_refund_due
 from bot.services.referrals import refresh_promo_discount
 from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.money import format_amount
 from domain.periods import format_day, months_before
 from handlers.buyer.cart import ORDER
 from handlers.buyer.catalog import load_purchase, takes_orders
 from handlers.buyer.order_view import describe_order, notify_organizer, point_text
 from handlers.buyer.ordering import edit_order
 from handlers.kit import DbId, PageNumber, Paging, media_photo, short
-from storage.models import Order, PickupPoint
+from storage.models import Order, OutboxKind, PickupPoint, Purchase
 from storage.repositories.orders import PICKUP_FINAL_STATUSES
+from storage.repositories.refunds import money_of
 
 router = Router("my_orders")
 
@@ -106,10 +109,12 @@ async def show_orders(
         ctx.user.id, since=since, offset=paging.start, limit=ORDERS_PER_PAGE
     )
     points = await repo.pickup_points([o.pickup_point_id for o in found if o.pickup_point_id])
+    moneys = await ctx.uow.refunds.moneys(found)
     title_key = "orders-list-recent" if since is not None else "orders-list-all"
     blocks = [ctx.t(title_key, total=total, page=page + 1, pages=pages)]
     blocks += [
-        describe_order(ctx.t, order, points.get(order.pickup_point_id or 0)) for order in found
+        describe_order(ctx.t, order, points.get(order.pickup_point_id or 0), money=moneys[order.id])
+        for order in found
     ]
     order_buttons = [
         Button(
@@ -157,7 +162,13 @@ async def on_order_view(ctx: Context, data: OrderView) -> None:
         [Button(ctx.t("orders-button-my-orders"), OrdersPage(scope="recent", page=0).pack())]
     )
     ctx.answer(
-        describe_order(ctx.t, order, points.get(order.pickup_point_id or 0), lines_shown=100),
+        describe_order(
+            ctx.t,
+            order,
+            points.get(order.pickup_point_id or 0),
+            lines_shown=100,
+            money=(await ctx.uow.refunds.moneys([order]))[order.id],
+        ),
         rows,
     )
 
@@ -216,6 +227,28 @@ async def on_order_action(ctx: Context, data: OrderAction) -> None:
             ctx, purchase, order, "orders-notify-cancelled", dedup_key=f"order-cancelled:{order.id}"
         )
         ctx.say("orders-cancelled", number=number, title=purchase.title)
+        await _refund_after_cancel(ctx, purchase, order)
+
+
+async def _refund_after_cancel(ctx: Context, purchase: Purchase, order: Order) -> None:
+    """Money confirmed for an order just cancelled is owed back: the buyer hears it through
+    the outbox like every refund, and the organizer, who has to pay it, is told too."""
+    if not await tell_refund_due(ctx.uow, ctx.texts, order, "order_cancelled", buyer=ctx.user):
+        return
+    organizer = await ctx.uow.users.get(purchase.organizer.user_id)
+    if organizer is None or organizer.id == ctx.user.id:
+        return
+    await ctx.notify(
+        organizer,
+        "money-refund-owed-org",
+        kind=OutboxKind.NOTIFICATION,
+        dedup_key=f"refund-owed:{order.id}",
+        buyer=ctx.user.name or ctx.user.username or ctx.t("orders-buyer-no-name"),
+        number=order.number or "",
+        title=purchase.title,
+        amount=format_amount(money_of(order).refund, organizer.language),
+        purchase=str(purchase.id),
+    )
 
 
 # --- /organizers --------------------------------------------------------------------------------

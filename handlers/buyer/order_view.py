@@ -6,22 +6,32 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.context import Context
+from bot.services.money import money_paid_line
 from bot.texts import Translator
+from domain.balance import MoneyState, OrderMoney
 from domain.lifecycle import OrderStatus
 from domain.money import format_amount
 from domain.periods import format_day
-from domain.pricing import payment_state
 from storage.models import Order, OutboxKind, PickupPoint, Purchase
+from storage.repositories.refunds import money_of
 
 LINES_SHOWN = 10  # per order in lists; the order's own screen shows them all
 
 
 def describe_order(
-    t: Translator, order: Order, point: PickupPoint | None, *, lines_shown: int = LINES_SHOWN
+    t: Translator,
+    order: Order,
+    point: PickupPoint | None,
+    *,
+    lines_shown: int = LINES_SHOWN,
+    money: OrderMoney | None = None,
 ) -> str:
-    """An order as its buyer reads it. Needs `order.purchase` and `order.lines[].item`."""
+    """An order as its buyer reads it. Needs `order.purchase` and `order.lines[].item`;
+    `money` is its state with the reports awaiting confirmation (`uow.refunds.moneys`),
+    else it is read without them (a just placed order has none)."""
     lang = t.lang
     purchase = order.purchase
+    money = money or money_of(order)
     text = [
         t(
             "orders-order-head",
@@ -49,27 +59,18 @@ def describe_order(
         "items": format_amount(order.items_total_kop, lang),
         "fee": format_amount(order.fee_kop, lang),
     }
-    if order.status is OrderStatus.CANCELLED:
-        # Nothing is due on a cancelled order; money already paid goes back to the buyer.
+    if money.cancelled:
+        # Nothing is due on a cancelled order, nor on any order of a cancelled purchase;
+        # money already paid goes back to the buyer (the line below says how much).
         text.append(t("orders-order-sum-cancelled", items=sums["items"]))
-        if order.confirmed_paid_kop:
-            paid = format_amount(order.confirmed_paid_kop, lang)
-            text.append(t("orders-order-refund", paid=paid))
     elif order.discount_kop:
         text.append(
             t("orders-order-sum-discount", discount=format_amount(order.discount_kop, lang), **sums)
         )
     else:
         text.append(t("orders-order-sum", **sums))
-    if order.status is OrderStatus.ACTIVE:
-        state = payment_state(order.due_kop, order.confirmed_paid_kop)
-        text.append(
-            t(
-                "orders-order-paid",
-                paid=format_amount(order.confirmed_paid_kop, lang),
-                state=state.value,
-            )
-        )
+    if money.state is not MoneyState.NOTHING_DUE or money.awaiting:
+        text.append(money_paid_line(t, money))
     if point is not None:
         text.append(t("orders-order-pickup", name=point.name, address=point.address))
     return "\n".join(text)

@@ -49,10 +49,12 @@ from handlers.buyer.cart import (
     start_cart,
 )
 from handlers.buyer.catalog import (
+    OrderItemPhotos,
     StartOrder,
     active_items,
     ensure_takes_orders,
     find_item,
+    item_photos,
     load_purchase,
 )
 from handlers.buyer.placing import confirm
@@ -139,6 +141,27 @@ async def on_items_page(ctx: Context, data: ItemsPage) -> None:
         return
     await ctx.dialog.goto("item", pending=None)
     ask_item(ctx, purchase, data.page, edit=True)
+
+
+@router.button(OrderItemPhotos)
+async def on_item_photos(ctx: Context, data: OrderItemPhotos) -> None:
+    """The photos of a page of the chooser, each with its own Choose button, and the chooser
+    again under them (a new message: an edit cannot move it below the photos)."""
+    cart_data(ctx, data.purchase_id)
+    purchase = await cart_purchase(ctx)
+    if purchase is None:
+        return
+    await ctx.dialog.goto("item", pending=None)
+    await item_photos(
+        ctx,
+        active_items(purchase),
+        data.page,
+        pick=lambda item: Button(
+            ctx.t("photos-button-pick-item"),
+            PickItem(purchase_id=purchase.id, item_id=item.id).pack(),
+        ),
+    )
+    ask_item(ctx, purchase, data.page)
 
 
 @router.button(PickItem)

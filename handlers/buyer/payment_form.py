@@ -26,13 +26,16 @@ from domain.payments import (
     Outstanding,
     PaidAtError,
     PaidAtProblem,
-    allocate,
+    SplitProblem,
     format_moscow,
     is_absurd_amount,
+    paid_parts,
     parse_paid_at,
+    propose_split,
+    split_problem,
 )
 from domain.pricing import balance
-from handlers.kit import short
+from handlers.kit import DbId, short
 from handlers.organizer.payments import money, notify_organizer, state_text
 from storage.models import Media, Order, PaymentMethod
 
@@ -88,6 +91,19 @@ class PaySkip(Payload, prefix="payskip"):
 
 class PaySend(Payload, prefix="paysend"):
     # The form instance: a stale or repeated "send" finds no form with this nonce.
+    nonce: Nonce
+
+
+class PaySplitEdit(Payload, prefix="payspl"):
+    """Change one order's part of a payment over several orders."""
+
+    nonce: Nonce
+    order_id: DbId
+
+
+class PaySplitReset(Payload, prefix="paysplr"):
+    """Back to the proposed split (each order's balance, oldest first)."""
+
     nonce: Nonce
 
 
@@ -152,7 +168,7 @@ async def ask_amount(ctx: Context) -> None:
                 title=order.purchase.title,
                 due=money(order.due_kop, lang),
                 paid=money(order.confirmed_paid_kop, lang),
-                state=state_text(ctx.t, order.due_kop, order.confirmed_paid_kop),
+                state=state_text(ctx.t, order),
             )
         )
         if pending.get(order.id):
@@ -338,23 +354,51 @@ async def comment_chosen(ctx: Context, comment: str) -> None:
     await show_confirmation(ctx)
 
 
+async def current_split(ctx: Context, orders: Sequence[Order], amount: int) -> dict[int, int]:
+    """Each chosen order's part: as the buyer edited it, else as proposed (each order's
+    balance, oldest first; domain.payments.propose_split)."""
+    edited = ctx.dialog.data.get("split")
+    if edited is None:
+        return propose_split(amount, await outstanding(ctx, orders))
+    return {order.id: int(edited.get(str(order.id), 0)) for order in orders}
+
+
+def split_error(problem: SplitProblem, amount: int, parts: dict[int, int], lang: str) -> UserError:
+    total = sum(parts.values())
+    return UserError(
+        "payment-splits-problem",
+        problem=problem.value,
+        amount=money(amount, lang),
+        total=money(total, lang),
+        difference=money(abs(amount - total), lang),
+        direction="more" if total > amount else "less",
+    )
+
+
 async def show_confirmation(ctx: Context) -> None:
     data = ctx.dialog.data
     orders = await chosen_orders(ctx)
     amount = int(data["amount"])
-    parts = dict(allocate(amount, await outstanding(ctx, orders)))
+    parts = await current_split(ctx, orders, amount)
+    several = len(orders) > 1
     lang = ctx.lang
     lines = [ctx.t("payments-confirm-title")]
     for order in orders:
+        part = parts.get(order.id, 0)
+        key = "payments-confirm-order" if part or not several else "payment-splits-order-none"
         lines.append(
             ctx.t(
-                "payments-confirm-order",
+                key,
                 number=order.number or str(order.id),
                 title=order.purchase.title,
-                part=money(parts.get(order.id, 0), lang),
+                part=money(part, lang),
             )
         )
     lines.append(ctx.t("payments-report-amount", amount=money(amount, lang)))
+    problem = split_problem(amount, parts) if several else None
+    if problem is not None:
+        refusal = split_error(problem, amount, parts, lang)
+        lines.append(ctx.t(refusal.key, **refusal.args_))
     owed = sum(balance(o.due_kop, o.confirmed_paid_kop) for o in orders)
     if amount > owed:
         lines.append(ctx.t("payments-confirm-overpaid", amount=money(amount - owed, lang)))
@@ -371,7 +415,76 @@ async def show_confirmation(ctx: Context) -> None:
             Button(ctx.t("payments-button-cancel"), CommandPayload(name="cancel").pack()),
         ]
     ]
+    if several:
+        # Send stays the first button; the split's buttons come under it.
+        lines.append(ctx.t("payment-splits-hint"))
+        for order in orders:
+            label = ctx.t(
+                "payment-splits-button-edit",
+                number=order.number or str(order.id),
+                part=money(parts.get(order.id, 0), lang),
+            )
+            edit = PaySplitEdit(nonce=data["nonce"], order_id=order.id)
+            buttons.append([Button(label, edit.pack())])
+        if data.get("split") is not None:
+            reset = PaySplitReset(nonce=data["nonce"])
+            buttons.append([Button(ctx.t("payment-splits-button-reset"), reset.pack())])
     ctx.answer("\n".join(lines), buttons)
+
+
+# --- the split of a payment over several orders ----------------------------------------
+
+
+def require_form(ctx: Context, nonce: str, *steps: str) -> None:
+    require_step(ctx, *steps)
+    if ctx.dialog.data.get("nonce") != nonce:
+        raise UserError("payments-form-closed")
+
+
+@router.button(PaySplitEdit)
+async def on_split_edit(ctx: Context, data: PaySplitEdit) -> None:
+    require_form(ctx, data.nonce, "confirm", "split")
+    orders = await chosen_orders(ctx)
+    order = next((o for o in orders if o.id == data.order_id), None)
+    if order is None:
+        raise UserError("payments-order-unavailable")
+    amount = int(ctx.dialog.data["amount"])
+    parts = await current_split(ctx, orders, amount)
+    await ctx.dialog.goto("split", editing=order.id)
+    ctx.say(
+        "payment-splits-ask-part",
+        amount=money(amount, ctx.lang),
+        number=order.number or str(order.id),
+        title=order.purchase.title,
+        part=money(parts.get(order.id, 0), ctx.lang),
+        balance=money(balance(order.due_kop, order.confirmed_paid_kop), ctx.lang),
+    )
+
+
+@router.step(PAY, "split")
+async def on_split_part(ctx: Context) -> None:
+    try:
+        part = parse_amount(ctx.event.text, allow_zero=True)
+    except AmountError as exc:
+        raise UserError(_AMOUNT_ERRORS[exc.reason], example="1 000") from None
+    orders = await chosen_orders(ctx)
+    amount = int(ctx.dialog.data["amount"])
+    if part > amount:
+        raise UserError("payment-splits-part-above-amount", amount=money(amount, ctx.lang))
+    editing = int(ctx.dialog.data.get("editing", 0))
+    parts = await current_split(ctx, orders, amount)
+    if editing not in parts:
+        raise UserError("payments-form-closed")
+    parts[editing] = part
+    await ctx.dialog.goto("confirm", split={str(k): v for k, v in parts.items()}, editing=None)
+    await show_confirmation(ctx)
+
+
+@router.button(PaySplitReset)
+async def on_split_reset(ctx: Context, data: PaySplitReset) -> None:
+    require_form(ctx, data.nonce, "confirm", "split")
+    await ctx.dialog.goto("confirm", split=None, editing=None)
+    await show_confirmation(ctx)
 
 
 @router.step(PAY, "confirm")
@@ -399,7 +512,11 @@ async def on_send(ctx: Context, data: PaySend) -> None:
     form = ctx.dialog.data
     orders = await chosen_orders(ctx)
     amount = int(form["amount"])
-    parts = allocate(amount, await outstanding(ctx, orders))
+    split = await current_split(ctx, orders, amount)
+    problem = split_problem(amount, split)
+    if problem is not None:
+        raise split_error(problem, amount, split, ctx.lang)
+    parts = paid_parts(split)
     organizer_id = orders[0].purchase.organizer_id
     receipt = form.get("receipt")
     media = (

@@ -16,7 +16,6 @@ from bot.core.payloads import Payload
 from bot.core.replies import Button
 from bot.core.router import Router
 from domain.order_numbers import parse_order_number
-from domain.pricing import balance
 from handlers.buyer.payment_form import PAY, ask_amount, check_payable, require_step
 from handlers.kit import DbId, PageNumber, Paging, short
 from handlers.organizer.payments import money
@@ -87,7 +86,7 @@ async def show_selection(
     ctx: Context, orders: Sequence[Order], page: int, *, edit: bool = False
 ) -> None:
     selected = set(ctx.dialog.data.get("selected", []))
-    pending = await ctx.uow.payments.pending_parts([o.id for o in orders])
+    moneys = await ctx.uow.refunds.moneys(orders)
     paging = Paging.of(len(orders), ORDERS_PER_PAGE, page)
     page, pages = paging.page, paging.pages
     shown = orders[paging.start : paging.start + ORDERS_PER_PAGE]
@@ -97,7 +96,8 @@ async def show_selection(
     ]
     rows: list[list[Button]] = []
     for order in shown:
-        owed = balance(order.due_kop, order.confirmed_paid_kop)
+        state = moneys[order.id]
+        owed = state.owed
         line = ctx.t(
             "payments-select-entry",
             number=order.number or str(order.id),
@@ -105,8 +105,8 @@ async def show_selection(
             organizer=order.purchase.organizer.name,
             balance=money(owed, lang),
         )
-        if pending.get(order.id):
-            line += " " + ctx.t("payments-select-pending", amount=money(pending[order.id], lang))
+        if state.awaiting:
+            line += " " + ctx.t("payments-select-pending", amount=money(state.awaiting, lang))
         lines.append(line)
         mark = "✅" if order.id in selected else "▫️"
         number = order.number or str(order.id)

@@ -199,7 +199,12 @@ async def on_invite_link(ctx: Context, token: str) -> None:
         texts=ctx.texts,
     )
     welcome = ctx.t("start-welcome", name=ctx.user.name or "👋")
-    if result.verdict is InviteStatus.COUNTED:
+    if result.repeat:
+        # The same link again: the first arrival stands (bot/services/referrals.py).
+        waits_for = result.round.qualifying_action if result.round is not None else ""
+        status = "counted" if result.verdict is InviteStatus.COUNTED else waits_for
+        ctx.say("small-invite-again", help_button(ctx), status=status)
+    elif result.verdict is InviteStatus.COUNTED:
         ctx.answer(welcome + "\n\n" + ctx.t("referrals-arrived-counted"), help_button(ctx))
     elif result.verdict is InviteStatus.WAITING:
         key = (

@@ -26,6 +26,7 @@ from bot.core.events import AttachmentKind
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Role, Router
+from bot.delivery.outbox import Reach
 from handlers.kit import DbId, require_organizer, short
 from storage.models import Organizer, OutboxKind, Purchase, User
 from storage.repositories.outbox import Recipient
@@ -144,7 +145,13 @@ async def show_preview(ctx: Context, organizer: Organizer) -> None:
         await ctx.dialog.finish()
         ctx.say("broadcast-nobody-to-send")
         return
-    muted = sum(1 for user in recipients if not user.notifications_allowed)
+    # The same rule the outbox sender applies: the button counts only those it will reach.
+    reach = Reach.of(OutboxKind.BROADCAST, recipients)
+    if not reach.reached:
+        await ctx.dialog.finish()
+        nobody = ctx.t("small-broadcast-nobody-reached")
+        ctx.answer("\n".join([nobody, *reach.not_reached_lines(ctx.t)]))
+        return
     message = ctx.t(
         "broadcast-message", organizer=organizer.name, title=purchase.title, text=data["text"]
     )
@@ -152,7 +159,7 @@ async def show_preview(ctx: Context, organizer: Organizer) -> None:
     buttons = [
         [
             Button(
-                ctx.t("broadcast-button-send", recipients=len(recipients)),
+                ctx.t("broadcast-button-send", recipients=len(reach.reached)),
                 BroadcastSend(draft=draft).pack(),
             )
         ],
@@ -162,7 +169,12 @@ async def show_preview(ctx: Context, organizer: Organizer) -> None:
         ],
     ]
     ctx.answer(
-        ctx.t("broadcast-preview", message=message, recipients=len(recipients), muted=muted),
+        ctx.t(
+            "broadcast-preview",
+            message=message,
+            recipients=len(reach.reached),
+            not_reached="\n".join(reach.not_reached_lines(ctx.t)) or ctx.t("small-reach-all"),
+        ),
         buttons,
         photo=_photo(data),
     )
@@ -225,7 +237,8 @@ async def on_send(ctx: Context, data: BroadcastSend) -> None:
         raise UserError("broadcast-outdated")
     broadcast.total = queued
     await ctx.dialog.finish()
-    ctx.say("broadcast-queued", total=queued)
+    # All are queued (the delivery report accounts for each); the count is who will get it.
+    ctx.say("broadcast-queued", total=len(Reach.of(OutboxKind.BROADCAST, recipients).reached))
 
 
 def _body(

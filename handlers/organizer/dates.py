@@ -23,8 +23,9 @@ from typing import Any, Literal
 
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.replies import Reply
+from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
+from bot.services.purchase_edits import tell_buyers_of_pay_date
 from bot.services.purchases import schedule_stop
 from bot.services.reminders import pay_button, schedule_payment_reminders
 from domain.lifecycle import PurchaseStatus, accepts_payments
@@ -35,6 +36,8 @@ from handlers.organizer.kit import (
     PAY_DATE_EDITABLE,
     STOP_DATE_EDITABLE,
     DateEdit,
+    DatesMenu,
+    PurchaseEditMenu,
     form_error,
     own_purchase,
     status_label,
@@ -72,6 +75,34 @@ def _stop_has_come(ctx: Context, purchase: Purchase) -> bool:
         purchase.status is PurchaseStatus.OPEN
         and purchase.stop_at is not None
         and purchase.stop_at <= ctx.now()
+    )
+
+
+@router.button(DatesMenu, role=Role.ORGANIZER)
+async def on_dates_menu(ctx: Context, data: DatesMenu) -> None:
+    purchase = await own_purchase(ctx, data.purchase_id)
+    buttons = [
+        Button(
+            ctx.t(f"purchase-admin-button-date-{field}"),
+            DateEdit(purchase_id=purchase.id, field=field).pack(),
+        )
+        for field, statuses in EDITABLE.items()
+        if purchase.status in statuses
+    ]
+    if not buttons:
+        raise UserError(
+            "purchase-admin-date-locked", field="pay", status=status_label(ctx, purchase.status)
+        )
+    menu = PurchaseEditMenu(purchase_id=purchase.id).pack()
+    back = Button(ctx.t("purchase-edit-button-back"), menu)
+    ctx.answer(
+        ctx.t(
+            "purchase-admin-dates-menu",
+            title=purchase.title,
+            stop=_day(ctx, purchase.stop_at),
+            pay=_day(ctx, purchase.payment_due_at),
+        ),
+        [buttons, [back]],
     )
 
 
@@ -155,6 +186,9 @@ async def on_pay_date(ctx: Context) -> None:
     if accepts_payments(purchase.status):
         await schedule_payment_reminders(ctx.uow, purchase, now=now)
         await tell_payers(ctx, purchase, deadline)
+    elif purchase.status is not PurchaseStatus.DRAFT:
+        # Buyers who ordered plan their money by this date, though they cannot pay yet.
+        await tell_buyers_of_pay_date(ctx.uow, ctx.texts, purchase, deadline)
     await ctx.dialog.finish()
     ctx.say("purchase-admin-date-pay-saved", title=purchase.title, pay=_day(ctx, deadline))
     await show_card(ctx, purchase)

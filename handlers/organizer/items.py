@@ -28,6 +28,7 @@ from handlers.organizer.kit import (
     ITEMS,
     AddItems,
     AdminItemsPage,
+    ItemEdit,
     ItemsDone,
     ItemSkip,
     ItemToggle,
@@ -38,6 +39,7 @@ from handlers.organizer.kit import (
     own_purchase,
     status_label,
 )
+from handlers.organizer.photos import photos_button
 from handlers.organizer.purchases import show_card
 from storage.models import Purchase
 
@@ -287,7 +289,10 @@ async def show_items(ctx: Context, purchase: Purchase, page: int, *, edit: bool 
     repo = ctx.uow.purchases
     total = await repo.count_items(purchase.id)
     if total == 0:
-        ctx.say("purchase-admin-items-empty", [[back_to_card(ctx, purchase.id)]])
+        ctx.say(
+            "purchase-admin-items-empty",
+            [[await photos_button(ctx, purchase)], [back_to_card(ctx, purchase.id)]],
+        )
         return
     paging = Paging.of(total, ITEMS_PER_PAGE, page)
     page, pages = paging.page, paging.pages
@@ -328,6 +333,16 @@ async def show_items(ctx: Context, purchase: Purchase, page: int, *, edit: bool 
                 )
             )
     rows = [toggles[i : i + TOGGLES_PER_ROW] for i in range(0, len(toggles), TOGGLES_PER_ROW)]
+    if editable:
+        # Correcting an item's name, price or sizes (handlers/organizer/editing.py).
+        edits = [
+            Button(
+                ctx.t("purchase-edit-button-item", number=str(number)),
+                ItemEdit(item_id=item.id, page=page).pack(),
+            )
+            for number, item in enumerate(items, start=start + 1)
+        ]
+        rows += [edits[i : i + TOGGLES_PER_ROW] for i in range(0, len(edits), TOGGLES_PER_ROW)]
     nav = paging.nav(ctx.t, lambda p: AdminItemsPage(purchase_id=purchase.id, page=p).pack())
     if nav:
         rows.append(nav)
@@ -341,6 +356,9 @@ async def show_items(ctx: Context, purchase: Purchase, page: int, *, edit: bool 
             ),
         )
     rows.append(last)
+    # The purchase's photos live here, a tap from the card: VK's inline keyboard holds ten
+    # buttons, and the card has them all.
+    rows.insert(len(rows) - 1, [await photos_button(ctx, purchase)])
     ctx.answer("\n".join(lines), rows, edit=edit)
 
 

@@ -22,11 +22,13 @@ from domain.items import ItemError, items_editable
 from domain.lifecycle import PurchaseStatus
 from domain.money import format_amount
 from domain.periods import format_day
+from domain.purchase_edit import ItemField, PurchaseField
 from domain.purchase_form import FormError
 from handlers.kit import DbId, PageNumber, require_organizer
 from storage.models import Purchase, PurchaseItem
 
 NEW = "new_purchase"  # steps: title, description, supplier, category, fee, stop, pay, min
+NEW_STEPS = ("title", "description", "supplier", "category", "fee", "stop", "pay", "min")
 ITEMS = "purchase_items"  # steps: lines (a paste), or name, price, sizes, article, photo
 
 # The stop date moves while orders are not yet counted on; the payment deadline until the
@@ -102,6 +104,60 @@ class ItemSkip(Payload, prefix="paq"):
     step: Literal["sizes", "article", "photo"]
 
 
+class FormBack(Payload, prefix="pebk"):
+    """ "Back" inside /newpurchase: to the step before `step` (the one the button was under)."""
+
+    step: Literal["description", "supplier", "category", "fee", "stop", "pay", "min"]
+
+
+class PurchaseEditMenu(Payload, prefix="pemn"):
+    """The fields of a purchase the organizer may change now (handlers/organizer/editing.py)."""
+
+    purchase_id: DbId
+
+
+class PurchaseEditField(Payload, prefix="pefl"):
+    purchase_id: DbId
+    field: PurchaseField
+
+
+class PurchaseEditClear(Payload, prefix="pecl"):
+    """Empty an optional field (description, supplier, category, minimum, pickup)."""
+
+    purchase_id: DbId
+    field: PurchaseField
+
+
+class DraftDelete(Payload, prefix="pedl"):
+    purchase_id: DbId
+    confirmed: bool
+
+
+class ArchivePage(Payload, prefix="parc"):
+    """Closed and cancelled purchases, the most recently archived first."""
+
+    page: PageNumber
+
+
+class ItemEdit(Payload, prefix="peit"):
+    """An item's fields to change; `page` is the item list's page to come back to."""
+
+    item_id: DbId
+    page: PageNumber
+
+
+class ItemEditField(Payload, prefix="peif"):
+    item_id: DbId
+    field: ItemField
+    page: PageNumber
+
+
+class DatesMenu(Payload, prefix="pdtm"):
+    """The dates of a purchase that may still move, from its Edit menu (dates.py)."""
+
+    purchase_id: DbId
+
+
 class DateEdit(Payload, prefix="pdt"):
     """Change the stop date or the payment deadline; handled in handlers/organizer/dates.py."""
 
@@ -140,9 +196,14 @@ def item_error_text(ctx: Context, exc: ItemError) -> str:
 async def own_purchase(ctx: Context, purchase_id: int, *, lock: bool = False) -> Purchase:
     """The purchase a button or command names, if it is this organizer's."""
     organizer = require_organizer(ctx)
-    purchase = await ctx.uow.purchases.own_purchase(purchase_id, organizer.id, lock=lock)
+    purchase = await ctx.uow.purchases.own_purchase(
+        purchase_id, organizer.id, lock=lock, include_deleted=True
+    )
     if purchase is None:
         raise UserError("purchase-admin-not-found")
+    if purchase.deleted_at is not None:
+        # A button left under an old message of a draft deleted since.
+        raise UserError("purchase-edit-deleted-already", title=purchase.title)
     return purchase
 
 

@@ -1,12 +1,16 @@
 """/newpurchase: step by step with buttons (skip, categories, fees), or the whole purchase
 in one line (the format is in `domain.purchase_form` and in /help). A bad value keeps the
 dialog at its step; the purchase is created as a draft and the items dialog starts.
+
+Every step after the first has "Back" (a button, or the typed word "назад" / "back",
+`purchase_edit.is_back`): the step before is asked again, showing what was typed there;
+everything entered so far is kept until it is typed anew.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from bot.core.context import Context
 from bot.core.errors import UserError
@@ -14,6 +18,7 @@ from bot.core.replies import Button
 from bot.core.router import Role, Router
 from domain.money import format_percent
 from domain.periods import format_day, moscow_today
+from domain.purchase_edit import is_back
 from domain.purchase_form import (
     FormError,
     PurchaseDraft,
@@ -30,7 +35,7 @@ from domain.purchase_form import (
 )
 from handlers.kit import require_organizer
 from handlers.organizer.items import start_paste
-from handlers.organizer.kit import NEW, FormChoice, form_error
+from handlers.organizer.kit import NEW, NEW_STEPS, FormBack, FormChoice, form_error
 
 router = Router("new_purchase")
 
@@ -50,20 +55,44 @@ async def new_purchase(ctx: Context) -> None:
         await create_purchase(ctx, draft)
         return
     await ctx.dialog.start(NEW, "title")
-    ctx.say("purchase-admin-ask-title")
+    ask(ctx, "title")
 
 
 def skip_button(ctx: Context, step: Literal["description", "supplier", "min"]) -> list[Button]:
     return [Button(ctx.t("purchase-admin-button-skip"), FormChoice(step=step, value=SKIP).pack())]
 
 
+def back_row(ctx: Context, step: str) -> list[Button]:
+    back = FormBack.model_validate({"step": step}).pack()
+    return [Button(ctx.t("purchase-edit-button-back"), back)]
+
+
+def typed_so_far(ctx: Context, step: str) -> str | None:
+    """What the organizer gave at `step` before coming back to it, as they would read it."""
+    data = ctx.dialog.data
+    if step == "fee" and "fee_bp" in data:
+        return format_percent(int(data["fee_bp"]), ctx.lang)
+    if step in ("stop", "pay"):
+        moment = data.get("stop_at" if step == "stop" else "payment_due_at")
+        return format_day(datetime.fromisoformat(moment), ctx.lang) if moment else None
+    if step in ("title", "description", "supplier", "category") and step in data:
+        return str(data[step]) or ctx.t("purchase-edit-value-empty")
+    return None
+
+
 async def ask_next(ctx: Context, step: str, **updates: Any) -> None:
     """Store what was entered and ask for `step`."""
     await ctx.dialog.goto(step, **updates)
-    if step == "description":
-        ctx.say("purchase-admin-ask-description", [skip_button(ctx, "description")])
-    elif step == "supplier":
-        ctx.say("purchase-admin-ask-supplier", [skip_button(ctx, "supplier")])
+    ask(ctx, step)
+
+
+def ask(ctx: Context, step: str) -> None:
+    """The question of `step` with its buttons, what was typed there before (after a Back),
+    and Back under every step but the first."""
+    args: dict[str, Any] = {}
+    rows: list[list[Button]] = []
+    if step in ("description", "supplier", "min"):
+        rows.append(skip_button(ctx, cast(Literal["description", "supplier", "min"], step)))
     elif step == "category":
         labels = [
             Button(
@@ -81,20 +110,41 @@ async def ask_next(ctx: Context, step: str, **updates: Any) -> None:
                 )
             ]
         )
-        ctx.say("purchase-admin-ask-category", rows)
     elif step == "fee":
-        fees = [
-            Button(format_percent(bp, ctx.lang), FormChoice(step="fee", value=str(bp)).pack())
-            for bp in FEE_CHOICES_BP
-        ]
-        ctx.say("purchase-admin-ask-fee", [fees])
-    elif step == "stop":
-        ctx.say("purchase-admin-ask-stop")
+        rows.append(
+            [
+                Button(format_percent(bp, ctx.lang), FormChoice(step="fee", value=str(bp)).pack())
+                for bp in FEE_CHOICES_BP
+            ]
+        )
     elif step == "pay":
         stop_at = datetime.fromisoformat(ctx.dialog.data["stop_at"])
-        ctx.say("purchase-admin-ask-pay", stop=format_day(stop_at, ctx.lang))
-    elif step == "min":
-        ctx.say("purchase-admin-ask-min", [skip_button(ctx, "min")])
+        args["stop"] = format_day(stop_at, ctx.lang)
+    text = ctx.t(f"purchase-admin-ask-{step}", **args)
+    current = typed_so_far(ctx, step)
+    if current is not None:
+        text += "\n" + ctx.t("purchase-edit-typed-before", value=current)
+    if step != "title":
+        rows.append(back_row(ctx, step))
+    ctx.answer(text, rows)
+
+
+async def go_back(ctx: Context, step: str) -> None:
+    """Ask the step before `step` again; nothing typed so far is lost."""
+    index = NEW_STEPS.index(step)
+    if index == 0:
+        ctx.say("purchase-edit-back-first")
+        ask(ctx, step)
+        return
+    await ask_next(ctx, NEW_STEPS[index - 1])
+
+
+async def back_typed(ctx: Context) -> bool:
+    """Whether the organizer typed "Back" (then the step before is asked again)."""
+    if not is_back(ctx.event.text) or ctx.dialog.step is None:
+        return False
+    await go_back(ctx, ctx.dialog.step)
+    return True
 
 
 def form_value(ctx: Context, parse: Any, *args: Any) -> Any:
@@ -107,12 +157,16 @@ def form_value(ctx: Context, parse: Any, *args: Any) -> Any:
 @router.step(NEW, "title")
 async def on_title(ctx: Context) -> None:
     require_organizer(ctx)
+    if await back_typed(ctx):
+        return
     await ask_next(ctx, "description", title=form_value(ctx, clean_title, ctx.event.text))
 
 
 @router.step(NEW, "description")
 async def on_description(ctx: Context) -> None:
     require_organizer(ctx)
+    if await back_typed(ctx):
+        return
     description = form_value(ctx, clean_description, ctx.event.text)
     await ask_next(ctx, "supplier", description=description)
 
@@ -120,24 +174,32 @@ async def on_description(ctx: Context) -> None:
 @router.step(NEW, "supplier")
 async def on_supplier(ctx: Context) -> None:
     require_organizer(ctx)
+    if await back_typed(ctx):
+        return
     await ask_next(ctx, "category", supplier=form_value(ctx, clean_supplier, ctx.event.text))
 
 
 @router.step(NEW, "category")
 async def on_category(ctx: Context) -> None:
     require_organizer(ctx)
+    if await back_typed(ctx):
+        return
     await ask_next(ctx, "fee", category=form_value(ctx, clean_category, ctx.event.text))
 
 
 @router.step(NEW, "fee")
 async def on_fee(ctx: Context) -> None:
     require_organizer(ctx)
+    if await back_typed(ctx):
+        return
     await ask_next(ctx, "stop", fee_bp=form_value(ctx, parse_fee, ctx.event.text))
 
 
 @router.step(NEW, "stop")
 async def on_stop(ctx: Context) -> None:
     require_organizer(ctx)
+    if await back_typed(ctx):
+        return
     stop_at = form_value(ctx, parse_stop, ctx.event.text, ctx.now())
     await ask_next(ctx, "pay", stop_at=stop_at.isoformat())
 
@@ -145,6 +207,8 @@ async def on_stop(ctx: Context) -> None:
 @router.step(NEW, "pay")
 async def on_pay(ctx: Context) -> None:
     require_organizer(ctx)
+    if await back_typed(ctx):
+        return
     stop_at = datetime.fromisoformat(ctx.dialog.data["stop_at"])
     deadline = form_value(ctx, parse_payment_deadline, ctx.event.text, ctx.now(), stop_at)
     await ask_next(ctx, "min", payment_due_at=deadline.isoformat())
@@ -153,7 +217,16 @@ async def on_pay(ctx: Context) -> None:
 @router.step(NEW, "min")
 async def on_min(ctx: Context) -> None:
     require_organizer(ctx)
+    if await back_typed(ctx):
+        return
     await finish_form(ctx, form_value(ctx, parse_min_total, ctx.event.text))
+
+
+@router.button(FormBack, role=Role.ORGANIZER)
+async def on_form_back(ctx: Context, data: FormBack) -> None:
+    if ctx.dialog.name != NEW or ctx.dialog.step != data.step:
+        raise UserError("purchase-admin-button-stale")
+    await go_back(ctx, data.step)
 
 
 @router.button(FormChoice, role=Role.ORGANIZER)

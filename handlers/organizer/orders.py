@@ -126,12 +126,15 @@ async def build_export(ctx: Context, purchase: Purchase, shape: str) -> exports.
     repo = ctx.uow.purchases
     t = ctx.t
     if shape == "supplier":
-        return exports.supplier_table(
+        table = exports.supplier_table(
             await repo.supplier_lines(purchase.id),
             title=t("purchase-admin-export-supplier-sheet"),
             headers=t("purchase-admin-export-supplier-columns").split("|"),
             total_label=t("purchase-admin-export-total"),
         )
+        # The supplier reads the file apart from the bot: it names the purchase.
+        table.heading = t("small-export-heading", title=purchase.title, id=str(purchase.id))
+        return table
     return exports.distribution_table(
         await repo.distribution_orders(purchase.id),
         title=t("purchase-admin-export-distribution-sheet"),
@@ -141,18 +144,43 @@ async def build_export(ctx: Context, purchase: Purchase, shape: str) -> exports.
     )
 
 
+async def distribution_sheets(ctx: Context, purchase: Purchase) -> list[exports.Table]:
+    t = ctx.t
+    return exports.distribution_book(
+        await ctx.uow.purchases.distribution_orders(purchase.id),
+        title=t("purchase-admin-export-distribution-sheet"),
+        headers=t("purchase-admin-export-distribution-columns").split("|"),
+        no_pickup_label=t("purchase-admin-no-pickup"),
+        total_label=t("purchase-admin-export-total"),
+        subtotal_label=t("small-export-point-total"),
+        signature_header=t("small-export-signature"),
+        heading=t("small-export-heading", title=purchase.title, id=str(purchase.id)),
+    )
+
+
 @router.button(ExportFile, role=Role.ORGANIZER)
 async def on_export_file(ctx: Context, data: ExportFile) -> None:
     purchase = await own_purchase(ctx, data.purchase_id)
     orders = await ctx.uow.purchases.count_active_orders(purchase.id)
     if orders == 0:
         raise UserError("purchase-admin-export-empty")
-    table = await build_export(ctx, purchase, data.shape)
-    if data.fmt == "csv":
-        content, mime = exports.to_csv(table, ctx.lang), exports.CSV_MIME
+    if data.fmt == "xlsx" and data.shape == "distribution":
+        # To print: the whole purchase, then a sheet per pickup point with its subtotal.
+        content = exports.to_xlsx_book(await distribution_sheets(ctx, purchase))
+        mime = exports.XLSX_MIME
     else:
-        content, mime = exports.to_xlsx(table), exports.XLSX_MIME
-    file_name = f"purchase-{purchase.id}-{data.shape}.{data.fmt}"
+        table = await build_export(ctx, purchase, data.shape)
+        if data.fmt == "csv":
+            content, mime = exports.to_csv(table, ctx.lang), exports.CSV_MIME
+        else:
+            content, mime = exports.to_xlsx(table), exports.XLSX_MIME
+    file_name = ctx.t(
+        "small-export-file-name",
+        title=exports.file_name_part(purchase.title),
+        id=str(purchase.id),
+        shape=data.shape,
+        fmt=data.fmt,
+    )
     ctx.answer(
         ctx.t("purchase-admin-export-ready", title=purchase.title, shape=data.shape, orders=orders),
         document=Document(file_name, content, mime),

@@ -14,6 +14,7 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
+from bot.services.money import money_state_text, tell_refunds_after_confirm
 from bot.services.referrals import on_qualifying_action
 from bot.texts import Translator
 from domain.money import format_amount
@@ -26,10 +27,11 @@ from domain.payments import (
     confirmed_after,
     decide,
     format_moscow,
+    report_outcome,
 )
-from domain.pricing import balance, payment_state
 from handlers.kit import DbId, PageNumber, Paging, media_photo, short
-from storage.models import Media, Order, OutboxKind, PaymentReport, User
+from storage.models import Media, Order, OutboxKind, PaymentAllocation, PaymentReport, User
+from storage.repositories.refunds import money_of
 
 router = Router("organizer_payments")
 
@@ -55,6 +57,16 @@ class ReportsPage(Payload, prefix="paylist"):
     page: PageNumber
 
 
+class PartConfirm(Payload, prefix="paypok"):
+    """Confirm one order's part of a report that covers several orders."""
+
+    allocation_id: DbId
+
+
+class PartReject(Payload, prefix="paypno"):
+    allocation_id: DbId
+
+
 # --- small shared pieces --------------------------------------------------------------------
 
 
@@ -69,15 +81,10 @@ def buyer_label(t: Translator, user: User | None) -> str:
     return t("payments-buyer-unnamed", id=str(user.id if user else "?"))
 
 
-def state_text(t: Translator, due: int, confirmed: int) -> str:
-    state = payment_state(due, confirmed)
-    owed = balance(due, confirmed)
-    return t(
-        "payments-state",
-        state=state.value,
-        balance=money(max(owed, 0), t.lang),
-        over=money(max(-owed, 0), t.lang),
-    )
+def state_text(t: Translator, order: Order, awaiting: int = 0) -> str:
+    """Where the order's money stands, in the words every view uses (bot/services/money.py);
+    needs `order.purchase`. `awaiting`: parts of reports awaiting a decision, when known."""
+    return money_state_text(t, money_of(order, awaiting))
 
 
 def report_text(
@@ -100,8 +107,9 @@ def report_text(
                 number=order.number if order and order.number else str(allocation.order_id),
                 title=short(order.purchase.title, 40) if order else "",
                 part=money(allocation.amount_kop, lang),
-                state=state_text(t, order.due_kop, order.confirmed_paid_kop) if order else "",
+                state=state_text(t, order) if order else "",
             )
+            + part_decision_suffix(t, allocation)
         )
     lines.append(t("payments-report-amount", amount=money(report.amount_kop, lang)))
     lines.append(t("payments-report-time", time=format_moscow(report.paid_at)))
@@ -114,13 +122,60 @@ def report_text(
     return "\n".join(lines)
 
 
-def decision_buttons(t: Translator, report_id: int) -> list[list[Button]]:
-    return [
+def part_decision_suffix(t: Translator, allocation: PaymentAllocation) -> str:
+    """ " — ✅ подтверждено" after an order's part decided on its own ("" while pending)."""
+    status = PaymentReportStatus(allocation.status or PaymentReportStatus.PENDING)
+    if status is PaymentReportStatus.PENDING:
+        return ""
+    return t("payment-splits-part-decided", status=status.value)
+
+
+def pending_parts_of(report: PaymentReport) -> list[PaymentAllocation]:
+    return sorted(
+        (a for a in report.allocations if a.status is PaymentReportStatus.PENDING),
+        key=lambda a: a.id,
+    )
+
+
+def decision_buttons(
+    t: Translator, report: PaymentReport, orders: dict[int, Order]
+) -> list[list[Button]]:
+    """Confirm / Reject the whole report; for a report over several orders also each
+    order's part on its own (the whole-report row first, so it stays at hand)."""
+    undecided = pending_parts_of(report)
+    if len(report.allocations) <= 1:
+        return [
+            [
+                Button(t("payments-button-confirm"), ReportConfirm(report_id=report.id).pack()),
+                Button(t("payments-button-reject"), ReportReject(report_id=report.id).pack()),
+            ]
+        ]
+    if not undecided:
+        return []
+    rows = [
         [
-            Button(t("payments-button-confirm"), ReportConfirm(report_id=report_id).pack()),
-            Button(t("payments-button-reject"), ReportReject(report_id=report_id).pack()),
+            Button(
+                t("payment-splits-button-confirm-all"), ReportConfirm(report_id=report.id).pack()
+            ),
+            Button(t("payment-splits-button-reject-all"), ReportReject(report_id=report.id).pack()),
         ]
     ]
+    for allocation in undecided:
+        order = orders.get(allocation.order_id)
+        number = order.number if order is not None and order.number else str(allocation.order_id)
+        rows.append(
+            [
+                Button(
+                    t("payment-splits-button-confirm-part", number=number),
+                    PartConfirm(allocation_id=allocation.id).pack(),
+                ),
+                Button(
+                    t("payment-splits-button-reject-part", number=number),
+                    PartReject(allocation_id=allocation.id).pack(),
+                ),
+            ]
+        )
+    return rows
 
 
 async def notify_organizer(
@@ -140,7 +195,7 @@ async def notify_organizer(
         + report_text(t, report, ctx.user, orders, receipt_shown=photo is not None)
     )
     # Not ctx.notify: the message carries the receipt photo next to its text and buttons.
-    reply = Reply(text=text, buttons=decision_buttons(t, report.id), photo=photo)
+    reply = Reply(text=text, buttons=decision_buttons(t, report, orders), photo=photo)
     await ctx.uow.outbox.enqueue(
         recipient, reply, OutboxKind.ANSWER, dedup_key=f"pay-report:{report.id}"
     )
@@ -176,27 +231,124 @@ async def on_report_confirm(ctx: Context, data: ReportConfirm) -> None:
         decide(report.status, confirm=True)
     except AlreadyDecided as exc:
         raise already_decided(exc.status) from None
-    now = ctx.now()
-    orders = await ctx.uow.payments.lock_orders([a.order_id for a in report.allocations])
-    for allocation in report.allocations:
-        order = orders[allocation.order_id]
-        order.confirmed_paid_kop = confirmed_after(order.confirmed_paid_kop, allocation.amount_kop)
-        order.updated_at = now
-    report.status = PaymentReportStatus.CONFIRMED
-    report.decided_by_user_id = ctx.user.id
-    report.decided_at = now
+    # "Confirm all" confirms the parts still waiting; parts decided one by one stay decided.
+    parts = pending_parts_of(report)
+    whole = len(parts) == len(report.allocations)
+    await confirm_parts(ctx, report, parts)
     if ctx.dialog.name == REJECT and ctx.dialog.data.get("report_id") == report.id:
         await ctx.dialog.finish()
-    await tell_buyer(ctx, report, "payments-decision-confirmed")
-    buyer = await ctx.uow.users.get(report.buyer_id)
-    if buyer is not None:
-        # A friend invited to the bot may count for their inviter once they have paid.
-        await on_qualifying_action(ctx.uow, buyer, "first_payment", now, texts=ctx.texts)
+    amount = sum(a.amount_kop for a in parts)
+    await tell_buyer(ctx, report, "payments-decision-confirmed", amount=amount, rest=not whole)
     ctx.answer(
-        ctx.t("payments-confirmed", id=str(report.id), amount=money(report.amount_kop, ctx.lang))
+        ctx.t("payments-confirmed", id=str(report.id), amount=money(amount, ctx.lang))
         + "\n"
         + await order_states(ctx, ctx.t, report)
     )
+
+
+@router.button(PartConfirm, role=Role.ORGANIZER)
+async def on_part_confirm(ctx: Context, data: PartConfirm) -> None:
+    report, part = await own_part(ctx, data.allocation_id)
+    await confirm_parts(ctx, report, [part])
+    if ctx.dialog.name == REJECT and ctx.dialog.data.get("report_id") == report.id:
+        await ctx.dialog.finish()
+    number, title = await part_order(ctx, part)
+    await tell_buyer(
+        ctx,
+        report,
+        "payment-splits-decision-part-confirmed",
+        amount=report.amount_kop,
+        part_id=part.id,
+        number=number,
+        title=title,
+        part=part.amount_kop,
+    )
+    ctx.answer(
+        ctx.t(
+            "payment-splits-part-confirmed",
+            id=str(report.id),
+            number=number,
+            part=money(part.amount_kop, ctx.lang),
+        )
+    )
+    await show_rest(ctx, report)
+
+
+async def confirm_parts(
+    ctx: Context, report: PaymentReport, parts: list[PaymentAllocation]
+) -> None:
+    """Each part's money becomes its order's confirmed money; the report is decided once
+    every part is."""
+    now = ctx.now()
+    orders = await ctx.uow.payments.lock_orders([a.order_id for a in parts])
+    for allocation in parts:
+        order = orders[allocation.order_id]
+        order.confirmed_paid_kop = confirmed_after(order.confirmed_paid_kop, allocation.amount_kop)
+        order.updated_at = now
+        allocation.status = PaymentReportStatus.CONFIRMED
+        allocation.decided_at = now
+    settle(ctx, report, None)
+    # Confirmed money beyond what an order costs (or on a cancelled one) is owed back.
+    await tell_refunds_after_confirm(ctx.uow, ctx.texts, list(orders))
+    buyer = await ctx.uow.users.get(report.buyer_id)
+    if buyer is not None and parts:
+        # A friend invited to the bot may count for their inviter once they have paid.
+        await on_qualifying_action(ctx.uow, buyer, "first_payment", now, texts=ctx.texts)
+
+
+def reject_parts(
+    ctx: Context, report: PaymentReport, parts: list[PaymentAllocation], reason: str
+) -> None:
+    now = ctx.now()
+    for allocation in parts:
+        allocation.status = PaymentReportStatus.REJECTED
+        allocation.decided_at = now
+        allocation.reject_reason = reason
+    settle(ctx, report, reason)
+
+
+def settle(ctx: Context, report: PaymentReport, reason: str | None) -> None:
+    """The report's own status follows its parts' (domain.payments.report_outcome)."""
+    outcome = report_outcome([a.status for a in report.allocations])
+    if outcome is PaymentReportStatus.PENDING:
+        return
+    report.status = outcome
+    report.decided_by_user_id = ctx.user.id
+    report.decided_at = ctx.now()
+    if outcome is PaymentReportStatus.REJECTED and reason is not None:
+        report.reject_reason = reason
+
+
+async def own_part(ctx: Context, allocation_id: int) -> tuple[PaymentReport, PaymentAllocation]:
+    """A part of one of this organizer's reports, its report locked; still undecided."""
+    report_id = await ctx.uow.payments.report_of_part(allocation_id)
+    if report_id is None:
+        raise UserError("payments-report-not-found")
+    report = await own_report(ctx, report_id)
+    part = next(a for a in report.allocations if a.id == allocation_id)
+    status = PaymentReportStatus(part.status)
+    if status is not PaymentReportStatus.PENDING:
+        number, _ = await part_order(ctx, part)
+        raise UserError("payment-splits-part-already", status=status.value, number=number)
+    return report, part
+
+
+async def part_order(ctx: Context, part: PaymentAllocation) -> tuple[str, str]:
+    """The number and title of the order a part pays."""
+    order = (await ctx.uow.payments.orders([part.order_id]))[part.order_id]
+    return order.number or str(order.id), order.purchase.title
+
+
+async def show_rest(ctx: Context, report: PaymentReport) -> None:
+    """After one part's decision: the report again with what is left to decide, or its end."""
+    orders = await ctx.uow.payments.orders([a.order_id for a in report.allocations])
+    buyer = await ctx.uow.users.get(report.buyer_id)
+    # The receipt came with the report's own message, which this one answers.
+    text = report_text(ctx.t, report, buyer, orders, receipt_shown=True)
+    if report.status is not PaymentReportStatus.PENDING:
+        ctx.answer(text + "\n" + ctx.t("payment-splits-all-decided"))
+        return
+    ctx.answer(text, decision_buttons(ctx.t, report, orders))
 
 
 @router.button(ReportReject, role=Role.ORGANIZER)
@@ -213,6 +365,20 @@ async def on_report_reject(ctx: Context, data: ReportReject) -> None:
     )
 
 
+@router.button(PartReject, role=Role.ORGANIZER)
+async def on_part_reject(ctx: Context, data: PartReject) -> None:
+    report, part = await own_part(ctx, data.allocation_id)
+    await ctx.dialog.start(REJECT, "reason", {"report_id": report.id, "part_id": part.id})
+    number, _ = await part_order(ctx, part)
+    ctx.say(
+        "payment-splits-ask-part-reason",
+        id=str(report.id),
+        number=number,
+        min=str(REASON_MIN_LENGTH),
+        max=str(REASON_MAX_LENGTH),
+    )
+
+
 @router.step(REJECT, "reason")
 async def on_reject_reason(ctx: Context) -> None:
     if ctx.organizer is None:
@@ -223,6 +389,10 @@ async def on_reject_reason(ctx: Context) -> None:
         raise UserError(
             "payments-reason-length", min=str(REASON_MIN_LENGTH), max=str(REASON_MAX_LENGTH)
         )
+    part_id = ctx.dialog.data.get("part_id")
+    if part_id is not None:
+        await reject_one_part(ctx, int(part_id), reason)
+        return
     report = await own_report(ctx, int(ctx.dialog.data["report_id"]))
     await ctx.dialog.finish()
     try:
@@ -231,12 +401,43 @@ async def on_reject_reason(ctx: Context) -> None:
         # Decided on another device meanwhile: the form ends, the decision stands.
         ctx.say(decided_key(exc.status))
         return
-    report.status = PaymentReportStatus.REJECTED
-    report.reject_reason = reason
-    report.decided_by_user_id = ctx.user.id
-    report.decided_at = ctx.now()
-    await tell_buyer(ctx, report, "payments-decision-rejected", reason=reason)
+    parts = pending_parts_of(report)
+    whole = len(parts) == len(report.allocations)
+    reject_parts(ctx, report, parts, reason)
+    await tell_buyer(
+        ctx,
+        report,
+        "payments-decision-rejected",
+        amount=sum(a.amount_kop for a in parts),
+        rest=not whole,
+        reason=reason,
+    )
     ctx.say("payments-rejected", id=str(report.id))
+
+
+async def reject_one_part(ctx: Context, part_id: int, reason: str) -> None:
+    await ctx.dialog.finish()
+    try:
+        report, part = await own_part(ctx, part_id)
+    except UserError as exc:
+        # Decided on another device meanwhile: the form ends, the decision stands.
+        ctx.say(exc.key, **exc.args_)
+        return
+    reject_parts(ctx, report, [part], reason)
+    number, title = await part_order(ctx, part)
+    await tell_buyer(
+        ctx,
+        report,
+        "payment-splits-decision-part-rejected",
+        amount=report.amount_kop,
+        part_id=part.id,
+        number=number,
+        title=title,
+        part=part.amount_kop,
+        reason=reason,
+    )
+    ctx.say("payment-splits-part-rejected", id=str(report.id), number=number)
+    await show_rest(ctx, report)
 
 
 async def order_states(ctx: Context, t: Translator, report: PaymentReport) -> str:
@@ -249,30 +450,70 @@ async def order_states(ctx: Context, t: Translator, report: PaymentReport) -> st
                 "payments-order-state",
                 number=order.number or str(order.id),
                 title=order.purchase.title,
-                state=state_text(t, order.due_kop, order.confirmed_paid_kop),
+                state=state_text(t, order),
             )
         )
     return "\n".join(lines)
 
 
-async def tell_buyer(ctx: Context, report: PaymentReport, key: str, **args: Any) -> None:
-    """The decision answers the buyer's own report, so it is an ANSWER: always delivered."""
+async def tell_buyer(
+    ctx: Context,
+    report: PaymentReport,
+    key: str,
+    *,
+    amount: int,
+    rest: bool = False,
+    part_id: int | None = None,
+    part: int | None = None,
+    **args: Any,
+) -> None:
+    """The decision answers the buyer's own report, so it is an ANSWER: always delivered.
+
+    One message per decision: of the whole report, of one order's part (`part_id`), or of
+    the parts left after some were decided one by one (`rest`)."""
     buyer = await ctx.uow.users.get(report.buyer_id)
     if buyer is None:
         return
     t = ctx.texts.translator(buyer.language)
     assert ctx.organizer is not None
+    dedup = f"pay-decision:{report.id}"
+    if part_id is not None:
+        dedup += f":{part_id}"
+        args["part"] = money(part or 0, buyer.language)
+    elif rest:
+        dedup += ":rest"
     await ctx.notify(
         buyer,
         key,
         kind=OutboxKind.ANSWER,
-        dedup_key=f"pay-decision:{report.id}",
+        dedup_key=dedup,
         organizer=ctx.organizer.name,
-        amount=money(report.amount_kop, buyer.language),
+        amount=money(amount, buyer.language),
         time=format_moscow(report.paid_at),
         orders=await order_states(ctx, t, report),
         **args,
     )
+
+
+def part_rows(t: Translator, report: PaymentReport, orders: dict[int, Order]) -> list[list[Button]]:
+    """In /payments, each undecided part of a report over several orders, on its own."""
+    rows = []
+    for allocation in pending_parts_of(report):
+        order = orders.get(allocation.order_id)
+        number = order.number if order is not None and order.number else str(allocation.order_id)
+        rows.append(
+            [
+                Button(
+                    t("payment-splits-button-confirm-part-n", id=str(report.id), number=number),
+                    PartConfirm(allocation_id=allocation.id).pack(),
+                ),
+                Button(
+                    t("payment-splits-button-reject-part-n", id=str(report.id), number=number),
+                    PartReject(allocation_id=allocation.id).pack(),
+                ),
+            ]
+        )
+    return rows
 
 
 # --- the organizer: /payments ---------------------------------------------------------------
@@ -331,6 +572,8 @@ async def show_reports(ctx: Context, page: int) -> None:
                 ),
             ]
         )
+        if len(report.allocations) > 1:
+            rows += part_rows(ctx.t, report, orders)
     nav = paging.nav(ctx.t, lambda p: ReportsPage(page=p).pack())
     if nav:
         rows.append(nav)

@@ -22,6 +22,7 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
+from bot.delivery.outbox import Reach
 from domain.pickup import (
     AssignRefusal,
     assignment_refusal,
@@ -343,7 +344,11 @@ async def on_all(ctx: Context, data: AssignAll) -> None:
         for user, orders in by_buyer.values()
     ]
     await ctx.uow.outbox.enqueue_many(recipients, OutboxKind.NOTIFICATION)
-    ctx.say("pickup-assign-all-done", count=len(found), buyers=len(by_buyer), point=point.name)
+    reach = Reach.of(OutboxKind.NOTIFICATION, [user for user, _ in by_buyer.values()])
+    done = ctx.t(
+        "pickup-assign-all-done", count=len(found), buyers=len(reach.reached), point=point.name
+    )
+    ctx.answer("\n".join([done, *reach.not_reached_lines(ctx.t)]))
     await show_screen(ctx, purchase, 0)
 
 

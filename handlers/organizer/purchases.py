@@ -18,21 +18,28 @@ from domain.items import items_editable
 from domain.lifecycle import PurchaseStatus, next_statuses
 from domain.money import format_amount, format_percent
 from domain.periods import format_day
+from domain.purchase_edit import can_delete, editable_fields
 from handlers.kit import MAX_ID, Paging, require_organizer, short
+from handlers.organizer.comments import comments_buttons
 from handlers.organizer.kit import (
     PAY_DATE_EDITABLE,
     STOP_DATE_EDITABLE,
     AddItems,
     AdminItemsPage,
-    DateEdit,
+    ArchivePage,
+    DatesMenu,
+    DraftDelete,
     ExportMenu,
     MyPurchasesPage,
     OrdersPage,
+    PurchaseEditMenu,
     PurchaseView,
     StatusMove,
     own_purchase,
     status_label,
 )
+from handlers.organizer.reconciliation import open_money_warning
+from handlers.organizer.round_discounts import round_discount_line
 from storage.models import Purchase
 
 router = Router("purchases")
@@ -60,8 +67,18 @@ async def show_my_purchases(ctx: Context, page: int, *, edit: bool = False) -> N
     new_button = [
         Button(ctx.t("purchase-admin-button-new"), CommandPayload(name="newpurchase").pack())
     ]
+    # Closed and cancelled purchases wait in the archive (handlers/organizer/editing.py).
+    archived = await repo.count_own(organizer.id, archived=True)
+    if archived:
+        new_button.append(
+            Button(
+                ctx.t("purchase-edit-button-archive", count=archived),
+                ArchivePage(page=0).pack(),
+            )
+        )
     if total == 0:
-        ctx.say("purchase-admin-mine-empty", [new_button])
+        empty = "purchase-edit-mine-only-archive" if archived else "purchase-admin-mine-empty"
+        ctx.say(empty, [new_button], archived=archived)
         return
     paging = Paging.of(total, PURCHASES_PER_PAGE, page)
     page, pages = paging.page, paging.pages
@@ -138,6 +155,9 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
         paid=format_amount(summary.paid_kop, lang),
         link=f"/start p_{purchase.id}",
     )
+    if purchase.pickup_note:
+        text += "\n" + ctx.t("purchase-edit-card-pickup", note=purchase.pickup_note)
+    text += "\n" + round_discount_line(ctx, purchase)
     if purchase.min_total_kop:
         left = max(0, purchase.min_total_kop - summary.items_kop)
         text += "\n" + ctx.t(
@@ -181,18 +201,40 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
             ),
         ]
     )
-    dates = [
-        Button(
-            ctx.t(f"purchase-admin-button-date-{field}"),
-            DateEdit(purchase_id=purchase.id, field=field).pack(),
-        )
-        for field, statuses in (("stop", STOP_DATE_EDITABLE), ("pay", PAY_DATE_EDITABLE))
-        if purchase.status in statuses
-    ]
-    if dates:
-        rows.append(dates)
+    # The dates and the round-discount choice live in the Edit menu: a VK keyboard holds ten
+    # buttons, and the card must fit one message on every platform.
+    rows.extend(edit_rows(ctx, purchase))
+    if waiting := await comments_buttons(ctx, purchase):
+        rows.append(waiting)
     rows.append([Button(ctx.t("purchase-admin-button-mine"), MyPurchasesPage(page=0).pack())])
     ctx.answer(text, rows, edit=edit)
+
+
+def dates_button(ctx: Context, purchase: Purchase) -> list[Button]:
+    """The Edit menu's way to the dates, while one of them may still move (dates.py)."""
+    if purchase.status not in STOP_DATE_EDITABLE and purchase.status not in PAY_DATE_EDITABLE:
+        return []
+    return [Button(ctx.t("purchase-admin-button-dates"), DatesMenu(purchase_id=purchase.id).pack())]
+
+
+def edit_rows(ctx: Context, purchase: Purchase) -> list[list[Button]]:
+    """Edit (what may change now) and, for a draft, Delete (handlers/organizer/editing.py)."""
+    row = []
+    if editable_fields(purchase.status):
+        row.append(
+            Button(
+                ctx.t("purchase-edit-button-edit"),
+                PurchaseEditMenu(purchase_id=purchase.id).pack(),
+            )
+        )
+    if can_delete(purchase.status):
+        row.append(
+            Button(
+                ctx.t("purchase-edit-button-delete"),
+                DraftDelete(purchase_id=purchase.id, confirmed=False).pack(),
+            )
+        )
+    return [row] if row else []
 
 
 # --- status changes -------------------------------------------------------------------------
@@ -226,17 +268,25 @@ async def on_status_move(ctx: Context, data: StatusMove) -> None:
                 ),
             ]
         ]
-        ctx.say(
+        question = ctx.t(
             "purchase-admin-move-confirm",
-            confirm,
             title=purchase.title,
             status=status_label(ctx, target),
             buyers=summary.buyers,
             cancel="yes" if target is PurchaseStatus.CANCELLED else "no",
         )
+        if target is PurchaseStatus.CLOSED:
+            # Closing with money still owed or to refund: the organizer sees who first.
+            warning = await open_money_warning(ctx, purchase)
+            if warning:
+                question = warning + "\n\n" + question
+        ctx.answer(question, confirm)
         return
-    notified = await move_purchase(
+    reach = await move_purchase(
         ctx.uow, ctx.texts, purchase, target, actor_user_id=ctx.user.id, now=ctx.now()
     )
-    ctx.say("purchase-admin-moved", status=status_label(ctx, target), notified=notified)
+    moved = ctx.t(
+        "purchase-admin-moved", status=status_label(ctx, target), notified=len(reach.reached)
+    )
+    ctx.answer("\n".join([moved, *reach.not_reached_lines(ctx.t)]))
     await show_card(ctx, purchase)

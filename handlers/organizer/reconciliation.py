@@ -12,13 +12,15 @@ from bot.core.errors import UserError
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Document
 from bot.core.router import Role, Router
+from bot.services.money import money_state_label, record_refund
 from bot.texts import Translator
 from domain.exports import CSV_MIME, XLSX_MIME, Table, to_csv, to_xlsx
 from domain.reconciliation import ReconciliationRow, reconciliation_totals
 from domain.reconciliation import reconciliation_table as domain_table
 from handlers.kit import DbId, short
-from handlers.organizer.payments import money
+from handlers.organizer.payments import buyer_label, money
 from storage.models import Purchase
+from storage.repositories.refunds import money_of
 
 router = Router("reconciliation")
 
@@ -31,6 +33,16 @@ PURCHASES_LISTED = 10
 
 class ReconcilePurchase(Payload, prefix="payrec"):
     purchase_id: DbId
+
+
+class RefundPaid(Payload, prefix="refpaid"):
+    """ "I have paid this refund": `amount` is what the button showed, so a press after the
+    sum changed (another refund, a new confirmation) is refused instead of recording a
+    different sum than the organizer saw."""
+
+    order_id: DbId
+    amount: DbId
+    confirmed: bool
 
 
 @router.command("reconcile", aliases=("сверка",), role=Role.ORGANIZER)
@@ -67,6 +79,9 @@ async def send_reconciliation(ctx: Context, purchase_id: int) -> None:
     ctx.answer(reconciliation_text(ctx.t, purchase, rows))
     if not rows:
         return
+    refunds = refund_buttons(ctx.t, rows)
+    if refunds:
+        ctx.say("money-rec-refunds", refunds)
     table = reconciliation_table(ctx.t, purchase, rows)
     base = f"reconciliation-{purchase.id}"
     ctx.answer(
@@ -103,6 +118,7 @@ def reconciliation_text(
                 owed=money(row.owed_kop, lang),
                 refund=money(row.refund_kop, lang),
             )
+            + refunded_note(t, row)
         )
     if len(rows) > RECONCILIATION_ROWS_SHOWN:
         lines.append(t("payments-rec-more", count=len(rows) - RECONCILIATION_ROWS_SHOWN))
@@ -119,9 +135,19 @@ def reconciliation_text(
             confirmed=money(total.confirmed_kop, lang),
         )
     )
+    if total.discount_kop:
+        # Who bears the discounts (README, "Invites and codes"): said where the sums are.
+        lines.append(t("payment-splits-rec-round-discounts"))
     lines.append(t("payments-rec-owed", owed=money(total.owed_kop, lang)))
     lines.append(t("payments-rec-refund", refund=money(total.refund_kop, lang)))
     return "\n".join(lines)
+
+
+def refunded_note(t: Translator, row: ReconciliationRow) -> str:
+    """ " (уже возвращено 100 ₽)" after a row whose refunds were recorded, else nothing."""
+    if not row.refunded_kop:
+        return ""
+    return t("money-rec-refunded", refunded=money(row.refunded_kop, t.lang))
 
 
 def breakdown(t: Translator, row: ReconciliationRow) -> str:
@@ -165,10 +191,117 @@ def reconciliation_table(
         rows,
         title=t("payments-rec-sheet", id=str(purchase.id)),
         headers=[t(f"payments-rec-col-{column}") for column in columns],
-        state_label=lambda row: t(
-            "payments-rec-status",
-            cancelled="yes" if row.cancelled else "no",
-            state=row.state,
-        ),
+        state_label=lambda row: money_state_label(t, row.money),
         total_label=t("payments-rec-col-total"),
     )
+
+
+# --- closing with money open -----------------------------------------------------------------
+
+CLOSE_ROWS_SHOWN = 20
+
+
+async def open_money_warning(ctx: Context, purchase: Purchase) -> str | None:
+    """Who still owes or is owed money in the purchase, name and sum each, for the question
+    before closing it; None when every order is settled."""
+    rows = [row for row in await ctx.uow.payments.reconciliation(purchase.id) if row.money.open]
+    if not rows:
+        return None
+    lang = ctx.lang
+    lines = [ctx.t("money-close-open", title=purchase.title, count=len(rows))]
+    for row in rows[:CLOSE_ROWS_SHOWN]:
+        state = row.money
+        lines.append(
+            ctx.t(
+                "money-close-owes" if state.owed else "money-close-refund",
+                buyer=short(row.buyer_name, NAME_SHOWN) or "—",
+                number=row.order_number,
+                amount=money(state.owed or state.refund, lang),
+            )
+        )
+    if len(rows) > CLOSE_ROWS_SHOWN:
+        lines.append(
+            ctx.t("money-close-more", count=len(rows) - CLOSE_ROWS_SHOWN, purchase=str(purchase.id))
+        )
+    total = reconciliation_totals(rows)
+    lines.append(
+        ctx.t(
+            "money-close-totals",
+            owed=money(total.owed_kop, lang),
+            refund=money(total.refund_kop, lang),
+        )
+    )
+    return "\n".join(lines)
+
+
+# --- refunds --------------------------------------------------------------------------------
+
+REFUND_BUTTONS = 20  # one per order owed money back; the rest after these are recorded
+
+
+def refund_buttons(t: Translator, rows: Sequence[ReconciliationRow]) -> list[list[Button]]:
+    """A "refund paid" button per order with money to refund, under the reconciliation."""
+    return [
+        [
+            Button(
+                t(
+                    "money-button-refund",
+                    number=row.order_number,
+                    amount=money(row.refund_kop, t.lang),
+                ),
+                RefundPaid(order_id=row.order_id, amount=row.refund_kop, confirmed=False).pack(),
+            )
+        ]
+        for row in rows
+        if row.refund_kop and row.order_id
+    ][:REFUND_BUTTONS]
+
+
+@router.button(RefundPaid, role=Role.ORGANIZER)
+async def on_refund_paid(ctx: Context, data: RefundPaid) -> None:
+    """Ask, then record the refund and tell the buyer. The order is locked while recording,
+    so a double press or two devices record it once; another organizer's order is "not
+    found"."""
+    organizer = ctx.organizer
+    assert organizer is not None
+    order = await ctx.uow.refunds.organizer_order(organizer.id, data.order_id, lock=data.confirmed)
+    if order is None:
+        raise UserError("money-refund-not-found")
+    number = order.number or str(order.id)
+    refund = money_of(order).refund
+    if refund == 0:
+        raise UserError("money-refund-nothing", number=number)
+    if refund != data.amount:
+        raise UserError(
+            "money-refund-changed",
+            number=number,
+            amount=money(refund, ctx.lang),
+            purchase=str(order.purchase_id),
+        )
+    if not data.confirmed:
+        buyer = await ctx.uow.users.get(order.buyer_id)
+        yes = RefundPaid(order_id=order.id, amount=refund, confirmed=True)
+        no = ReconcilePurchase(purchase_id=order.purchase_id)
+        ctx.say(
+            "money-refund-confirm",
+            [
+                [
+                    Button(ctx.t("money-button-refund-yes"), yes.pack()),
+                    Button(ctx.t("money-button-refund-no"), no.pack()),
+                ]
+            ],
+            amount=money(refund, ctx.lang),
+            buyer=buyer_label(ctx.t, buyer),
+            number=number,
+        )
+        return
+    await record_refund(
+        ctx.uow,
+        ctx.texts,
+        order,
+        refund,
+        organizer=organizer,
+        actor_user_id=ctx.user.id,
+        now=ctx.now(),
+    )
+    ctx.say("money-refund-done", amount=money(refund, ctx.lang), number=number)

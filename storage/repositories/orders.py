@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from domain.cart import order_totals
+from domain.comments import IN_BOT
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.order_numbers import format_order_number
 from storage.models import (
@@ -66,6 +67,16 @@ class CommentView:
     item_name: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class OrganizerComment:
+    """A buyer's comment as its organizer handles it: who asked, about what, where."""
+
+    comment: Comment
+    buyer: User
+    purchase: Purchase
+    item_name: str | None
+
+
 class OrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -107,14 +118,21 @@ class OrderRepository:
         if lock:
             stmt = stmt.with_for_update(read=True)
         purchase = await self.session.scalar(stmt)
-        if purchase is None:
-            return None
+        if purchase is None or purchase.deleted_at is not None:
+            return None  # a deleted draft is gone for its organizer too
         if purchase.status is PurchaseStatus.DRAFT and purchase.organizer.user_id != viewer_id:
             return None
         return purchase
 
     async def media(self, media_id: int | None) -> Media | None:
         return None if media_id is None else await self.session.get(Media, media_id)
+
+    async def media_many(self, media_ids: Sequence[int]) -> dict[int, Media]:
+        """Several media rows by id in one query (the photos of a page of items)."""
+        if not media_ids:
+            return {}
+        found = await self.session.scalars(select(Media).where(Media.id.in_(set(media_ids))))
+        return {media.id: media for media in found}
 
     async def active_pickup_points(self, organizer_id: int) -> list[PickupPoint]:
         stmt = (
@@ -375,3 +393,58 @@ class CommentRepository:
         )
         rows = await self.session.execute(stmt)
         return [CommentView(comment, title, item) for comment, title, item in rows.all()]
+
+    # --- the organizer's side: replies -----------------------------------------------------
+
+    def _organizer_comments(self) -> Select[tuple[Comment, User, Purchase, str | None]]:
+        return (
+            select(Comment, User, Purchase, PurchaseItem.name)
+            .join(User, User.id == Comment.user_id)
+            .join(Purchase, Purchase.id == Comment.purchase_id)
+            .outerjoin(PurchaseItem, PurchaseItem.id == Comment.item_id)
+        )
+
+    async def organizer_comment(
+        self, comment_id: int, organizer_id: int, *, lock: bool = False
+    ) -> OrganizerComment | None:
+        """A comment on one of this organizer's purchases; None for anyone else's (a forged
+        or stale button finds nothing). `lock`: two presses cannot both answer it."""
+        stmt = self._organizer_comments().where(
+            Comment.id == comment_id, Purchase.organizer_id == organizer_id
+        )
+        if lock:
+            stmt = stmt.with_for_update(of=Comment)
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else OrganizerComment(*row)
+
+    def _unanswered(self, purchase_id: int) -> tuple[ColumnElement[bool], ...]:
+        # Comments under community posts are answered there, in public, where they were
+        # written: the list holds the questions asked in the bot, which only the bot relays.
+        return (
+            Comment.purchase_id == purchase_id,
+            Comment.source == IN_BOT,
+            Comment.replied_at.is_(None),
+        )
+
+    async def count_unanswered(self, purchase_id: int) -> int:
+        stmt = select(func.count()).select_from(Comment).where(*self._unanswered(purchase_id))
+        return await self.session.scalar(stmt) or 0
+
+    async def unanswered(
+        self, purchase_id: int, *, offset: int, limit: int
+    ) -> list[OrganizerComment]:
+        """A page of the purchase's unanswered comments, oldest (longest waiting) first."""
+        stmt = (
+            self._organizer_comments()
+            .where(*self._unanswered(purchase_id))
+            .order_by(Comment.created_at, Comment.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = await self.session.execute(stmt)
+        return [OrganizerComment(*row) for row in rows.all()]
+
+    async def reply(self, comment: Comment, text: str, now: datetime) -> None:
+        comment.reply_text = text
+        comment.replied_at = now
+        await self.session.flush()

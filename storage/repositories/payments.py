@@ -7,13 +7,14 @@ forged id finds nothing rather than someone else's order or report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from domain.balance import OrderMoney, order_money
 from domain.lifecycle import OrderStatus, PurchaseStatus, accepts_payments
 from domain.reconciliation import ReconciliationRow
 from storage.models import (
@@ -38,6 +39,8 @@ PAYABLE_STATUSES = tuple(status for status in PurchaseStatus if accepts_payments
 class ReminderTarget:
     buyer: User
     orders: list[Order]
+    # Each order's money state (domain/balance.py), by order id: what the reminder asks for.
+    money: dict[int, OrderMoney] = field(default_factory=dict)
 
 
 class PaymentRepository:
@@ -83,6 +86,9 @@ class PaymentRepository:
             .where(
                 PaymentAllocation.order_id.in_(set(order_ids)),
                 PaymentReport.status == PaymentReportStatus.PENDING,
+                # A report's parts are decided one by one: a confirmed part of a report still
+                # pending is confirmed money, not awaiting.
+                PaymentAllocation.status == PaymentReportStatus.PENDING,
             )
             .group_by(PaymentAllocation.order_id)
         )
@@ -168,6 +174,11 @@ class PaymentRepository:
         )
         return {order.id: order for order in await self.session.scalars(stmt)}
 
+    async def report_of_part(self, allocation_id: int) -> int | None:
+        """The report a part (one order's allocation) belongs to; the caller locks it."""
+        stmt = select(PaymentAllocation.report_id).where(PaymentAllocation.id == allocation_id)
+        return await self.session.scalar(stmt)
+
     async def orders(self, order_ids: Sequence[int]) -> dict[int, Order]:
         """Orders with their purchases, by id."""
         if not order_ids:
@@ -251,7 +262,10 @@ class PaymentRepository:
                 func.sum(PaymentAllocation.amount_kop).label("reported"),
             )
             .join(PaymentReport, PaymentReport.id == PaymentAllocation.report_id)
-            .where(PaymentReport.status == PaymentReportStatus.PENDING)
+            .where(
+                PaymentReport.status == PaymentReportStatus.PENDING,
+                PaymentAllocation.status == PaymentReportStatus.PENDING,
+            )
             .group_by(PaymentAllocation.order_id)
             .subquery()
         )
@@ -292,6 +306,8 @@ class PaymentRepository:
                     fee_kop=0 if cancelled else order.fee_kop,
                     discount_kop=0 if cancelled else order.discount_kop,
                     promo_code=None if cancelled else code,
+                    refunded_kop=order.refunded_kop,
+                    order_id=order.id,
                 )
             )
         return rows
@@ -314,7 +330,15 @@ class PaymentRepository:
         pending = await self.pending_parts([order.id for order, _ in found])
         targets: dict[int, ReminderTarget] = {}
         for order, user in found:
-            if order.due_kop - order.confirmed_paid_kop - pending.get(order.id, 0) <= 0:
+            money = order_money(
+                order.due_kop,
+                order.confirmed_paid_kop,
+                awaiting=pending.get(order.id, 0),
+                refunded=order.refunded_kop,
+            )
+            if money.to_report == 0:
                 continue  # reported in full: the organizer, not the buyer, has to act
-            targets.setdefault(user.id, ReminderTarget(user, [])).orders.append(order)
+            target = targets.setdefault(user.id, ReminderTarget(user, []))
+            target.orders.append(order)
+            target.money[order.id] = money
         return list(targets.values())

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.exports import DistributionLine, DistributionOrder, SupplierLine
 from domain.items import ItemDraft
 from domain.lifecycle import OrderStatus, PurchaseStatus
+from domain.purchase_edit import ARCHIVED_STATUSES
 from domain.purchase_form import PurchaseDraft
 from storage.models import (
     Order,
@@ -26,6 +27,7 @@ from storage.models import (
     PromoCode,
     Purchase,
     PurchaseItem,
+    PurchasePhoto,
     PurchaseStatusChange,
     User,
 )
@@ -77,6 +79,9 @@ class BuyerOrders:
 
 
 _ACTIVE = Order.status == OrderStatus.ACTIVE
+_NOT_DELETED = Purchase.deleted_at.is_(None)
+# Closed and cancelled purchases leave the working list for the archive (`domain.lifecycle`).
+_ARCHIVED = Purchase.status.in_(list(ARCHIVED_STATUSES))
 # Rows per statement: stays under every driver's limit on bound parameters.
 _CHUNK = 1000
 
@@ -120,34 +125,65 @@ class PurchaseRepository:
         return purchase
 
     async def own_purchase(
-        self, purchase_id: int, organizer_id: int, *, lock: bool = False
+        self,
+        purchase_id: int,
+        organizer_id: int,
+        *,
+        lock: bool = False,
+        include_deleted: bool = False,
     ) -> Purchase | None:
-        """The purchase if it is this organizer's; `lock` holds it for a status change."""
+        """The purchase if it is this organizer's; `lock` holds it for a status change. A
+        deleted draft is found only with `include_deleted` (to say so rather than "no such
+        purchase")."""
         stmt = (
             select(Purchase)
             .where(Purchase.id == purchase_id, Purchase.organizer_id == organizer_id)
             .execution_options(populate_existing=True)
         )
+        if not include_deleted:
+            stmt = stmt.where(_NOT_DELETED)
         if lock:
             stmt = stmt.with_for_update()
         return await self.session.scalar(stmt)
 
-    async def count_own(self, organizer_id: int) -> int:
+    async def count_own(self, organizer_id: int, *, archived: bool = False) -> int:
+        """The organizer's working purchases, or with `archived` the closed and cancelled."""
         stmt = (
-            select(func.count()).select_from(Purchase).where(Purchase.organizer_id == organizer_id)
+            select(func.count())
+            .select_from(Purchase)
+            .where(Purchase.organizer_id == organizer_id, _NOT_DELETED)
+            .where(_ARCHIVED if archived else ~_ARCHIVED)
         )
         return await self.session.scalar(stmt) or 0
 
-    async def own_purchases(self, organizer_id: int, *, offset: int, limit: int) -> list[Purchase]:
-        """A page of the organizer's purchases, newest first."""
+    async def own_purchases(
+        self, organizer_id: int, *, offset: int, limit: int, archived: bool = False
+    ) -> list[Purchase]:
+        """A page of the organizer's working purchases, newest first; with `archived` the
+        closed and cancelled ones, the most recently archived first."""
+        stmt = select(Purchase).where(Purchase.organizer_id == organizer_id, _NOT_DELETED)
+        if archived:
+            stmt = stmt.where(_ARCHIVED).order_by(Purchase.archived_at.desc(), Purchase.id.desc())
+        else:
+            stmt = stmt.where(~_ARCHIVED).order_by(Purchase.id.desc())
+        return list(await self.session.scalars(stmt.offset(offset).limit(limit)))
+
+    async def delete_draft(self, purchase: Purchase, *, now: datetime) -> None:
+        """Hide a draft for good (the caller checked it is one, on a locked row). It is kept:
+        ids are never reused and nothing a buyer made can point at a draft."""
+        purchase.deleted_at = now
+        purchase.updated_at = now
+        await self.session.flush()
+
+    async def item_has_orders(self, item_id: int) -> bool:
+        """Whether an active order has a line of this item: its price is then agreed."""
         stmt = (
-            select(Purchase)
-            .where(Purchase.organizer_id == organizer_id)
-            .order_by(Purchase.id.desc())
-            .offset(offset)
-            .limit(limit)
+            select(OrderLine.id)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(OrderLine.item_id == item_id, _ACTIVE)
+            .limit(1)
         )
-        return list(await self.session.scalars(stmt))
+        return await self.session.scalar(stmt) is not None
 
     async def buyer_counts(self, purchase_ids: Sequence[int]) -> dict[int, int]:
         """Buyers with active orders, per purchase, for one page of purchases."""
@@ -194,6 +230,8 @@ class PurchaseRepository:
         )
         purchase.status = to_status
         purchase.updated_at = now
+        if to_status in ARCHIVED_STATUSES:
+            purchase.archived_at = now
         self.session.add(change)
         await self.session.flush()
         return change
@@ -235,6 +273,7 @@ class PurchaseRepository:
             select(PurchaseItem, Purchase)
             .join(Purchase, Purchase.id == PurchaseItem.purchase_id)
             .where(PurchaseItem.id == item_id, Purchase.organizer_id == organizer_id)
+            .where(_NOT_DELETED)
             .execution_options(populate_existing=True)
         )
         row = (await self.session.execute(stmt)).first()
@@ -265,6 +304,45 @@ class PurchaseRepository:
         self.session.add_all(items)
         await self.session.flush()
         return items
+
+    # --- photos ---------------------------------------------------------------------------
+
+    async def photos(self, purchase_id: int) -> list[PurchasePhoto]:
+        """The purchase's photos in order (the first is the cover). The caller checks that
+        the purchase may be seen."""
+        stmt = (
+            select(PurchasePhoto)
+            .where(PurchasePhoto.purchase_id == purchase_id)
+            .order_by(PurchasePhoto.position, PurchasePhoto.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def add_photo(self, purchase: Purchase, media_id: int) -> PurchasePhoto:
+        """Append a photo; the first one becomes the cover."""
+        last = await self.session.scalar(
+            select(func.max(PurchasePhoto.position)).where(PurchasePhoto.purchase_id == purchase.id)
+        )
+        photo = PurchasePhoto(purchase_id=purchase.id, media_id=media_id, position=(last or 0) + 1)
+        self.session.add(photo)
+        await self.session.flush()
+        await self._set_cover(purchase)
+        return photo
+
+    async def remove_photo(self, purchase: Purchase, photo_id: int) -> bool:
+        """Remove one of the purchase's photos (False when it is not one of them, e.g. a
+        stale button); the next photo becomes the cover."""
+        photo = await self.session.get(PurchasePhoto, photo_id)
+        if photo is None or photo.purchase_id != purchase.id:
+            return False
+        await self.session.delete(photo)
+        await self.session.flush()
+        await self._set_cover(purchase)
+        return True
+
+    async def _set_cover(self, purchase: Purchase) -> None:
+        # The cover is a copy kept here only: community posts and cards read photo_id.
+        photos = await self.photos(purchase.id)
+        purchase.photo_id = photos[0].media_id if photos else None
 
     # --- orders ---------------------------------------------------------------------------
 
@@ -438,6 +516,7 @@ class PurchaseRepository:
                 Order.discount_kop,
                 Order.due_kop,
                 Order.confirmed_paid_kop,
+                Order.refunded_kop,
                 PromoCode.code,
                 User.name,
                 PickupPoint.name,
@@ -486,6 +565,7 @@ class PurchaseRepository:
             discount,
             due,
             paid,
+            refunded,
             code,
             buyer,
             point,
@@ -504,6 +584,8 @@ class PurchaseRepository:
                     paid_kop=int(paid),
                     lines=tuple(lines.get(oid, ())),
                     promo_code=code,
+                    refunded_kop=int(refunded),
+                    cancelled=nothing_due,
                 )
             )
         return orders

@@ -254,7 +254,10 @@ class ReferralRepository:
         return list(await self.session.scalars(stmt))
 
     async def count_invites_of(self, inviter_id: int) -> int:
-        stmt = select(func.count()).select_from(Invite).where(Invite.inviter_id == inviter_id)
+        """How many friends (people, not arrivals) came by the inviter's link."""
+        stmt = select(func.count(func.distinct(Invite.invitee_id))).where(
+            Invite.inviter_id == inviter_id
+        )
         return await self.session.scalar(stmt) or 0
 
     async def invites_of(
@@ -266,20 +269,34 @@ class ReferralRepository:
         offset: int = 0,
         limit: int = 10,
     ) -> list[InviteRow]:
-        """An inviter's friends, newest first, with the friends' display names."""
+        """An inviter's friends, newest first, with the friends' display names.
+
+        One row per friend: a friend who opened the link more than once (refused while no
+        round ran, then again) is listed by the invite that counts or waits, else the newest.
+        """
         friend = aliased(User)
+        ranked = select(
+            Invite.id,
+            func.row_number()
+            .over(
+                partition_by=Invite.invitee_id,
+                order_by=(case((Invite.status.in_(LIVE_INVITE), 0), else_=1), Invite.id.desc()),
+            )
+            .label("rank"),
+        ).where(Invite.inviter_id == inviter_id)
+        if round_id is not None:
+            ranked = ranked.where(Invite.round_id == round_id)
+        if flagged_only:
+            ranked = ranked.where(Invite.flagged.is_(True))
+        first = ranked.subquery()
         stmt = (
             select(Invite, friend.name)
+            .join(first, and_(first.c.id == Invite.id, first.c.rank == 1))
             .join(friend, friend.id == Invite.invitee_id)
-            .where(Invite.inviter_id == inviter_id)
             .order_by(Invite.id.desc())
             .offset(offset)
             .limit(limit)
         )
-        if round_id is not None:
-            stmt = stmt.where(Invite.round_id == round_id)
-        if flagged_only:
-            stmt = stmt.where(Invite.flagged.is_(True))
         return [InviteRow(invite, name) for invite, name in await self.session.execute(stmt)]
 
     async def flagged_invites(self, round_id: int, *, offset: int, limit: int) -> list[InviteRow]:
@@ -436,6 +453,8 @@ class ReferralRepository:
                 Purchase.status.not_in(CLOSED_PURCHASE),
                 Order.due_kop > Order.confirmed_paid_kop,
                 Order.promo_code_id.is_(None),
+                # Round codes are not offered where the organizer opted out of them.
+                Purchase.accepts_round_discounts.is_(True),
             )
             .options(joinedload(Order.purchase))
             .order_by(Order.created_at.desc(), Order.id.desc())

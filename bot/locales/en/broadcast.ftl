@@ -8,19 +8,23 @@ broadcast-purchase-button = { $title } ({ $buyers })
 broadcast-purchase-not-found = You have no such purchase with active orders. Choose a purchase: /broadcast
 broadcast-ask-text =
     A broadcast to the buyers of "{ $title }": { $buyers } people.
-    Send the text of the message (up to { $limit } characters) or a photo with a caption. To leave: /cancel.
+    Send the text of the message (up to { $limit } { $limit ->
+        [one] character
+       *[other] characters
+    }) or a photo with a caption. To leave: /cancel.
 broadcast-text-empty = Send the text of the message or a photo with a caption.
-broadcast-text-too-long = Too long: { $length } characters, at most { $limit }. Please shorten it and send it again.
+broadcast-text-too-long = Too long: { $length } { $length ->
+        [one] character
+       *[other] characters
+    }, at most { $limit }. Please shorten it and send it again.
 broadcast-attachment-unsupported = Only a photo can go with a broadcast. Send a text or a photo with a caption.
 broadcast-preview =
     This is what the buyers will see:
     ━━━━━━━━
     { $message }
     ━━━━━━━━
-    Recipients: { $recipients }. { $muted ->
-        [0] All of them have notifications on.
-       *[other] With notifications off: { $muted }; they will not get it.
-    }
+    Will get it: { $recipients }.
+    { $not_reached }
     Send it? To replace the text, just send a new one.
 broadcast-button-send = ✅ Send ({ $recipients })
 broadcast-button-edit = ✏️ Change
@@ -28,7 +32,10 @@ broadcast-button-cancel = Cancel
 broadcast-nobody-to-send = The purchase has no buyers with active orders any more; nothing was sent.
 broadcast-outdated = This broadcast was already sent or cancelled. A new one: /broadcast.
 broadcast-queued =
-    📣 The broadcast is queued: { $total } recipients.
+    📣 The broadcast is queued: { $total } { $total ->
+        [one] recipient
+       *[other] recipients
+    }.
     I will send you a delivery report when it is done.
 broadcast-message =
     📣 { $organizer } · "{ $title }"

@@ -33,7 +33,10 @@ catalog-card-items = { $count ->
 }
 catalog-card-sizes = sizes: { $sizes }
 catalog-card-more-items = …and { $count } more, all shown when you order.
-catalog-card-your-order = Your order in this purchase: { $number }. Change it with "Order" or in /orders.
+catalog-card-your-order = Your order in this purchase: { $number }. { $can_change ->
+        [yes] Change it with "Order" or in /orders.
+       *[no] Orders are closed, so it can no longer change; its lines and sum are in /orders.
+    }
 
 catalog-purchase-not-found = There is no such purchase, or it is not open yet. Open purchases: /purchases.
 catalog-link-invalid = This purchase link is damaged. Open the purchase from the list: /purchases.

@@ -37,7 +37,10 @@ need-admin = This command is only for the service admins.
 
 error-internal = Something went wrong and we are looking into it. Nothing is lost; please try again a little later.
 error-button-outdated = This button is outdated or damaged. Open the section again with its command, e.g. /help.
-error-text-too-long = The message is too long: at most { $limit } characters. Please shorten it and send it again.
+error-text-too-long = The message is too long: at most { $limit } { $limit ->
+        [one] character
+       *[other] characters
+    }. Please shorten it and send it again.
 dialog-expired = This form is outdated after a bot update. Please start again with its command.
 
 ## Command descriptions for /help and the messenger's menu.

@@ -20,11 +20,20 @@ orders-quantity-invalid = { $reason ->
     [too_large] Too many: at most { $max } per order line.
    *[other] Please send the quantity as a number, e.g. 2.
 } Please try again.
-orders-ask-note = A note for "{ $name }" (colour, wishes)? Send it, up to { $max } characters, or tap "No note".
+orders-ask-note = A note for "{ $name }" (colour, wishes)? Send it, up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, or tap "No note".
 orders-button-no-note = No note
-orders-note-invalid = A note is one line of up to { $max } characters. Please shorten it or tap "No note".
+orders-note-invalid = A note is one line of up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }. Please shorten it or tap "No note".
 orders-line-too-large = Together with what is already in the cart that makes more than { $max } of "{ $name }". Please choose a smaller quantity.
-orders-too-many-lines = An order can have at most { $max } lines. Remove something or place what you have.
+orders-too-many-lines = An order can have at most { $max } { $max ->
+        [one] line
+       *[other] lines
+    }. Remove something or place what you have.
 orders-added = Added: "{ $name }".
 orders-button-stale = This button no longer fits. Continue from the latest message, or open the cart with "Order" on the purchase card.
 orders-cart-expired = This cart is already closed. Open the purchase again: /purchases.
@@ -83,7 +92,10 @@ orders-purchase-status = { $status ->
     [cancelled] Purchase: cancelled by the organizer.
    *[other] Purchase: { $status }.
 }
-orders-order-more-lines = …and { $count } more lines.
+orders-order-more-lines = …and { $count } { $count ->
+        [one] more line
+       *[other] more lines
+    }.
 orders-order-sum = Due: { $due } (items { $items } + organizer fee { $fee })
 orders-order-sum-discount = Due: { $due } (items { $items } + organizer fee { $fee } − discount { $discount })
 orders-order-sum-cancelled = Items were { $items }; nothing is due.

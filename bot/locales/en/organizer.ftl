@@ -3,7 +3,10 @@
 organizer-ask-name =
     Let's make you an organizer. How should buyers see you?
     Send a name or title (e.g. "Anna's joint buys"). Leave with /cancel.
-organizer-name-invalid = The name must be { $min } to { $max } characters, one line, with no links. Please try again.
+organizer-name-invalid = The name must be { $min } to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, one line, with no links. Please try again.
 organizer-registered =
     Done, { $name }, you are an organizer!
     Next: your profile, /organizer.
@@ -49,15 +52,30 @@ organizer-button-keep = Keep as is
 
 organizer-ask-new-name =
     Now: { $current }
-    Send the new name ({ $min }-{ $max } characters, no links). Leave with /cancel.
+    Send the new name ({ $min }-{ $max } { $max ->
+        [one] character
+       *[other] characters
+    }, no links). Leave with /cancel.
 organizer-ask-photo = Send a photo for your profile (one image). Leave with /cancel.
 organizer-photo-expected = I need a photo: please send an image, not text. Leave with /cancel.
-organizer-ask-about = A few words about you for buyers: what you bring, how you work (up to { $max } characters, no links). Leave with /cancel.
-organizer-about-invalid = The description must be up to { $max } characters, with no links or control characters. Please try again.
+organizer-ask-about = A few words about you for buyers: what you bring, how you work (up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, no links). Leave with /cancel.
+organizer-about-invalid = The description must be up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, with no links or control characters. Please try again.
 organizer-ask-pay =
     Payment details: buyers see them when they pay for an order.
-    For example: "Card 2200 0000 0000 0000, Anna A." (up to { $max } characters). Leave with /cancel.
-organizer-pay-invalid = Payment details must be up to { $max } characters, with no control characters. Please try again.
+    For example: "Card 2200 0000 0000 0000, Anna A." (up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }). Leave with /cancel.
+organizer-pay-invalid = Payment details must be up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, with no control characters. Please try again.
 organizer-saved = Saved.
 organizer-choose-on = Buyers now choose their pickup point when they order.
 organizer-choose-off = You now assign pickup points; buyers don't choose them.
@@ -78,21 +96,36 @@ organizer-point-card =
         [yes] Buyers see it.
        *[no] Retired: buyers don't see it; past orders keep it.
     }
-organizer-point-ask-name = The pickup point's name, e.g. "By Sokol metro" ({ $min }-{ $max } characters). Leave with /cancel.
+organizer-point-ask-name = The pickup point's name, e.g. "By Sokol metro" ({ $min }-{ $max } { $max ->
+        [one] character
+       *[other] characters
+    }). Leave with /cancel.
 organizer-point-ask-name-edit =
     Now: { $current }
-    Send the new name ({ $min }-{ $max } characters), or keep it.
-organizer-point-name-invalid = The name must be { $min } to { $max } characters, one line, with no links. Please try again.
+    Send the new name ({ $min }-{ $max } { $max ->
+        [one] character
+       *[other] characters
+    }), or keep it.
+organizer-point-name-invalid = The name must be { $min } to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, one line, with no links. Please try again.
 organizer-point-ask-address = The pickup point's address: street, building, entrance or landmark.
 organizer-point-ask-address-edit =
     Now: { $current }
     Send the new address, or keep it.
-organizer-point-address-invalid = The address must be { $min } to { $max } characters, one line, with no links. Please try again.
+organizer-point-address-invalid = The address must be { $min } to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, one line, with no links. Please try again.
 organizer-point-ask-hours = Opening hours, e.g. "Mon-Fri 10-19, Sat 11-16". You may skip this.
 organizer-point-ask-hours-edit =
     Now: { $current }
     Send the new hours, or keep them.
-organizer-point-hours-invalid = Hours must be up to { $max } characters, one line, with no links. Please try again.
+organizer-point-hours-invalid = Hours must be up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, one line, with no links. Please try again.
 organizer-point-added = Pickup point "{ $name }" added.
 organizer-point-updated = Pickup point "{ $name }" updated.
 organizer-point-retire-confirm = Retire "{ $name }"? Buyers will no longer see it; orders already placed keep it.

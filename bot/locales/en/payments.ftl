@@ -79,9 +79,15 @@ payments-receipt-not-image = The file "{ $name }" is not a picture. Send the rec
 payments-receipt-too-big = The photo is over { $limit } MB, more than messengers accept. Send a screenshot or a smaller photo.
 payments-receipt-saved = Receipt received.
 payments-receipt-skipped = No receipt.
-payments-ask-comment = Add a comment for the organizer (up to { $max } characters), or press "Skip".
+payments-ask-comment = Add a comment for the organizer (up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }), or press "Skip".
 payments-comment-text-only = A comment is text. Type it, or press "Skip".
-payments-comment-too-long = The comment is longer than { $max } characters. Please shorten it.
+payments-comment-too-long = The comment is longer than { $max } { $max ->
+        [one] character
+       *[other] characters
+    }. Please shorten it.
 
 ## Check and send
 payments-confirm-title = Check your payment report:
@@ -123,8 +129,14 @@ payments-report-not-found = This payment report is not among yours. The list: /p
 payments-already-confirmed = This payment is already confirmed; it is not counted twice.
 payments-already-rejected = This payment is already rejected.
 payments-confirmed = Payment #{ $id } for { $amount } confirmed. The buyer will be notified.
-payments-ask-reason = Why are you rejecting payment #{ $id }? Write the reason for the buyer ({ $min }–{ $max } characters). Leave with /cancel.
-payments-reason-length = The reason must be { $min } to { $max } characters. Please write it again.
+payments-ask-reason = Why are you rejecting payment #{ $id }? Write the reason for the buyer ({ $min }–{ $max } { $max ->
+        [one] character
+       *[other] characters
+    }). Leave with /cancel.
+payments-reason-length = The reason must be { $min } to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }. Please write it again.
 payments-rejected = Payment #{ $id } rejected; the buyer will get the reason.
 payments-order-state = • Order { $number } "{ $title }": { $state }
 payments-decision-confirmed =

@@ -77,10 +77,22 @@ purchase-admin-category-home = Home
 purchase-admin-category-food = Food
 purchase-admin-category-other = Other
 
-purchase-admin-error-title = The title must be { $min } to { $max } characters, one line, with no links. Please try again.
-purchase-admin-error-supplier = The supplier must be up to { $max } characters, one line. Please try again.
-purchase-admin-error-category = The category must be up to { $max } characters, one line, with no links. Please try again.
-purchase-admin-error-description = The description must be up to { $max } characters, with no control characters. Please try again.
+purchase-admin-error-title = The title must be { $min } to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, one line, with no links. Please try again.
+purchase-admin-error-supplier = The supplier must be up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, one line. Please try again.
+purchase-admin-error-category = The category must be up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, one line, with no links. Please try again.
+purchase-admin-error-description = The description must be up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, with no control characters. Please try again.
 purchase-admin-error-fee-empty = Type the organizer fee in percent, e.g. 15.
 purchase-admin-error-fee-not_a_number = The fee is a number of percent, e.g. 15 or 12.5.
 purchase-admin-error-fee-negative = The fee cannot be negative.
@@ -143,7 +155,10 @@ purchase-admin-item-ask-photo = A photo of the item. You may skip this.
 purchase-admin-item-photo-expected = I need a photo: send an image or skip this step.
 purchase-admin-item-added = "{ $name }" at { $price } added ({ $total } items now). Send the next item's name, or "Done".
 
-purchase-admin-item-error-name = the name must be { $min } to { $max } characters, with no links.
+purchase-admin-item-error-name = the name must be { $min } to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, with no links.
 purchase-admin-item-error-price-missing = no price. The format: Name; price; sizes; article.
 purchase-admin-item-error-price-empty = no price.
 purchase-admin-item-error-price-not_a_number = the price is not a number (e.g. 1290 or 1,290.50).
@@ -151,13 +166,31 @@ purchase-admin-item-error-price-negative = the price cannot be negative.
 purchase-admin-item-error-price-zero = the price must be above zero.
 purchase-admin-item-error-price-too_large = a price above { $max } looks like a typo.
 purchase-admin-item-error-price-too_precise = at most two decimals in a price.
-purchase-admin-item-error-sizes-too-many = more than { $max } sizes.
-purchase-admin-item-error-size-bad = the size "{ $size }" doesn't fit (up to { $max } characters, no links).
-purchase-admin-item-error-article = the article must be up to { $max } characters, one line.
+purchase-admin-item-error-sizes-too-many = more than { $max } { $max ->
+        [one] size
+       *[other] sizes
+    }.
+purchase-admin-item-error-size-bad = the size "{ $size }" doesn't fit (up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, no links).
+purchase-admin-item-error-article = the article must be up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, one line.
 purchase-admin-item-error-fields-too-many = more than four fields. The format: Name; price; sizes; article.
 purchase-admin-item-error-paste-empty = the list is empty.
-purchase-admin-item-error-paste-too-long = at most { $max } lines at a time.
-purchase-admin-item-error-purchase-full = a purchase holds up to { $max } items; { $left } more can be added.
+purchase-admin-item-error-paste-too-long = at most { $max } { $max ->
+        [one] line
+       *[other] lines
+    } at a time.
+purchase-admin-item-error-purchase-full = a purchase holds up to { $max } { $max ->
+        [one] item
+       *[other] items
+    }; { $left } { $left ->
+        [one] more item
+       *[other] more items
+    } can be added.
 
 purchase-admin-items-empty = No items yet.
 purchase-admin-items-title = Items of "{ $title }" ({ $total }), page { $page } of { $pages }:
@@ -256,6 +289,8 @@ purchase-admin-export-ready = { $shape ->
     } for "{ $title }", orders: { $orders }.
 
 ## Purchase dates (handlers/organizer/dates.py) and the automatic stop (bot/services/purchases.py).
+purchase-admin-button-dates = 📅 Dates
+purchase-admin-dates-menu = Dates of “{ $title }”: stop { $stop }, payment by { $pay }. What to change?
 purchase-admin-button-date-stop = 📅 Change the stop date
 purchase-admin-button-date-pay = 📅 Change the payment deadline
 purchase-admin-button-open-card = Open the purchase

@@ -250,11 +250,17 @@ referrals-form-moment-format = I did not understand the date. Type e.g. "{ DAY(1
 referrals-form-moment-invalid = There is no such date or time. Check the day, month and hours.
 referrals-form-duration-format = I did not understand the length. Type e.g. "7" (days), "36 h" or "2 weeks".
 referrals-form-duration-zero = The length must be more than zero.
-referrals-form-duration-too-long = Too long: at most { $days } days.
+referrals-form-duration-too-long = Too long: at most { $days } { $days ->
+        [one] day
+       *[other] days
+    }.
 referrals-form-start-past = That time has passed. Type a future time or "now".
 referrals-form-start-too-far = Too far ahead: a round can be planned at most two years ahead.
 referrals-form-end-too-soon = The end must be at least an hour after the start.
-referrals-form-round-too-long = A round cannot last longer than { $days } days.
+referrals-form-round-too-long = A round cannot last longer than { $days } { $days ->
+        [one] day
+       *[other] days
+    }.
 referrals-form-threshold = The threshold is a whole number of friends from 1 to { $max }.
 referrals-form-codes-before-end = Codes cannot expire before the round ends. Type a date after the end, or "-".
 referrals-form-action = Choose the condition with a button: none, first order or first payment.

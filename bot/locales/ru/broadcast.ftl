@@ -8,19 +8,24 @@ broadcast-purchase-button = { $title } ({ $buyers })
 broadcast-purchase-not-found = Такой покупки с активными заказами среди ваших нет. Выберите покупку: /broadcast
 broadcast-ask-text =
     Рассылка покупателям «{ $title }»: { $buyers } чел.
-    Пришлите текст сообщения (до { $limit } символов) или фото с подписью. Выйти — /cancel.
+    Пришлите текст сообщения (до { $limit } { $limit ->
+        [one] символа
+       *[other] символов
+    }) или фото с подписью. Выйти — /cancel.
 broadcast-text-empty = Пришлите текст сообщения или фото с подписью.
-broadcast-text-too-long = Слишком длинно: { $length } символов, можно до { $limit }. Сократите текст и пришлите ещё раз.
+broadcast-text-too-long = Слишком длинно: { $length } { $length ->
+        [one] символ
+        [few] символа
+       *[other] символов
+    }, можно до { $limit }. Сократите текст и пришлите ещё раз.
 broadcast-attachment-unsupported = К рассылке можно приложить только фото. Пришлите текст или фото с подписью.
 broadcast-preview =
     Так покупатели увидят сообщение:
     ━━━━━━━━
     { $message }
     ━━━━━━━━
-    Получателей: { $recipients }. { $muted ->
-        [0] Уведомления включены у всех.
-       *[other] С выключенными уведомлениями: { $muted } — им не придёт.
-    }
+    Получат: { $recipients }.
+    { $not_reached }
     Отправить? Чтобы заменить текст, просто пришлите новый.
 broadcast-button-send = ✅ Отправить ({ $recipients })
 broadcast-button-edit = ✏️ Изменить

@@ -33,7 +33,10 @@ catalog-card-items = { $count ->
 }
 catalog-card-sizes = размеры: { $sizes }
 catalog-card-more-items = …и ещё { $count } — все видны при заказе.
-catalog-card-your-order = Ваш заказ в этой покупке: { $number }. Изменить его можно кнопкой «Заказать» или в /orders.
+catalog-card-your-order = Ваш заказ в этой покупке: { $number }. { $can_change ->
+        [yes] Изменить его можно кнопкой «Заказать» или в /orders.
+       *[no] Приём заказов закрыт, заказ уже не меняется; его состав и сумма — в /orders.
+    }
 
 catalog-purchase-not-found = Такой покупки нет или она ещё не открыта. Открытые покупки — /purchases.
 catalog-link-invalid = Ссылка на покупку повреждена. Откройте покупку из списка: /purchases.

@@ -79,9 +79,15 @@ payments-receipt-not-image = Файл «{ $name }» — не картинка. �
 payments-receipt-too-big = Фото больше { $limit } МБ — его не принимают мессенджеры. Пришлите скриншот или фото поменьше.
 payments-receipt-saved = Чек получен.
 payments-receipt-skipped = Без чека.
-payments-ask-comment = Добавьте комментарий для организатора (до { $max } символов) — или нажмите «Пропустить».
+payments-ask-comment = Добавьте комментарий для организатора (до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }) — или нажмите «Пропустить».
 payments-comment-text-only = Комментарий — это текст. Напишите его или нажмите «Пропустить».
-payments-comment-too-long = Комментарий длиннее { $max } символов. Сократите его, пожалуйста.
+payments-comment-too-long = Комментарий длиннее { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }. Сократите его, пожалуйста.
 
 ## Проверка и отправка
 payments-confirm-title = Проверьте сообщение об оплате:
@@ -123,8 +129,14 @@ payments-report-not-found = Сообщение об оплате не найде
 payments-already-confirmed = Эта оплата уже подтверждена — повторно она не засчитывается.
 payments-already-rejected = Эта оплата уже отклонена.
 payments-confirmed = Оплата №{ $id } на { $amount } подтверждена. Покупатель получит уведомление.
-payments-ask-reason = Почему вы отклоняете оплату №{ $id }? Напишите причину для покупателя ({ $min }–{ $max } символов). Выйти — /cancel.
-payments-reason-length = Причина должна быть от { $min } до { $max } символов. Напишите её ещё раз.
+payments-ask-reason = Почему вы отклоняете оплату №{ $id }? Напишите причину для покупателя ({ $min }–{ $max } { $max ->
+        [one] символа
+       *[other] символов
+    }). Выйти — /cancel.
+payments-reason-length = Причина должна быть от { $min } до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }. Напишите её ещё раз.
 payments-rejected = Оплата №{ $id } отклонена, покупатель получит причину.
 payments-order-state = • Заказ { $number } «{ $title }»: { $state }
 payments-decision-confirmed =

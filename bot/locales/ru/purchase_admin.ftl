@@ -77,10 +77,22 @@ purchase-admin-category-home = Для дома
 purchase-admin-category-food = Продукты
 purchase-admin-category-other = Другое
 
-purchase-admin-error-title = Название — от { $min } до { $max } символов, в одну строку, без ссылок. Попробуйте ещё раз.
-purchase-admin-error-supplier = Поставщик — до { $max } символов, в одну строку. Попробуйте ещё раз.
-purchase-admin-error-category = Категория — до { $max } символов, в одну строку, без ссылок. Попробуйте ещё раз.
-purchase-admin-error-description = Описание — до { $max } символов, без служебных символов. Попробуйте ещё раз.
+purchase-admin-error-title = Название — от { $min } до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }, в одну строку, без ссылок. Попробуйте ещё раз.
+purchase-admin-error-supplier = Поставщик — до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }, в одну строку. Попробуйте ещё раз.
+purchase-admin-error-category = Категория — до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }, в одну строку, без ссылок. Попробуйте ещё раз.
+purchase-admin-error-description = Описание — до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }, без служебных символов. Попробуйте ещё раз.
 purchase-admin-error-fee-empty = Напишите оргсбор в процентах, например 15.
 purchase-admin-error-fee-not_a_number = Оргсбор — это число процентов, например 15 или 12,5.
 purchase-admin-error-fee-negative = Оргсбор не может быть отрицательным.
@@ -143,7 +155,10 @@ purchase-admin-item-ask-photo = Фото товара. Можно пропуст
 purchase-admin-item-photo-expected = Нужна фотография — пришлите изображение или пропустите шаг.
 purchase-admin-item-added = Товар «{ $name }» за { $price } добавлен (всего товаров: { $total }). Название следующего — или «Готово».
 
-purchase-admin-item-error-name = название — от { $min } до { $max } символов, без ссылок.
+purchase-admin-item-error-name = название — от { $min } до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }, без ссылок.
 purchase-admin-item-error-price-missing = нет цены. Формат: Название; цена; размеры; артикул.
 purchase-admin-item-error-price-empty = нет цены.
 purchase-admin-item-error-price-not_a_number = цена не похожа на число (пример: 1290 или 1 290,50).
@@ -152,12 +167,28 @@ purchase-admin-item-error-price-zero = цена должна быть больш
 purchase-admin-item-error-price-too_large = цена больше { $max } — похоже на опечатку.
 purchase-admin-item-error-price-too_precise = в цене не больше двух знаков после запятой.
 purchase-admin-item-error-sizes-too-many = размеров больше { $max }.
-purchase-admin-item-error-size-bad = размер «{ $size }» не подходит (до { $max } символов, без ссылок).
-purchase-admin-item-error-article = артикул — до { $max } символов, в одну строку.
+purchase-admin-item-error-size-bad = размер «{ $size }» не подходит (до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }, без ссылок).
+purchase-admin-item-error-article = артикул — до { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }, в одну строку.
 purchase-admin-item-error-fields-too-many = больше четырёх полей. Формат: Название; цена; размеры; артикул.
 purchase-admin-item-error-paste-empty = список пустой.
-purchase-admin-item-error-paste-too-long = за один раз — не больше { $max } строк.
-purchase-admin-item-error-purchase-full = в покупке может быть до { $max } товаров; можно добавить ещё { $left }.
+purchase-admin-item-error-paste-too-long = за один раз — не больше { $max } { $max ->
+        [one] строки
+       *[other] строк
+    }.
+purchase-admin-item-error-purchase-full = в покупке может быть до { $max } { $max ->
+        [one] товара
+       *[other] товаров
+    }; можно добавить ещё { $left } { $left ->
+        [one] товар
+        [few] товара
+       *[other] товаров
+    }.
 
 purchase-admin-items-empty = Товаров пока нет.
 purchase-admin-items-title = Товары «{ $title }» ({ $total }), страница { $page } из { $pages }:
@@ -257,6 +288,8 @@ purchase-admin-export-ready = { $shape ->
     } по «{ $title }», заказов: { $orders }.
 
 ## Даты покупки (handlers/organizer/dates.py) и автоматический стоп (bot/services/purchases.py).
+purchase-admin-button-dates = 📅 Даты
+purchase-admin-dates-menu = Даты «{ $title }»: стоп { $stop }, оплата до { $pay }. Что изменить?
 purchase-admin-button-date-stop = 📅 Изменить стоп
 purchase-admin-button-date-pay = 📅 Изменить срок оплаты
 purchase-admin-button-open-card = Открыть покупку

@@ -18,6 +18,7 @@ referrals-invite-round =
     🎁 Дружеские скидки — раунд №{ $round }, до { $ends } (МСК).
     Пригласите { $threshold } { $threshold ->
         [one] друга
+        [few] друга
        *[other] друзей
     } и получите личный промокод: { $offer }.
 referrals-rule-start = Друг засчитывается, когда впервые запускает бота по вашей ссылке.
@@ -40,6 +41,7 @@ referrals-invite-forward =
 referrals-invite-none-planned = Сейчас раунд дружеских скидок не идёт, и следующий пока не запланирован. Мы сообщим, когда он откроется.
 referrals-invite-next = Сейчас раунд дружеских скидок не идёт. Следующий откроется { $starts } (МСК): пригласите { $threshold } { $threshold ->
         [one] друга
+        [few] друга
        *[other] друзей
     } — { $offer }.
 
@@ -66,6 +68,7 @@ referrals-friend-counted-note = 🎉 Ваш друг засчитан: { $count 
 referrals-code-issued =
     🎉 Вы пригласили { $threshold } { $threshold ->
         [one] друга
+        [few] друга
        *[other] друзей
     }! Ваш личный промокод: { $code }
     Это { $offer }, действует до { $until } (МСК), на один заказ.
@@ -112,12 +115,14 @@ referrals-round-opened =
     🎁 Открылся раунд №{ $round } дружеских скидок!
     Пригласите { $threshold } { $threshold ->
         [one] друга
+        [few] друга
        *[other] друзей
     } до { $ends } (МСК) и получите личный промокод: { $offer }.
     Ваша ссылка — /invite
 referrals-round-closed = Раунд №{ $round } дружеских скидок завершён. Ваши промокоды — /promo
 referrals-round-next = Следующий раунд откроется { $starts } (МСК): { $threshold } { $threshold ->
-        [one] друга
+        [one] друг
+        [few] друга
        *[other] друзей
     } — { $offer }.
 
@@ -155,6 +160,7 @@ referrals-admin-summary =
     Время: { $starts } — { $ends } (МСК)
     Пригласить: { $threshold } { $threshold ->
         [one] друга
+        [few] друга
        *[other] друзей
     }
     Награда: { $offer }
@@ -253,11 +259,17 @@ referrals-form-moment-format = Не понял дату. Напишите, на�
 referrals-form-moment-invalid = Такой даты или времени не бывает. Проверьте число, месяц и часы.
 referrals-form-duration-format = Не понял длительность. Напишите, например, «7» (дней), «36 ч» или «2 недели».
 referrals-form-duration-zero = Длительность должна быть больше нуля.
-referrals-form-duration-too-long = Слишком долго: не больше { $days } дней.
+referrals-form-duration-too-long = Слишком долго: не больше { $days } { $days ->
+        [one] дня
+       *[other] дней
+    }.
 referrals-form-start-past = Это время уже прошло. Укажите будущее время или «сейчас».
 referrals-form-start-too-far = Слишком далеко: раунд можно запланировать не больше чем на два года вперёд.
 referrals-form-end-too-soon = Конец должен быть хотя бы через час после начала.
-referrals-form-round-too-long = Раунд не может длиться дольше { $days } дней.
+referrals-form-round-too-long = Раунд не может длиться дольше { $days } { $days ->
+        [one] дня
+       *[other] дней
+    }.
 referrals-form-threshold = Порог — целое число друзей от 1 до { $max }.
 referrals-form-codes-before-end = Коды не могут закончиться раньше раунда. Укажите дату после конца раунда или «-».
 referrals-form-action = Выберите условие кнопкой: без условия, первый заказ или первая оплата.
