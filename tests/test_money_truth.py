@@ -166,7 +166,11 @@ async def test_a_cancelled_purchase_owes_a_refund_and_the_refund_is_recorded(
     orders = await console.say(":as buyer", "/orders")
     assert f"Оплачено: {rub('414')} — к возврату {rub('414')}" in orders
     assert "оплачено полностью" not in orders and "К оплате:" not in orders
-    reconcile = await console.say(":as organizer", f"/reconcile {purchase.id}")
+    # The organizer's card reads the same: nothing due, the confirmed money to refund.
+    card = await console.say(":as organizer", f"/purchase {purchase.id}")
+    assert f"К оплате: {rub('0')}; оплачено (подтверждено): {rub('414')}" in card
+    assert f"к возврату: {rub('414')}" in card
+    reconcile = await console.say(f"/reconcile {purchase.id}")
     assert f"вернуть {rub('414')}" in reconcile
     assert f"[#1 💸 {order.number}: вернуть {rub('414')}]" in reconcile
 

@@ -19,6 +19,7 @@ from domain.lifecycle import PurchaseStatus, next_statuses
 from domain.money import format_amount, format_percent
 from domain.periods import format_day
 from domain.purchase_edit import can_delete, editable_fields
+from domain.reconciliation import reconciliation_totals
 from handlers.kit import MAX_ID, Paging, require_organizer, short
 from handlers.organizer.comments import comments_buttons
 from handlers.organizer.kit import (
@@ -132,6 +133,9 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
     repo = ctx.uow.purchases
     lang = ctx.lang
     summary = await repo.summary(purchase.id)
+    # The card's money is /reconcile's (domain/balance.py per order): a cancelled purchase
+    # owes nothing and its confirmed money is to refund, the same words in every view.
+    money_total = reconciliation_totals(await ctx.uow.payments.reconciliation(purchase.id))
     active_items = await repo.count_items(purchase.id, active_only=True)
     all_items = await repo.count_items(purchase.id)
     text = ctx.t(
@@ -151,10 +155,19 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
         items_sum=format_amount(summary.items_kop, lang),
         fee_sum=format_amount(summary.fee_kop, lang),
         discount=format_amount(summary.discount_kop, lang),
-        due=format_amount(summary.due_kop, lang),
-        paid=format_amount(summary.paid_kop, lang),
+        due=format_amount(money_total.due_kop, lang),
+        paid=format_amount(money_total.confirmed_kop, lang),
         link=f"/start p_{purchase.id}",
     )
+    if money_total.reported_kop or money_total.owed_kop or money_total.refund_kop:
+        text += "\n" + ctx.t(
+            "purchase-admin-card-money-open",
+            awaiting=format_amount(money_total.reported_kop, lang),
+            owed=format_amount(money_total.owed_kop, lang),
+            refund=format_amount(money_total.refund_kop, lang),
+            has_awaiting="yes" if money_total.reported_kop else "no",
+            has_refund="yes" if money_total.refund_kop else "no",
+        )
     if purchase.pickup_note:
         text += "\n" + ctx.t("purchase-edit-card-pickup", note=purchase.pickup_note)
     text += "\n" + round_discount_line(ctx, purchase)

@@ -218,6 +218,13 @@ purchase-admin-card =
     Items worth { $items_sum }, fee { $fee_sum }, discounts { $discount }
     Due: { $due }; paid (confirmed): { $paid }
     Link for buyers: { $link }
+purchase-admin-card-money-open = Buyers still owe: { $owed }{ $has_awaiting ->
+        [yes] ; awaiting confirmation: { $awaiting }
+       *[no] {""}
+    }{ $has_refund ->
+        [yes] ; to refund: { $refund }
+       *[no] {""}
+    }
 purchase-admin-card-minimum = { $reached ->
     [yes] The supplier's minimum of { $minimum } is reached.
    *[no] The supplier's minimum is { $minimum }: { $left } to go.

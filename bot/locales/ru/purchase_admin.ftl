@@ -216,6 +216,13 @@ purchase-admin-card =
     Товары на { $items_sum }, оргсбор { $fee_sum }, скидки { $discount }
     К оплате: { $due }; оплачено (подтверждено): { $paid }
     Ссылка для покупателей: { $link }
+purchase-admin-card-money-open = Долг покупателей: { $owed }{ $has_awaiting ->
+        [yes] ; ждёт подтверждения: { $awaiting }
+       *[no] {""}
+    }{ $has_refund ->
+        [yes] ; к возврату: { $refund }
+       *[no] {""}
+    }
 purchase-admin-card-minimum = { $reached ->
     [yes] Минимум поставщика { $minimum } набран.
    *[no] Минимум поставщика { $minimum }: осталось набрать { $left }.
