@@ -18,6 +18,12 @@ from domain.periods import MOSCOW
 # (sendPhoto) and VK more, so 10 MB is the common ceiling; a screenshot or a phone photo of a
 # receipt is far below it, so anything bigger is not a receipt picture worth storing.
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
+# A receipt sent as a file (banks send PDFs) goes to the organizer as the same file, by the
+# platform's file id: 20 MB is the most a Telegram bot may fetch of a file (getFile), and a
+# bank's PDF is a few hundred kilobytes, so a bigger file is not a receipt.
+MAX_RECEIPT_FILE_BYTES = 20 * 1024 * 1024
+RECEIPT_FILE_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
+RECEIPT_FILE_MIME_TYPES = ("application/pdf",)
 COMMENT_MAX_LENGTH = 500
 REASON_MIN_LENGTH, REASON_MAX_LENGTH = 3, 500
 # More than this many times what the chosen orders still owe is surely a typo ("15000" for
@@ -27,6 +33,16 @@ ABSURD_OVERPAYMENT_FACTOR = 3
 FUTURE_TOLERANCE = timedelta(minutes=5)
 # A report about a payment older than this is a typo in the year, not a real payment.
 MAX_PAYMENT_AGE = timedelta(days=366)
+
+
+def is_receipt_file(mime_type: str | None, file_name: str | None) -> bool:
+    """Whether a file sent as a document may be a receipt: a PDF or a picture, by its type or,
+    when the platform tells none (VK gives the extension only), by its name's extension."""
+    mime = (mime_type or "").casefold()
+    if mime and mime != "application/octet-stream":
+        # A type the platform gave wins over the name: "чек.pdf" that is a program is not one.
+        return mime in RECEIPT_FILE_MIME_TYPES or mime.startswith("image/")
+    return (file_name or "").casefold().endswith(RECEIPT_FILE_EXTENSIONS)
 
 
 # --- allocation -------------------------------------------------------------------------------

@@ -300,14 +300,15 @@ async def test_bad_input_at_every_step_keeps_what_was_entered(
     out = await console.say("сбп")
     assert "Пришлите фото или скриншот чека" in out
 
-    out = await console.say(":file receipt.pdf")
-    assert "Файл «receipt.pdf» — не картинка" in out
-    out = await console.say(":file scan.jpg")
-    assert "Пришлите картинку как фото, а не файлом" in out
+    # A PDF or a picture as a file is a receipt now (tests/test_pdf_receipts.py); others not.
+    out = await console.say(":file setup.exe")
+    assert "Файл «setup.exe» не подходит как чек" in out
+    out = await console.say(":file notes.docx")
+    assert "Файл «notes.docx» не подходит как чек" in out
     [reply] = await app.dispatcher.feed(photo_message("buyer", MAX_RECEIPT_BYTES + 1))
     assert "Фото больше 10 МБ" in reply.text
     out = await console.say("hello")
-    assert "Пришлите чек как фото" in out
+    assert "Пришлите чек — фото, скриншот или PDF-файл" in out
     out = await console.say(":photo")
     assert "Чек получен." in out
 

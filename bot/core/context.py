@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.events import Incoming
-from bot.core.replies import Button, Document, Photo, Reply
+from bot.core.replies import Button, Document, FileRef, Photo, Reply
 from bot.core.roles import CommandInfo
 from bot.settings import Settings
 from bot.texts import Texts, Translator
@@ -130,10 +130,18 @@ class Context:
         photo: Photo | None = None,
         document: Document | None = None,
         edit: bool = False,
+        file: FileRef | None = None,
     ) -> None:
         """Reply in the chat the update came from (sent right after the update commits)."""
         self.replies.append(
-            Reply(text=text, buttons=buttons or [], photo=photo, document=document, edit=edit)
+            Reply(
+                text=text,
+                buttons=buttons or [],
+                photo=photo,
+                document=document,
+                edit=edit,
+                file=file,
+            )
         )
 
     def say(self, key: str, buttons: list[list[Button]] | None = None, **args: Any) -> None:

@@ -1,6 +1,7 @@
-"""The /pay form after the orders are chosen: amount, time, method, an optional receipt photo
-and a comment, a confirmation, and "Send", which writes the report, its allocation over the
-orders and the message to the organizer (handlers/organizer/payments.py) in one transaction.
+"""The /pay form after the orders are chosen: amount, time, method, an optional receipt (a
+photo, or a PDF or picture sent as a file) and a comment, a confirmation, and "Send", which
+writes the report, its allocation over the orders and the message to the organizer
+(handlers/organizer/payments.py) in one transaction.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from domain.money import AmountError, ErrorReason, parse_amount
 from domain.payments import (
     COMMENT_MAX_LENGTH,
     MAX_RECEIPT_BYTES,
+    MAX_RECEIPT_FILE_BYTES,
     Outstanding,
     PaidAtError,
     PaidAtProblem,
     SplitProblem,
     format_moscow,
     is_absurd_amount,
+    is_receipt_file,
     paid_parts,
     parse_paid_at,
     propose_split,
@@ -67,7 +70,6 @@ _PAID_AT_ERRORS = {
     PaidAtProblem.FUTURE: "payments-time-future",
     PaidAtProblem.TOO_OLD: "payments-time-too-old",
 }
-_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp")
 
 
 # --- payloads and the form's state -------------------------------------------------------
@@ -277,7 +279,10 @@ async def on_method(ctx: Context, data: PayMethodChoice) -> None:
 async def method_chosen(ctx: Context, method: PaymentMethod) -> None:
     await ctx.dialog.goto("receipt", method=method.value)
     ctx.say(
-        "payments-ask-receipt", skip_button(ctx.t, "receipt"), limit=str(MAX_RECEIPT_BYTES // 2**20)
+        "receipts-ask",
+        skip_button(ctx.t, "receipt"),
+        limit=str(MAX_RECEIPT_BYTES // 2**20),
+        file_limit=str(MAX_RECEIPT_FILE_BYTES // 2**20),
     )
 
 
@@ -294,17 +299,11 @@ async def on_receipt(ctx: Context) -> None:
             return
         raise UserError("payments-receipt-expected")
     attachment = attachments[0]
+    if attachment.kind is AttachmentKind.DOCUMENT:
+        await on_receipt_file(ctx)
+        return
     if attachment.kind is not AttachmentKind.PHOTO:
-        # A receipt is shown to the organizer as a photo, and a file sent as a document
-        # cannot be re-sent as one (Telegram refuses a document's file id in sendPhoto).
-        name = (attachment.file_name or "").casefold()
-        is_image = (attachment.mime_type or "").startswith("image/") or name.endswith(
-            _IMAGE_EXTENSIONS
-        )
-        raise UserError(
-            "payments-receipt-as-photo" if is_image else "payments-receipt-not-image",
-            name=short(attachment.file_name or "", 40),
-        )
+        raise UserError("receipts-attachment-refused", file_limit=_file_limit())
     if attachment.size is not None and attachment.size > MAX_RECEIPT_BYTES:
         raise UserError("payments-receipt-too-big", limit=str(MAX_RECEIPT_BYTES // 2**20))
     await receipt_chosen(
@@ -314,6 +313,35 @@ async def on_receipt(ctx: Context) -> None:
             "size": attachment.size,
             "mime": attachment.mime_type,
             "platform": ctx.event.platform,
+        },
+    )
+
+
+def _file_limit() -> str:
+    return str(MAX_RECEIPT_FILE_BYTES // 2**20)
+
+
+async def on_receipt_file(ctx: Context) -> None:
+    """A receipt sent as a file: banks send PDFs, and phones send screenshots as files. It
+    goes to the organizer as the same file, by the platform's file id (a document's file id
+    cannot be re-sent as a photo), so only its type and size are checked here."""
+    attachment = ctx.event.attachments[0]
+    name = attachment.file_name or ""
+    if not is_receipt_file(attachment.mime_type, name):
+        raise UserError(
+            "receipts-file-refused", name=short(name, 40) or "?", file_limit=_file_limit()
+        )
+    if attachment.size is not None and attachment.size > MAX_RECEIPT_FILE_BYTES:
+        raise UserError("receipts-file-too-big", file_limit=_file_limit())
+    await receipt_chosen(
+        ctx,
+        {
+            "file_id": attachment.file_id,
+            "size": attachment.size,
+            "mime": attachment.mime_type,
+            "platform": ctx.event.platform,
+            "kind": "document",
+            "name": name or None,
         },
     )
 
@@ -523,7 +551,8 @@ async def on_send(ctx: Context, data: PaySend) -> None:
         Media(
             platform=receipt["platform"],
             file_id=receipt["file_id"],
-            kind="photo",
+            # Forms begun before receipts could be files hold photos only.
+            kind=receipt.get("kind", "photo"),
             mime_type=receipt.get("mime"),
             size=receipt.get("size"),
         )
@@ -542,7 +571,9 @@ async def on_send(ctx: Context, data: PaySend) -> None:
         now=ctx.now(),
     )
     await ctx.dialog.finish()
-    await notify_organizer(ctx, report, {o.id: o for o in orders}, media)
+    await notify_organizer(
+        ctx, report, {o.id: o for o in orders}, media, receipt_name=(receipt or {}).get("name")
+    )
     ctx.say(
         "payments-sent",
         id=str(report.id),

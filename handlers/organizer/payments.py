@@ -12,7 +12,7 @@ from typing import Any
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.payloads import Payload
-from bot.core.replies import Button, Reply
+from bot.core.replies import Button, FileRef, Reply
 from bot.core.router import Role, Router
 from bot.services.money import money_state_text, tell_refunds_after_confirm
 from bot.services.referrals import on_qualifying_action
@@ -94,9 +94,11 @@ def report_text(
     orders: dict[int, Order],
     *,
     receipt_shown: bool,
+    receipt_is_file: bool = False,
     comment_limit: int = COMMENT_MAX_LENGTH,
 ) -> str:
-    """One report as the organizer sees it (the notification and /payments alike)."""
+    """One report as the organizer sees it (the notification and /payments alike);
+    `receipt_is_file`: the receipt is a file (a PDF), not a photo."""
     lang = t.lang
     lines = [t("payments-report-head", id=str(report.id), buyer=buyer_label(t, buyer))]
     for allocation in sorted(report.allocations, key=lambda a: a.id):
@@ -117,8 +119,12 @@ def report_text(
     if report.comment:
         lines.append(t("payments-report-comment", comment=short(report.comment, comment_limit)))
     if report.receipt_id is not None:
-        key = "payments-report-receipt" if receipt_shown else "payments-report-receipt-elsewhere"
-        lines.append(t(key))
+        shown_key, elsewhere_key = (
+            ("receipts-report-file", "receipts-report-file-elsewhere")
+            if receipt_is_file
+            else ("payments-report-receipt", "payments-report-receipt-elsewhere")
+        )
+        lines.append(t(shown_key if receipt_shown else elsewhere_key))
     return "\n".join(lines)
 
 
@@ -178,24 +184,49 @@ def decision_buttons(
     return rows
 
 
+def is_file_receipt(media: Media | None) -> bool:
+    """A receipt sent as a file (a PDF, a picture as a file), not as a photo."""
+    return media is not None and media.kind == "document"
+
+
+def receipt_file(media: Media | None, platform: str, name: str | None = None) -> FileRef | None:
+    """A receipt file as `platform` can send it: by its own file id only. No bytes are kept,
+    so another platform's file cannot be shown (the report's text says so)."""
+    if media is None or not is_file_receipt(media) or media.platform != platform:
+        return None
+    return FileRef(
+        file_id=media.file_id, platform=media.platform, file_name=name, mime_type=media.mime_type
+    )
+
+
 async def notify_organizer(
-    ctx: Context, report: PaymentReport, orders: dict[int, Order], media: Media | None
+    ctx: Context,
+    report: PaymentReport,
+    orders: dict[int, Order],
+    media: Media | None,
+    *,
+    receipt_name: str | None = None,
 ) -> None:
     """The organizer must act on every report, so it goes as an ANSWER: delivered whatever
-    their broadcast consent says (stopping broadcasts must not hide money owed to them)."""
+    their broadcast consent says (stopping broadcasts must not hide money owed to them).
+    `receipt_name`: a receipt file's name as the buyer sent it (the console shows it)."""
     organizer = await ctx.uow.payments.organizer(report.organizer_id)
     assert organizer is not None
     recipient = organizer.user
     t = ctx.texts.translator(recipient.language)
     await ctx.uow.session.refresh(report, ["allocations"])
-    photo = media_photo(media, recipient.platform)
+    as_file = is_file_receipt(media)
+    # A file's id cannot be sent as a photo (Telegram refuses it in sendPhoto).
+    photo = None if as_file else media_photo(media, recipient.platform)
+    file = receipt_file(media, recipient.platform, receipt_name)
+    shown = photo is not None or file is not None
     text = (
         t("payments-report-new")
         + "\n"
-        + report_text(t, report, ctx.user, orders, receipt_shown=photo is not None)
+        + report_text(t, report, ctx.user, orders, receipt_shown=shown, receipt_is_file=as_file)
     )
-    # Not ctx.notify: the message carries the receipt photo next to its text and buttons.
-    reply = Reply(text=text, buttons=decision_buttons(t, report, orders), photo=photo)
+    # Not ctx.notify: the message carries the receipt next to its text and buttons.
+    reply = Reply(text=text, buttons=decision_buttons(t, report, orders), photo=photo, file=file)
     await ctx.uow.outbox.enqueue(
         recipient, reply, OutboxKind.ANSWER, dedup_key=f"pay-report:{report.id}"
     )
@@ -344,7 +375,8 @@ async def show_rest(ctx: Context, report: PaymentReport) -> None:
     orders = await ctx.uow.payments.orders([a.order_id for a in report.allocations])
     buyer = await ctx.uow.users.get(report.buyer_id)
     # The receipt came with the report's own message, which this one answers.
-    text = report_text(ctx.t, report, buyer, orders, receipt_shown=True)
+    as_file = is_file_receipt(await ctx.uow.payments.media(report.receipt_id))
+    text = report_text(ctx.t, report, buyer, orders, receipt_shown=True, receipt_is_file=as_file)
     if report.status is not PaymentReportStatus.PENDING:
         ctx.answer(text + "\n" + ctx.t("payment-splits-all-decided"))
         return
@@ -547,16 +579,21 @@ async def show_reports(ctx: Context, page: int) -> None:
     blocks = [ctx.t("payments-list-title", total=total, page=str(page + 1), pages=str(pages))]
     rows: list[list[Button]] = []
     for report in reports:
-        photo = media_photo(await ctx.uow.payments.media(report.receipt_id), ctx.event.platform)
-        if photo is not None:
-            ctx.answer(ctx.t("payments-receipt-caption", id=str(report.id)), photo=photo)
+        media = await ctx.uow.payments.media(report.receipt_id)
+        as_file = is_file_receipt(media)
+        photo = None if as_file else media_photo(media, ctx.event.platform)
+        file = receipt_file(media, ctx.event.platform)
+        if photo is not None or file is not None:
+            caption = ctx.t("payments-receipt-caption", id=str(report.id))
+            ctx.answer(caption, photo=photo, file=file)
         blocks.append(
             report_text(
                 ctx.t,
                 report,
                 buyers.get(report.buyer_id),
                 orders,
-                receipt_shown=photo is not None,
+                receipt_shown=photo is not None or file is not None,
+                receipt_is_file=as_file,
                 comment_limit=LIST_COMMENT_SHOWN,
             )
         )

@@ -234,6 +234,9 @@ class ConsoleAdapter:
                     f"{indent}📎 {reply.document.file_name} ({len(reply.document.content)} bytes)"
                 )
                 self._save(reply.document.file_name, reply.document.content)
+            if reply.file is not None:
+                # Only the file's name: the console holds no bytes of files people "sent".
+                self._print(f"{indent}📄 file {reply.file.file_name or reply.file.file_id}")
             flat = [button for row in reply.buttons for button in row]
             if flat:
                 self._buttons[user] = flat

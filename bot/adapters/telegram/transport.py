@@ -9,6 +9,8 @@ adapter's direct replies both send through it.
 * Telegram counts lengths in UTF-16 code units: a text over 4096 is cut at line breaks (then
   spaces, then anywhere) into several messages, the buttons on the last one; a caption over
   1024 goes as a photo without caption followed by the text.
+* A `FileRef` (a file a person sent us, e.g. a PDF receipt) goes by its file_id through
+  sendDocument, like a `Document`'s bytes; another platform's file id is left out.
 * Buttons become an inline keyboard: a payload is callback_data, a url a link button.
 * aiogram's errors become the delivery errors of bot/core/transport.py (see `delivery_error`).
 """
@@ -46,7 +48,7 @@ from aiogram.types import (
 from pydantic import ConfigDict
 
 from bot.adapters.telegram import PLATFORM
-from bot.core.replies import Button, Photo, Reply
+from bot.core.replies import Button, FileRef, Photo, Reply
 from bot.core.transport import (
     DeliveryError,
     PermanentFailure,
@@ -236,6 +238,12 @@ def photo_input(photo: Photo) -> str | InputFile | None:
     return None
 
 
+def file_input(file: FileRef) -> str | None:
+    """What sendDocument accepts for a file reference: its file_id when it is Telegram's;
+    None for another platform's (it means nothing here, and no bytes were kept)."""
+    return file.file_id if file.platform == PLATFORM and file.file_id else None
+
+
 # --- the transport ----------------------------------------------------------------------------
 
 
@@ -301,14 +309,25 @@ class TelegramTransport:
                 )
                 if fits:
                     text = ""
+        documents: list[str | InputFile] = []
         if reply.document is not None:
-            document = BufferedInputFile(reply.document.content, filename=reply.document.file_name)
+            documents.append(
+                BufferedInputFile(reply.document.content, filename=reply.document.file_name)
+            )
+        if reply.file is not None:
+            by_id = file_input(reply.file)
+            if by_id is None:
+                log.info("file from %s not sendable on Telegram: text only", reply.file.platform)
+            else:
+                documents.append(by_id)
+        for document in documents:
             fits = utf16_len(text) <= CAPTION_LIMIT
+            caption = text if fits and text else None
             sent = await self._call(
-                lambda: self.bot.send_document(
+                lambda document=document, caption=caption, fits=fits: self.bot.send_document(
                     target,
                     document,
-                    caption=text if fits and text else None,
+                    caption=caption,
                     parse_mode=None,
                     reply_markup=markup if fits else None,
                 )
@@ -365,7 +384,7 @@ class TelegramTransport:
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> str:
         """Replace a message's text and buttons; raises a `DeliveryError` when Telegram cannot
         (a photo message, a message too old, a text too long), so the caller sends anew."""
-        if reply.photo is not None or reply.document is not None:
+        if reply.photo is not None or reply.document is not None or reply.file is not None:
             raise PermanentFailure("a reply with media cannot replace a text message")
         if not reply.text or utf16_len(reply.text) > TEXT_LIMIT:
             raise PermanentFailure("the text does not fit one message")

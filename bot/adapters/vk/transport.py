@@ -38,7 +38,7 @@ from bot.adapters.vk.session import (
     make_vk_api,
     make_vk_session,
 )
-from bot.core.replies import Button, Document, Photo, Reply
+from bot.core.replies import Button, Document, FileRef, Photo, Reply
 from bot.core.transport import (
     DeliveryError,
     MessagesNotAllowed,
@@ -346,6 +346,14 @@ class VkClient:
         log.warning("VK: a photo without bytes or a VK id (%r) is left out", photo.file_id)
         return None
 
+    def file_attachment(self, file: FileRef) -> str | None:
+        """A file reference as messages.send takes it: the "doc<owner>_<id>[_key]" string
+        the file arrived with; None for another platform's id (no bytes were kept to upload)."""
+        if file.platform == PLATFORM and file.file_id.startswith("doc"):
+            return file.file_id
+        log.info("VK: a file from %s (%r) is left out", file.platform, file.file_id)
+        return None
+
     async def document_attachment(self, document: Document, peer_id: int) -> str:
         return await self.run(self._upload_document, document, peer_id)
 
@@ -459,6 +467,8 @@ class VkTransport:
                 attachments.append(await client.photo_attachment(reply.photo, peer))
             if reply.document is not None:
                 attachments.append(await client.document_attachment(reply.document, peer))
+            if reply.file is not None:
+                attachments.append(client.file_attachment(reply.file))
             attachment = ",".join(a for a in attachments if a) or None
             parts = plan_parts(
                 reply.text, attachment, build_keyboards(reply.buttons, self.caps(peer))
@@ -502,9 +512,12 @@ class VkTransport:
             except PermanentFailure as exc:
                 results[chat_id] = exc
         try:
-            attachment = None
+            attachments = []
             if reply.photo is not None:
-                attachment = await client.photo_attachment(reply.photo, None)
+                attachments.append(await client.photo_attachment(reply.photo, None))
+            if reply.file is not None:
+                attachments.append(client.file_attachment(reply.file))
+            attachment = ",".join(a for a in attachments if a) or None
             parts = plan_parts(reply.text, attachment, build_keyboards(reply.buttons))
         except Exception as exc:
             raise delivery_error(exc) from exc
@@ -569,6 +582,7 @@ class VkTransport:
             len(reply.text) > MAX_TEXT_LENGTH
             or len(keyboards) > 1
             or reply.document is not None
+            or reply.file is not None
             or not (reply.text or reply.photo)
         ):
             return False
