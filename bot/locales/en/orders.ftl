@@ -99,13 +99,6 @@ orders-order-more-lines = …and { $count } { $count ->
 orders-order-sum = Due: { $due } (items { $items } + organizer fee { $fee })
 orders-order-sum-discount = Due: { $due } (items { $items } + organizer fee { $fee } − discount { $discount })
 orders-order-sum-cancelled = Items were { $items }; nothing is due.
-orders-order-refund = Paid { $paid }: the organizer will return this money to you.
-orders-order-paid = Paid: { $paid }, { $state ->
-    [paid] paid in full
-    [partially_paid] partly paid
-    [overpaid] overpaid
-   *[unpaid] not paid
-}
 orders-order-pickup = Pickup point: { $name }, { $address }
 
 ## /orders and one order

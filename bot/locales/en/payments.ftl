@@ -5,12 +5,6 @@ cmd-payments = payments awaiting your confirmation
 cmd-reconcile = payments reconciliation of a purchase
 
 payments-buyer-unnamed = buyer #{ $id }
-payments-state = { $state ->
-    [paid] paid
-    [overpaid] overpaid by { $over }
-    [partially_paid] partially paid, { $balance } left
-   *[unpaid] unpaid, { $balance } due
-}
 payments-method = { $method ->
     [card] Card
     [sbp] SBP
@@ -199,15 +193,6 @@ payments-rec-col-confirmed = Confirmed, ₽
 payments-rec-col-owed = Still owed, ₽
 payments-rec-col-refund = To refund, ₽
 payments-rec-col-total = Total
-payments-rec-status = { $cancelled ->
-    [yes] cancelled
-   *[no] { $state ->
-        [paid] paid
-        [overpaid] overpaid
-        [partially_paid] partially paid
-       *[unpaid] unpaid
-    }
-}
 
 ## Reminders
 payments-reminder-day-before =
@@ -218,6 +203,5 @@ payments-reminder-due-day =
     ⏰ Today is the last day to pay for "{ $title }": until { $deadline } (Moscow time).
     { $orders }
     Already paid? Report the payment: /pay
-payments-reminder-order = • Order { $number }: { $balance } due
 payments-button-pay = Report a payment
 payments-deadline-moved = 📅 The payment deadline of «{ $title }» has moved: now until { $deadline } (Moscow time). Paid already? Report it: /pay

@@ -96,13 +96,6 @@ orders-order-more-lines = …и ещё строк: { $count }.
 orders-order-sum = К оплате: { $due } (товары { $items } + оргсбор { $fee })
 orders-order-sum-discount = К оплате: { $due } (товары { $items } + оргсбор { $fee } − скидка { $discount })
 orders-order-sum-cancelled = Товаров было на { $items }; к оплате ничего.
-orders-order-refund = Оплачено { $paid } — эти деньги вам вернёт организатор.
-orders-order-paid = Оплачено: { $paid } — { $state ->
-    [paid] оплачено полностью
-    [partially_paid] оплачено частично
-    [overpaid] переплата
-   *[unpaid] не оплачено
-}
 orders-order-pickup = Пункт выдачи: { $name }, { $address }
 
 ## /orders и один заказ

@@ -5,12 +5,6 @@ cmd-payments = оплаты, ждущие подтверждения
 cmd-reconcile = сверка оплат по покупке
 
 payments-buyer-unnamed = покупатель №{ $id }
-payments-state = { $state ->
-    [paid] оплачен
-    [overpaid] переплата { $over }
-    [partially_paid] оплачен частично, осталось { $balance }
-   *[unpaid] не оплачен, к оплате { $balance }
-}
 payments-method = { $method ->
     [card] Карта
     [sbp] СБП
@@ -199,15 +193,6 @@ payments-rec-col-confirmed = Подтверждено, ₽
 payments-rec-col-owed = Осталось оплатить, ₽
 payments-rec-col-refund = К возврату, ₽
 payments-rec-col-total = Итого
-payments-rec-status = { $cancelled ->
-    [yes] отменён
-   *[no] { $state ->
-        [paid] оплачен
-        [overpaid] переплата
-        [partially_paid] частично
-       *[unpaid] не оплачен
-    }
-}
 
 ## Напоминания
 payments-reminder-day-before =
@@ -218,6 +203,5 @@ payments-reminder-due-day =
     ⏰ Сегодня последний день оплаты покупки «{ $title }»: до { $deadline } (МСК).
     { $orders }
     Уже оплатили? Сообщите об оплате: /pay
-payments-reminder-order = • Заказ { $number }: к оплате { $balance }
 payments-button-pay = Сообщить об оплате
 payments-deadline-moved = 📅 Срок оплаты покупки «{ $title }» перенесён: теперь до { $deadline } (МСК). Уже оплатили? Сообщите: /pay
