@@ -33,7 +33,7 @@ from storage.models import (
     Purchase,
     ReferralRound,
 )
-from tests.support.drivers import ConsoleSession
+from tests.support.drivers import ConsoleSession, button_number
 from tests.support.environment import TEST_START
 from tests.support.queries import count
 from tests.support.referrals import codes, invite_link_of, open_round
@@ -44,13 +44,6 @@ from tests.support.texts import NBSP
 def rub(text: str) -> str:
     """Sums in `text` as the bot writes them: "1 000 ₽" with non-breaking spaces."""
     return re.sub(r"(?<=\d) (?=\d)| (?=₽)", NBSP, text)
-
-
-def button_of(out: str, label: str) -> str:
-    """The console's "#N" of the (last) button whose label starts with `label`."""
-    found = re.findall(rf"\[(#\d+) {re.escape(label)}", out)
-    assert found, out
-    return found[-1]
 
 
 async def two_orders(shop: Shop) -> tuple[Order, Order]:
@@ -315,7 +308,7 @@ async def test_an_organizer_opts_a_purchase_out_of_round_discounts(
     out = await console.say(":as organizer", f"/purchase {purchase.id}")
     assert "Скидки раундов приглашений: принимаются — скидка по раунду за счёт организатора" in out
     # The choice itself is in the card's Edit menu (a VK keyboard holds ten buttons).
-    out = await console.say(button_of(out, "✏️ Редактировать"))
+    out = await console.say(button_number(out, "✏️ Редактировать"))
     assert "Не принимать скидки раундов]" in out
     out = await console.press_payload(RoundDiscounts(purchase_id=purchase.id, accept=False))
     assert "больше не принимает коды раундов приглашений" in out

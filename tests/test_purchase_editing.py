@@ -27,18 +27,11 @@ from handlers.organizer.kit import (
     PurchaseView,
 )
 from storage.models import DialogState, Purchase, PurchaseItem
-from tests.support.drivers import ConsoleSession
+from tests.support.drivers import ConsoleSession, button_number
 from tests.support.queries import count, purchases_in_db
 from tests.support.steps import ITEMS, QUICK, become_organizer, console_shop, move, place_socks
 
 NBSP = "\u00a0"
-
-
-def button_number(out: str, label: str) -> str:
-    """The console's "#N" of the (last) button whose label starts with `label`."""
-    found = re.findall(rf"\[(#\d+) {re.escape(label)}", out)
-    assert found, out
-    return found[-1]
 
 
 async def purchase_row(app: App, purchase_id: int) -> Purchase:

@@ -41,7 +41,7 @@ from storage.models import (
     TaskStatus,
 )
 from storage.uow import UnitOfWork
-from tests.support.drivers import ConsoleSession, press
+from tests.support.drivers import ConsoleSession, button_number, press
 from tests.support.queries import count, orders_in_db, organizer_row, outbox, tasks
 from tests.support.shops import add_order, seed_shop, set_status
 from tests.support.steps import STOP_UTC, become_organizer, console_shop, move, place_socks
@@ -286,7 +286,7 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     # The dates are changed from the card's Edit menu.
     assert "[#7 ✏️ Редактировать]" in out
     out = await console.say("#7")
-    out = await console.say(re.findall(r"\[(#\d+) 📅 Даты\]", out)[-1])
+    out = await console.say(button_number(out, "📅 Даты"))
     assert "Даты «Осень»: стоп 01.12.2026, оплата до 05.12.2026" in out
     stop_number = re.search(r"\[(#\d+) 📅 Изменить стоп\] \[#\d+ 📅 Изменить срок оплаты\]", out)
     assert stop_number, out
@@ -356,8 +356,8 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
         reminder_key(purchase_id, DUE_DAY): (before[DUE_DAY], TaskStatus.PENDING),
     }
     out = await console.say(f"/purchase {purchase_id}")
-    out = await console.say(re.findall(r"\[(#\d+) ✏️ Редактировать", out)[-1])
-    out = await console.say(re.findall(r"\[(#\d+) 📅 Даты\]", out)[-1])
+    out = await console.say(button_number(out, "✏️ Редактировать"))
+    out = await console.say(button_number(out, "📅 Даты"))
     assert "Изменить стоп" not in out and "Изменить срок оплаты" in out
     await press(app, "organizer", pay_button)
     out = await console.say("12.12")

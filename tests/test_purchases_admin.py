@@ -31,7 +31,7 @@ from handlers.organizer.kit import (
 )
 from handlers.organizer.new_purchase import CATEGORY_SLUGS
 from storage.models import DialogState, OutboxKind, PurchaseItem, PurchaseStatusChange
-from tests.support.drivers import ConsoleSession, press
+from tests.support.drivers import ConsoleSession, button_number, press
 from tests.support.exports import DISTRIBUTION_HEADERS
 from tests.support.queries import organizer_row, outbox, purchases_in_db
 from tests.support.shops import add_order
@@ -50,13 +50,6 @@ def without_margin(out: str) -> str:
     """What the console printed, without its five-character margin ("bot: " and the
     indent of the following lines)."""
     return "\n".join(line[5:] for line in out.splitlines())
-
-
-def button_number(out: str, label: str) -> str:
-    """The console's "#N" of the button whose label starts with `label`."""
-    found = re.search(rf"\[(#\d+) {re.escape(label)}", out)
-    assert found, out
-    return found.group(1)
 
 
 # --- /newpurchase ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -120,3 +121,11 @@ async def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> Non
         if loop.time() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+def button_number(out: str, label: str) -> str:
+    """The console's "#N" of the last button in `out` whose label starts with `label` (the
+    newest message's, when several messages show one)."""
+    found = re.findall(rf"\[(#\d+) {re.escape(label)}", out)
+    assert found, out
+    return found[-1]
