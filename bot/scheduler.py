@@ -17,9 +17,6 @@ the same transaction). The scheduler never keeps its own copy of that truth:
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.texts import Texts
 from domain import clock
 from storage.models import ScheduledTask, TaskStatus
+from storage.repositories.tasks import lease_holder
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -67,7 +65,7 @@ class Scheduler:
         self.handlers = handlers
         self.sweep_seconds = sweep_seconds
         self.lease_ttl = lease_ttl
-        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.holder = lease_holder()
         self._aps: AsyncIOScheduler | None = None
         self._leading = False
 

@@ -32,8 +32,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import socket
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,16 +42,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.replies import Reply
 from domain import clock
+from storage.repositories.tasks import lease_holder
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 POLL_LEASE_TTL = 10.0
-
-
-def process_name() -> str:
-    """Who holds a lease: host and pid, enough for a person reading the leases table."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class PollLease:
@@ -77,7 +71,7 @@ class PollLease:
         self.session_factory = session_factory
         self.name = f"poll:{source}"[:64]
         self.ttl = ttl
-        self.holder = holder or process_name()
+        self.holder = holder or lease_holder()
         self.held = asyncio.Event()
         self.lost = asyncio.Event()
         self._valid_until = float("-inf")

@@ -39,11 +39,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import random
-import socket
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -68,6 +65,7 @@ from bot.texts import Texts, Translator
 from domain import clock
 from storage.models import OutboxKind, User
 from storage.repositories.outbox import SKIP_NOT_ALLOWED, SKIP_UNREACHABLE
+from storage.repositories.tasks import lease_holder
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -303,7 +301,7 @@ class Sender:
         self.limits = limits or DeliveryLimits.of(transport.limits, clock=monotonic)
         self.max_attempts = max_attempts
         self.monotonic = monotonic
-        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.holder = holder or lease_holder()
         self.lease_name = LEASE_PREFIX + self.platform
         self.batch_size = batch_size
         self.concurrency = concurrency

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -107,6 +110,12 @@ class TaskRepository:
             .with_for_update()
         )
         return await self.session.scalar(stmt)
+
+
+def lease_holder() -> str:
+    """A name for one holder of leases: host and pid, for a person reading the leases table,
+    and a random part, so a new process never takes a dead one's lease for its own."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class LeaseRepository:
