@@ -1,0 +1,23 @@
+"""promo codes for bloggers and affiliates (issue 18)
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-06 11:00:00
+
+Reserved: filled by the change that needs it (an empty revision is removed when merged).
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,23 @@
+"""buyer-organizer chat, claims, moderation (issue 19)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-06 11:00:00
+
+Reserved: filled by the change that needs it (an empty revision is removed when merged).
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,23 @@
+"""size rows and what the supplier did not send (issue 21)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-06 11:00:00
+
+Reserved: filled by the change that needs it (an empty revision is removed when merged).
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,23 @@
+"""Odnoklassniki adapter (issue 23)
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-06 11:00:00
+
+Reserved: filled by the change that needs it (an empty revision is removed when merged).
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
