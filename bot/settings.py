@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     vk_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     vk_api_url: str = "https://api.vk.com"
+    # Odnoklassniki group messages (the OK Bot API): one group access token per group.
+    ok_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    ok_api_url: str = "https://api.ok.ru"
+    # OK delivers by webhook only (bot/adapters/ok): the public URL that reaches this
+    # process; the bot serves its path (one route per group under it) on the web server.
+    ok_webhook_url: str | None = None
     admin_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Webhook mode (Telegram): set TELEGRAM_WEBHOOK_URL to the public https address that
     # reaches this process; otherwise the bot uses long polling.
@@ -58,6 +64,8 @@ class Settings(BaseSettings):
     telegram_rate_private: float = Field(default=1.0, gt=0)  # per private chat, per second
     telegram_rate_group_per_minute: float = Field(default=20.0, gt=0)  # per group, per minute
     vk_rate_per_token: float = Field(default=20.0, gt=0)  # API calls per second per community
+    # OK publishes no figure for the Bot API; 10 calls per second per group is our guess.
+    ok_rate_per_token: float = Field(default=10.0, gt=0)
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
 
     default_language: Language = "ru"
@@ -69,7 +77,7 @@ class Settings(BaseSettings):
     # to this file (data/console.log when unset) and only warnings reach stderr.
     log_file: Path | None = None
 
-    @field_validator("vk_tokens", "admin_ids", mode="before")
+    @field_validator("vk_tokens", "ok_tokens", "admin_ids", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split_commas(value)
@@ -78,6 +86,7 @@ class Settings(BaseSettings):
         "telegram_token",
         "telegram_webhook_url",
         "telegram_webhook_secret",
+        "ok_webhook_url",
         "webhook_port",
         mode="before",
     )
@@ -117,7 +126,9 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("telegram_api_url", "vk_api_url", "telegram_webhook_url")
+    @field_validator(
+        "telegram_api_url", "vk_api_url", "telegram_webhook_url", "ok_api_url", "ok_webhook_url"
+    )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:

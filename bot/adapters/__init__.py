@@ -6,13 +6,14 @@ by `bot.py console` or when no platform is configured.
 
 from __future__ import annotations
 
-from bot.adapters import console, telegram, vk
+from bot.adapters import console, ok, telegram, vk
 from bot.core.platform import Platform
 from bot.settings import Settings, SettingsError
 
 PLATFORMS: tuple[Platform, ...] = (
     telegram.registered,
     vk.registered,
+    ok.registered,
 )
 
 
@@ -22,7 +23,8 @@ def configured(settings: Settings) -> list[Platform]:
 
 
 def check_platform_names(settings: Settings) -> None:
-    """ADMIN_IDS may only name platforms the bot knows (a typo would lock an admin out)."""
+    """ADMIN_IDS may only name platforms the bot knows (a typo would lock an admin out);
+    OK needs its webhook URL (`ok.check_settings`)."""
     known = {platform.name for platform in PLATFORMS} | {console.PLATFORM}
     for entry in settings.admin_ids:
         name = entry.partition(":")[0]
@@ -31,3 +33,4 @@ def check_platform_names(settings: Settings) -> None:
                 f"Invalid setting ADMIN_IDS: unknown platform {name!r} in {entry!r}; "
                 f"known: {', '.join(sorted(known))}"
             )
+    ok.check_settings(settings)
