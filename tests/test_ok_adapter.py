@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -398,3 +401,23 @@ def test_settings_and_the_start_check(tmp_path: Path, monkeypatch: pytest.Monkey
         check_platform_names(without_url)
     with pytest.raises(SettingsError, match="OK_WEBHOOK_URL"):
         load_settings(ok_webhook_url="bot.example/ok")
+
+
+def test_bot_with_ok_tokens_but_no_webhook_url_stops_at_start(tmp_path: Path) -> None:
+    """`python bot.py` with OK_TOKENS and no OK_WEBHOOK_URL: one line, exit code 2."""
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / ".env").write_text("OK_TOKENS=tkn1\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(root / "bot.py")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("OK_", "TELEGRAM_", "VK_"))},
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("Invalid setting OK_WEBHOOK_URL: required with OK_TOKENS")
+    )
