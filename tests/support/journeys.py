@@ -9,11 +9,19 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Protocol
 
+from bot.app import App, create_app
+from bot.settings import load_settings
+from storage import migrate
+from storage.db import create_engine
+
 
 class JourneyDriver(Protocol):
     """A person's view of the bot on one platform, through the fake server."""
 
     platform: str
+    # The running bot (its database, for the scheduler's work a journey waits for, such as
+    # a referral round opening).
+    app: App
 
     def admin_id(self, user: str) -> str:
         """The `ADMIN_IDS` entry of `user` ("telegram:101", "max:5001", ...)."""
@@ -35,6 +43,11 @@ class JourneyDriver(Protocol):
         """`user` sends a photo (with a caption); returns the answer, as `say` does."""
         ...
 
+    async def open_link(self, user: str, link: str) -> str:
+        """`user` opens a start link the bot gave (an invite, a purchase's "Order"), the way
+        the platform lets a person do it; returns the answer, as `say` does."""
+        ...
+
     def buttons(self, user: str) -> list[str]:
         """The labels of the latest keyboard the bot sent `user`."""
         ...
@@ -51,3 +64,14 @@ class DriverFactory(Protocol):
         """Starts the bot for this platform (its adapter, a fresh database under `tmp_path`,
         `ADMIN_IDS` of the named users) against its fake server; stops both on exit."""
         ...
+
+
+async def fresh_app(tmp_path: Path, admin_ids: list[str]) -> App:
+    """An app on a new, migrated SQLite file under `tmp_path` with these `ADMIN_IDS`: what a
+    driver factory starts its platform's adapter on."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'journeys.sqlite3'}"
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    await engine.dispose()
+    settings = load_settings(database_url=url, admin_ids=",".join(admin_ids))
+    return await create_app(settings, run_migrations=False)

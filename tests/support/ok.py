@@ -17,13 +17,11 @@ from typing import Any
 
 from bot.adapters.ok.adapter import OkAdapter
 from bot.adapters.ok.transport import OkTransport
-from bot.app import App, create_app
+from bot.app import App
 from bot.delivery.outbox import Sender
-from bot.settings import load_settings
 from bot.web import WebServer
-from storage import migrate
-from storage.db import create_engine
 from tests.fakes.ok_server import FakeOkServer, SentMessage
+from tests.support.journeys import fresh_app
 from tests.support.outbox import fast_sender
 from tests.support.queries import rows
 
@@ -132,6 +130,7 @@ class OkDriver:
 
     def __init__(self, world: OkWorld) -> None:
         self.world = world
+        self.app = world.app
 
     @staticmethod
     def _id(user: str) -> int:
@@ -164,6 +163,10 @@ class OkDriver:
         sent = await self.world.say(self._id(user), caption, attachments=[image])
         return await self._answer(user, sent)
 
+    async def open_link(self, user: str, link: str) -> str:
+        # OK has no start payload: the person sends the link to the group (events.py).
+        return await self.say(user, link)
+
     def buttons(self, user: str) -> list[str]:
         return self.world.labels(self._id(user))
 
@@ -181,13 +184,3 @@ async def ok_driver(tmp_path: Path, *, admins: tuple[str, ...] = ()) -> AsyncIte
             yield OkDriver(world)
     finally:
         await app.close()
-
-
-async def fresh_app(tmp_path: Path, admin_ids: list[str]) -> App:
-    """An app on a new, migrated SQLite file (the journey suite's own database)."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'journeys.sqlite3'}"
-    engine = create_engine(url)
-    await migrate.upgrade(engine)
-    await engine.dispose()
-    settings = load_settings(database_url=url, admin_ids=",".join(admin_ids))
-    return await create_app(settings, run_migrations=False)
