@@ -421,3 +421,37 @@ def test_bot_with_ok_tokens_but_no_webhook_url_stops_at_start(tmp_path: Path) ->
         .splitlines()[-1]
         .startswith("Invalid setting OK_WEBHOOK_URL: required with OK_TOKENS")
     )
+
+
+async def test_a_press_whose_answer_fails_is_still_answered(ok: OkWorld) -> None:
+    await ok.say(ANNA, "/start")
+    ok.server.fail_next("status", 502)  # the answer carrying the reply
+    sent = await ok.press_payload(ANNA, "not-ours", mid=None)
+    [answer] = ok.server.answers
+    assert answer.message == {"text": ""}  # answered again, empty
+    assert len(sent) == 1 and sent[0].text  # and the reply went as a message
+
+
+class SlowDispatcher:
+    """The dispatcher, taking its time: a handler still busy when the bot stops."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.session_factory = inner.session_factory
+        self.started = asyncio.Event()
+
+    async def feed(self, event: Any) -> Any:
+        self.started.set()
+        await asyncio.sleep(30)
+        return await self.inner.feed(event)
+
+
+async def test_an_update_given_up_at_stop_is_left_to_ok_to_deliver_again(app: App) -> None:
+    async with ok_world(app) as ok:
+        slow = SlowDispatcher(app.dispatcher)
+        ok.adapter.dispatcher = slow  # type: ignore[assignment]
+        pushing = asyncio.create_task(ok.server.push(ok.server.message_created(ANNA, "/start")))
+        await asyncio.wait_for(slow.started.wait(), 5)
+        await ok.adapter.stop(timeout=0.1)
+        assert await pushing == [503]  # not answered 200: OK sends it again later
+        assert ok.server.sent == []

@@ -259,6 +259,9 @@ class OkAdapter:
         try:
             await asyncio.shield(done)
         except asyncio.CancelledError:
+            if done.cancelled():
+                # Given up at shutdown before it was handled: OK delivers it again.
+                return web.Response(status=503, text="stopping")
             raise
         return web.json_response({"ok": True})
 
@@ -267,6 +270,10 @@ class OkAdapter:
     ) -> None:
         try:
             await self.handle_update(client, raw)
+        except asyncio.CancelledError:
+            if not done.done():
+                done.cancel()
+            raise
         finally:
             self._pending -= 1
             self.handled += 1
@@ -304,17 +311,18 @@ class OkAdapter:
         if chat_id is None or not isinstance(callback_id, str | int):
             log.info("OK %s: a press without chat or callback id", client.group_id)
             return 0
-        try:
-            carried = await self.transport.answer_callback(
-                chat_id, str(callback_id), reply, bot_key=client.bot_key
-            )
+        # With the first reply when it fits one message; else (or when that failed: an
+        # upload, a refused message) with an empty text, and the replies go as messages.
+        for carrying in [reply, None] if reply is not None else [None]:
+            try:
+                carried = await self.transport.answer_callback(
+                    chat_id, str(callback_id), carrying, bot_key=client.bot_key
+                )
+            except Exception as exc:
+                log.info("OK %s: callback answer failed: %s", client.group_id, exc)
+                continue
             if carried:
-                return 1 if reply is not None else 0
-            await self.transport.answer_callback(
-                chat_id, str(callback_id), None, bot_key=client.bot_key
-            )
-        except Exception as exc:
-            log.info("OK %s: callback answer failed: %s", client.group_id, exc)
+                return 0 if carrying is None else 1
         return 0
 
     async def _deliver(
