@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ import aiohttp
 import pytest
 
 from bot.adapters import check_platform_names, configured
-from bot.adapters.ok.adapter import OkAdapter, webhook_suffix
+from bot.adapters.ok.adapter import OkAdapter, run_ok, webhook_suffix
 from bot.adapters.ok.events import INVALID_PAYLOAD, ok_start_link, to_incoming
 from bot.adapters.ok.transport import OkTransport, keyboard, split_text
 from bot.app import App
@@ -455,3 +457,52 @@ async def test_an_update_given_up_at_stop_is_left_to_ok_to_deliver_again(app: Ap
         await ok.adapter.stop(timeout=0.1)
         assert await pushing == [503]  # not answered 200: OK sends it again later
         assert ok.server.sent == []
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_run_ok_with_the_settings_on_the_shared_web_server(app: App) -> None:
+    """run_ok as the app runs it: the route on the app's web server (beside /healthz), the
+    subscription of OK_WEBHOOK_URL's path, the outbox sender, /healthz showing OK."""
+    port = free_port()
+    async with FakeOkServer({TOKEN: GROUP_ID}) as server:
+        settings = load_settings(
+            database_url=app.settings.database_url,
+            ok_tokens=TOKEN,
+            ok_api_url=server.base_url,
+            ok_webhook_url=f"http://127.0.0.1:{port}/public/ok",
+            ok_rate_per_token=FAST,
+            webhook_host="127.0.0.1",
+            webhook_port=port,
+        )
+        runtime = replace(app, settings=settings)
+        running = asyncio.create_task(run_ok(runtime))
+        try:
+            async with asyncio.timeout(10):
+                while not server.group().subscriptions:  # noqa: ASYNC110 (the fake's state)
+                    await asyncio.sleep(0.01)
+            [subscription] = server.group().subscriptions
+            assert subscription["url"].startswith(f"http://127.0.0.1:{port}/public/ok/{GROUP_ID}/")
+            assert await server.push(server.message_created(42, "/help")) == [200]
+            [reply] = server.sent
+            assert reply.text.startswith("Что я умею")
+            assert "ok" in runtime.senders
+            async with (
+                aiohttp.ClientSession() as http,
+                http.get(f"http://127.0.0.1:{port}/healthz") as response,
+            ):
+                assert "ok" in (await response.json())["platforms"]
+            running.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await running
+            # Stopped: the path is gone (the server stays for /healthz until the app
+            # closes); OK's next delivery waits for the next run.
+            assert await server.push(server.message_created(42, "/help")) == [404]
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+            await runtime.close()
