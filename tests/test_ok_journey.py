@@ -9,16 +9,19 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import App
+from bot.core.replies import Reply
 from bot.settings import Settings
 from domain.lifecycle import PurchaseStatus
 from storage.models import (
     Community,
     Order,
+    OutboxKind,
     PaymentReport,
     PaymentReportStatus,
     Purchase,
     User,
 )
+from storage.uow import UnitOfWork
 from tests.support.ok import ANNA, BORIS, GROUP_ID, VERA, OkWorld, ok_world
 from tests.support.texts import NBSP, ru
 
@@ -150,3 +153,27 @@ async def test_broadcast_through_the_outbox_marks_who_refuses(ok: OkWorld, app: 
     vera = next(u for u in await ok.rows(User) if u.external_id == str(VERA))
     assert vera.messages_allowed is False and vera.reachable is True
     assert ok.adapter.handled > 0 and ok.sender.stats["not_allowed"] == 1
+
+
+async def test_outbox_marks_people_ok_refuses_and_delivers_to_the_rest(
+    ok: OkWorld, app: App
+) -> None:
+    """Notifications through the outbox and the OK transport: a person OK refuses
+    (PERMISSION_DENIED) is marked unreachable, the next person gets theirs."""
+    for person in (BORIS, VERA):
+        await ok.say(person, "/start")
+    users = {u.external_id: u for u in await ok.rows(User) if u.platform == "ok"}
+    async with app.session_factory() as session, session.begin():
+        await UnitOfWork(session).outbox.enqueue(
+            users[str(BORIS)], Reply("Новость"), OutboxKind.NOTIFICATION
+        )
+    ok.server.fail_next("error", 10)
+    assert await ok.deliver() == []
+    boris = next(u for u in await ok.rows(User) if u.external_id == str(BORIS))
+    assert boris.reachable is False and "OK error 10" in (boris.unreachable_reason or "")
+    async with app.session_factory() as session, session.begin():
+        await UnitOfWork(session).outbox.enqueue(
+            users[str(VERA)], Reply("Новость"), OutboxKind.NOTIFICATION
+        )
+    [delivered] = await ok.deliver()
+    assert delivered.user_id == f"user:{VERA}" and delivered.text == "Новость"
