@@ -60,7 +60,7 @@ ROUND_FORM_CODES = re.compile(r"(moment-|duration-|amount-|percent-).*")
 
 def text_key(error: PromoFormError) -> str:
     prefix = "referrals-form-" if ROUND_FORM_CODES.fullmatch(error.code) else "promo-form-"
-    return prefix + error.code
+    return prefix + error.code.replace("_", "-")
 
 
 def _round_error(exc: RoundFormError) -> PromoFormError:

@@ -15,7 +15,7 @@ promo-category-any = Any category (all of an organizer's purchases)
 
 ## /newpromo
 
-promo-ask-code = A new promo code. Type the code: Latin letters and digits, 4 to 32 characters (e.g. SUMMER2026), or press "Generate". The whole code can also be set in one line: see /help.
+promo-ask-code = A new promo code. Type the code: Latin letters and digits, 4 to 32 characters (e.g. SUMMER2026), or press "Generate". Or all in one line: /newpromo SUMMER2026; 10%; all; now; 30; 100; 1; -; yes
 promo-ask-discount = Discount: an amount ("300") or a percent ("10%").
 promo-ask-scope = What does the code apply to? Press a button or type "all", "purchase 12" or a category name.
 promo-ask-start = From when is the code valid? E.g. "now" or "{ DAY(1) } 10:00" (Moscow time).
