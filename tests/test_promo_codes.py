@@ -417,12 +417,18 @@ async def test_affiliate_link_to_an_attributed_order_typed_code_and_report(
     out = await console.say("/affiliate")
     assert "[#1 ⭐ Одежда (1)]" in out
 
+    # A second affiliate follows too, but turned notifications off.
+    await become_affiliate(console, "quiet")
+    await approve_all(console)
+    await console.say(":as quiet", "/affiliate", "#1", "#2", "/notify off")
+
     # A new code in a followed category reaches the follower once it is approved.
     await new_code(console, code="OSEN2026", scope="одежда", discount="20%")
     await console.say(":as nonfollower", "/start")
     out = await approve_all(console)
     assert "📨 to blogger: 🆕 Новый промокод в категории «Одежда»: OSEN2026" in out
-    assert "Организатор: СП у Анны" in out and "nonfollower" not in out
+    assert "Организатор: СП у Анны" in out
+    assert "to nonfollower" not in out and "to quiet" not in out
     out = await console.say(":as blogger", "/affiliate", "#1")
     assert out.index("OSEN2026") < out.index("LETO2026")  # newest approval first
 
