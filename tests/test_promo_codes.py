@@ -344,7 +344,7 @@ async def test_one_line_form_not_shared_and_a_bad_field_keeps_the_rest(
 
 
 async def test_approval_and_refusal_with_a_reason(app: App, console: ConsoleSession) -> None:
-    await seed_shop(app, fee_bp=0, items=SOCKS)
+    shop = await seed_shop(app, fee_bp=0, items=SOCKS)
     await new_code(console, code="LETO2026")
     await new_code(console, code="OSEN2026")
     out = await console.say(":as organizer", "/approve")
@@ -368,6 +368,10 @@ async def test_approval_and_refusal_with_a_reason(app: App, console: ConsoleSess
     assert code.refusal_reason == "Скидка на всё слишком велика для каталога"
     out = await console.say(":as organizer", "/mypromos")
     assert "отклонён — Скидка на всё слишком велика для каталога" in out
+    # A refused code still works for a buyer who types it (and the organizer is not approved).
+    await order_socks(console, "anna", shop.purchase_id)
+    out = await console.say("/promo LETO2026", "#1")
+    assert "Промокод LETO2026 применён к заказу" in out and f"к оплате: {rub('900')}" in out
 
     out = await console.say(":as admin", "/approve organizers", "#2", "Нет отзывов покупателей")
     assert "📨 to organizer: Ваш профиль организатора не одобрен" in out
