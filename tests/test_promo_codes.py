@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 
 from bot.app import App
 from bot.core.replies import Reply
@@ -46,6 +46,7 @@ from storage.models import (
     OrganizerStatus,
     PromoCode,
     PromoRedemption,
+    User,
 )
 from tests.support.drivers import ConsoleSession, button_number, console_message, press
 from tests.support.environment import TEST_START
@@ -153,9 +154,7 @@ async def order_of(app: App, buyer: str) -> Order:
     return found
 
 
-def select_user_id(name: str):  # type: ignore[no-untyped-def]
-    from storage.models import User
-
+def select_user_id(name: str) -> ScalarSelect[int]:
     return select(User.id).where(User.external_id == name).scalar_subquery()
 
 
