@@ -10,12 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import ScalarSelect, select
 
+from bot.adapters.telegram.adapter import TelegramPort
+from bot.adapters.vk.adapter import VkPort
 from bot.app import App
 from bot.core.replies import Reply
 from domain.clock import FrozenClock
@@ -48,7 +52,13 @@ from storage.models import (
     PromoRedemption,
     User,
 )
-from tests.support.drivers import ConsoleSession, button_number, console_message, press
+from tests.support.drivers import (
+    ConsoleSession,
+    button_number,
+    button_press,
+    console_message,
+    press,
+)
 from tests.support.environment import TEST_START
 from tests.support.queries import count
 from tests.support.shops import seed_shop
@@ -650,3 +660,32 @@ async def test_someone_elses_codes_and_forged_buttons(app: App, console: Console
     assert await count(app, Affiliate) == 0 and await count(app, AffiliateLink) == 0
     out = await console.say(":as stranger", "/start aff_unknownTOKEN1")
     assert "больше не действует" in out
+
+
+# --- the share link on each platform -----------------------------------------------------------
+
+
+async def test_share_links_are_each_platforms_start_link(app: App, console: ConsoleSession) -> None:
+    await seed_shop(app, fee_bp=0, items=SOCKS)
+    await new_code(console, code="LETO2026", scope="одежда")
+    await become_affiliate(console)
+    await approve_all(console)
+    code = await code_row(app, "LETO2026")
+    telegram = TelegramPort(None, None, "sp_bot")  # type: ignore[arg-type]
+    vk = VkPort(None, SimpleNamespace(group_id=1001))  # type: ignore[arg-type]
+    links = {}
+    for name, port in (("telegram", telegram), ("vk", vk)):
+        event = replace(button_press("blogger", AffLink(code_id=code.id)), port=port)
+        [reply] = await app.dispatcher.feed(event)
+        found = re.search(r"Ваша ссылка на промокод LETO2026: (\S+)", reply.text)
+        assert found is not None, reply.text
+        links[name] = found[1]
+    async with app.session_factory() as session:
+        token = (await session.scalars(select(AffiliateLink.token))).one()  # one link per code
+    assert links == {
+        "telegram": f"https://t.me/sp_bot?start=aff_{token}",
+        "vk": f"https://vk.me/club1001?ref=aff_{token}",
+    }
+    # What the platforms hand over on opening it: `/start aff_<token>`.
+    out = await console.say(":as anna", f"/start aff_{token}")
+    assert "Вам промокод LETO2026" in out
