@@ -689,3 +689,30 @@ async def test_share_links_are_each_platforms_start_link(app: App, console: Cons
     # What the platforms hand over on opening it: `/start aff_<token>`.
     out = await console.say(":as anna", f"/start aff_{token}")
     assert "Вам промокод LETO2026" in out
+
+
+async def test_the_last_link_opened_wins(app: App, console: ConsoleSession) -> None:
+    shop = await seed_shop(app, fee_bp=0, items=SOCKS)
+    await new_code(console, code="LETO2026", scope="одежда")
+    await become_affiliate(console, "first")
+    await become_affiliate(console, "second")
+    await approve_all(console)
+    links = {}
+    for name in ("first", "second"):
+        out = await console.say(f":as {name}", "/affiliate", "#1")
+        out = await console.say(button_number(out, "Моя ссылка на LETO2026"))
+        token = re.search(r"aff_([\w-]+)", out)
+        assert token is not None
+        links[name] = f"/start aff_{token[1]}"
+    await console.say(":as anna", links["first"], links["second"])
+    out = await order_socks(console, "anna", shop.purchase_id)
+    assert out.count("Применить LETO2026") == 1  # one code, offered once
+    await console.say("#1")
+    async with app.session_factory() as session:
+        redemption = (await session.scalars(select(PromoRedemption))).one()
+        second = await session.scalar(select(User).where(User.external_id == "second"))
+    assert second is not None and redemption.affiliate_id == second.id
+    out = await console.say(":as first", "/affiliate", "#2")
+    assert f"LETO2026: 1 переход, 0 заказов на {rub('0')}" in out
+    out = await console.say(":as second", "/affiliate", "#2")
+    assert f"LETO2026: 1 переход, 1 заказ на {rub('900')}" in out
