@@ -12,13 +12,15 @@ def build_router() -> Router:
     # Imported here so that importing `handlers` does not register payload prefixes twice
     # in tools that reload modules.
     from handlers import common, consent, notify
-    from handlers.admin import inviters, round_form, rounds
+    from handlers.admin import approvals, inviters, round_form, rounds
     from handlers.buyer import (
+        affiliates,
         catalog,
         comment_orders,
         comments,
         my_orders,
         ordering,
+        organizer_codes,
         payment_form,
         payments,
         placing,
@@ -34,6 +36,7 @@ def build_router() -> Router:
         new_purchase,
         pickup,
         profile,
+        promo_codes,
         purchases,
         reconciliation,
         round_discounts,
@@ -71,6 +74,10 @@ def build_router() -> Router:
         rounds.router,
         round_form.router,
         inviters.router,
+        promo_codes.router,
+        organizer_codes.router,
+        affiliates.router,
+        approvals.router,
         communities.router,
         post_comments.router,
         comment_orders.router,

@@ -184,6 +184,10 @@ class Organizer(Base):
         str_enum(OrganizerStatus), default=OrganizerStatus.ACTIVE
     )
     strikes: Mapped[int] = mapped_column(Integer, default=0)
+    # Approval for sharing promo codes (migration 0008): asked for by creating a shared code,
+    # decided by a service admin; a refusal keeps its reason for the organizer.
+    approval_requested_at: Mapped[datetime | None] = mapped_column()
+    approval_refusal: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
 
     user: Mapped[User] = relationship(back_populates="organizer")
@@ -530,6 +534,10 @@ class PromoCode(Base):
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = created_at_column()
+    # A service admin's decision on a shared code (migration 0008): when, and why not.
+    decided_at: Mapped[datetime | None] = mapped_column()
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None] = mapped_column()
 
 
 class PromoRedemption(Base):
@@ -555,7 +563,36 @@ class AffiliateLink(Base):
     affiliate_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     promo_code_id: Mapped[int] = mapped_column(ForeignKey("promo_codes.id"))
     token: Mapped[str] = mapped_column(String(32), unique=True)
+    # How many times people other than the affiliate opened it (migration 0008).
+    visits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = created_at_column()
+
+
+class Affiliate(Base):
+    """Someone who applied to share promo codes: their audience, and the admin's decision."""
+
+    __tablename__ = "affiliates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    about: Mapped[str] = mapped_column(Text)
+    status: Mapped[ApprovalStatus] = mapped_column(str_enum(ApprovalStatus))
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+    decided_at: Mapped[datetime | None] = mapped_column()
+
+
+class AffiliateAttribution(Base):
+    """A buyer who opened an affiliate's link for a code: the last link opened wins."""
+
+    __tablename__ = "affiliate_attributions"
+    __table_args__ = (UniqueConstraint("buyer_id", "promo_code_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    promo_code_id: Mapped[int] = mapped_column(ForeignKey("promo_codes.id"))
+    affiliate_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class AffiliateFollow(Base):

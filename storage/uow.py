@@ -12,6 +12,7 @@ from storage.repositories.orders import CommentRepository, OrderRepository
 from storage.repositories.outbox import OutboxReader, OutboxRepository
 from storage.repositories.payments import PaymentRepository
 from storage.repositories.profiles import ProfileRepository
+from storage.repositories.promo_codes import PromoCodeRepository
 from storage.repositories.purchases import PurchaseRepository
 from storage.repositories.referrals import ReferralRepository
 from storage.repositories.refunds import RefundRepository
@@ -98,3 +99,8 @@ class UnitOfWork:
     @cached_property
     def referrals(self) -> ReferralRepository:
         return ReferralRepository(self.session)
+
+    @cached_property
+    def promos(self) -> PromoCodeRepository:
+        """Organizers' promo codes, their approval, affiliates and their links."""
+        return PromoCodeRepository(self.session)

@@ -21,7 +21,9 @@ def test_menu_commands_keep_their_order() -> None:
     assert menu == [
         *("start", "help", "lang", "cancel", "organizer", "newpurchase", "mypurchases"),
         *("purchase", "purchases", "orders", "organizers", "pickup", "comments", "pay"),
-        *("payments", "reconcile", "invite", "promo", "rounds", "link", "post", "notify"),
+        *("payments", "reconcile", "invite", "promo", "rounds"),
+        *("newpromo", "mypromos", "promoreport", "affiliate", "approve"),
+        *("link", "post", "notify"),
         "broadcast",
     ]
 

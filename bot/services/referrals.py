@@ -548,12 +548,12 @@ async def codes_for_order(
 async def refresh_promo_discount(uow: UnitOfWork, order: Order, now: datetime) -> int:
     """Follow an order's new sum: recompute its referral discount, or release the code
     (free to use again while valid) when the order is cancelled or below the minimum.
-    Returns the discount now on the order. Codes of other kinds are left alone."""
+    Returns the discount now on the order. An organizer's code follows the same rules."""
     if order.promo_code_id is None:
         return order.discount_kop
     repo = uow.referrals
     code = await repo.code(order.promo_code_id)
-    if code is None or code.kind is not PromoKind.REFERRAL:
+    if code is None:
         return order.discount_kop
     purchase = await repo.purchase(order.purchase_id)
     assert purchase is not None

@@ -22,6 +22,7 @@ from handlers.buyer.catalog import (
     takes_orders,
 )
 from handlers.buyer.order_view import describe_order, notify_organizer, point_text
+from handlers.buyer.organizer_codes import offer_buttons as organizer_code_offers
 from handlers.buyer.referrals import PromoApply
 from handlers.kit import short
 from storage.models import PickupPoint, Purchase
@@ -156,4 +157,9 @@ async def _place(
             ]
             for code, discount in offers[:PROMO_OFFERS]
         ] + rows
+    # A buyer who came by an affiliate's link for an organizer's code: it, with one button.
+    linked = await organizer_code_offers(ctx, order, purchase)
+    if linked:
+        text += "\n\n" + ctx.t("promo-linked-offer")
+        rows = linked + rows
     ctx.answer(text, rows)

@@ -31,6 +31,7 @@ from domain.referrals import (
     code_refusal,
     code_state,
 )
+from handlers.buyer.organizer_codes import find_typed, offer_typed
 from handlers.common import help_button, help_text
 from handlers.kit import DbId, PageNumber, Paging, short
 from storage.models import PromoCode, ReferralRound
@@ -233,7 +234,11 @@ async def promo(ctx: Context) -> None:
     typed = ctx.args.strip()
     if typed:
         code = await ctx.uow.referrals.code_by_text(normalize_typed(typed))
-        if code is None or code.owner_id != ctx.user.id:
+        if code is None:
+            # Not a personal code: maybe an organizer's (handlers/buyer/organizer_codes.py).
+            await offer_typed(ctx, await find_typed(ctx, normalize_typed(typed)))
+            return
+        if code.owner_id != ctx.user.id:
             raise promo_error(PromoRefusal.NOT_FOUND)
         await offer_orders(ctx, code)
         return
