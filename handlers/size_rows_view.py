@@ -73,7 +73,7 @@ def item_rows_text(
         if free:
             lines.append("  " + t("rows-free-offer", sizes=", ".join(dict.fromkeys(free))))
         elif not rows or all(row.filled for row in rows):
-            lines.append("  " + t("rows-new-row-offer"))
+            lines.append("  " + t("rows-new-row-offer", any="yes" if rows else "no"))
     return lines
 
 

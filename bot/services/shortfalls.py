@@ -22,7 +22,7 @@ from typing import Literal
 
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Reply
-from bot.services.money import money_state_text
+from bot.services.money import money_paid_line
 from bot.texts import Texts
 from domain.balance import OrderMoney
 from domain.money import format_amount
@@ -103,7 +103,7 @@ async def tell_buyer(
                 fee=format_amount(order.fee_kop, lang),
                 due=format_amount(money.due, lang),
             ),
-            money_state_text(t, money),
+            money_paid_line(t, money),
         ]
     )
     rows = list(buttons or [])

@@ -113,8 +113,11 @@ class ShortfallRepository:
 
     # --- lines and orders ------------------------------------------------------------------------
 
+    # No `populate_existing` below: loading the orders' lines again would reset the lines'
+    # loaded `order` and `item`. Nothing of these rows is loaded earlier in an update.
+
     async def lines_by_id(self, line_ids: Sequence[int]) -> list[OrderLine]:
-        """Lines with their orders (and the orders' lines and purchase), read fresh."""
+        """Lines with their orders (and the orders' lines and purchase)."""
         if not line_ids:
             return []
         stmt = (
@@ -126,7 +129,6 @@ class ShortfallRepository:
                 joinedload(OrderLine.order).joinedload(Order.purchase),
             )
             .order_by(OrderLine.id)
-            .execution_options(populate_existing=True)
         )
         return list(await self.session.scalars(stmt))
 
@@ -174,7 +176,6 @@ class ShortfallRepository:
                 joinedload(OrderLine.order).selectinload(Order.lines),
                 joinedload(OrderLine.order).joinedload(Order.purchase),
             )
-            .execution_options(populate_existing=True)
         )
         if lock:
             stmt = stmt.with_for_update(of=OrderLine)
@@ -195,7 +196,6 @@ class ShortfallRepository:
                 joinedload(OrderLine.order).selectinload(Order.lines),
                 joinedload(OrderLine.order).joinedload(Order.purchase),
             )
-            .execution_options(populate_existing=True)
             .with_for_update(of=OrderLine)
         )
         return await self.session.scalar(stmt)
@@ -205,7 +205,6 @@ class ShortfallRepository:
             select(Order)
             .where(Order.id == order_id, Order.buyer_id == buyer_id)
             .options(joinedload(Order.purchase), selectinload(Order.lines))
-            .execution_options(populate_existing=True)
             .with_for_update(of=Order)
         )
         return await self.session.scalar(stmt)

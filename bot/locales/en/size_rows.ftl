@@ -32,7 +32,10 @@ rows-more = …and { $count } more { $count ->
    *[other] rows
 }
 rows-free-offer = Free places: { $sizes } — order them to complete the row.
-rows-new-row-offer = All rows are complete: a new order starts the next row.
+rows-new-row-offer = { $any ->
+    [yes] All rows are complete: a new order starts the next row.
+   *[no] No orders yet: the first order starts the first row.
+}
 rows-card-title = 📏 Rows
 rows-card-warning = A row is bought from the supplier only when all its places are taken. A piece in an unfilled row may not be bought: then it is left out of the order's sum.
 

@@ -1,0 +1,246 @@
+"""Issue 21, how a purchase really gets bought: size rows and what the supplier did not send.
+
+One purchase played in the console from the organizer's paste to the second buy-out, every
+money result checked against the worked table below, in every view that shows it (the
+order's state from domain/balance.py, /reconcile's rows, the distribution export).
+
+The purchase "Ряды", organizer fee 10 %:
+    Платье 1 000 ₽, sold by rows of 42-44-46-48;  Шарф 500 ₽.
+
+Orders, in this order (rows are assembled oldest order first):
+    Анна:  Платье 44 ×2, Платье 42 ×1, Шарф ×1
+    Борис: Платье 46 ×2, Платье 48 ×1, Шарф ×2
+    row 1: 42 Анна, 44 Анна, 46 Борис, 48 Борис             -> filled
+    row 2: 42 free, 44 Анна, 46 Борис, 48 free              -> dropped at the stop
+
+                            items     fee     due    paid   refund
+    Анна  placed            3 500     350   3 850
+          row 2 dropped     2 500     250   2 750   2 750       0    (44 ×1 not bought)
+          Шарф not in stock 2 000     200   2 200   2 750     550    -> kept as credit
+    Борис placed            4 000     400   4 400
+          row 2 dropped     3 000     300   3 300   3 300       0    (46 ×1 not bought)
+          48 short-shipped  2 000     200   2 200   3 300   1 100
+          Шарф ×1 replaced
+          by "синий", refused 1 500   150   1 650   3 300   1 650    -> refunded from /reconcile
+    Анна's 42 replaced by "40", accepted: no change.
+
+Next purchase of the same organizer, "Носки" 100 ₽, fee 10 %: Анна orders 3:
+    items 300, fee 30, due 330; her credit 550 pays 330 (confirmed 330, owed 0), 220 stays.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import astuple, dataclass
+
+from sqlalchemy import select
+
+from bot.app import App
+from domain.lifecycle import PurchaseStatus
+from domain.size_rows import RowDecision
+from handlers.organizer.kit import ExportFile, StatusMove
+from handlers.organizer.shortfalls import RowDecide
+from storage.models import BuyerCredit, Order, OrderLine, User
+from storage.uow import UnitOfWork
+from tests.support.drivers import ConsoleSession, button_number, press_replies
+from tests.support.queries import purchases_in_db
+from tests.support.steps import become_organizer, move
+from tests.support.texts import NBSP
+
+FEE_QUICK = "/newpurchase {title}; Orby; Одежда; сбор 10%; стоп 01.12.2026; оплата 05.12.2026"
+ITEMS = "Платье; 1000; ряд 42,44,46,48; PL-1\nШарф; 500"
+
+
+def rub(amount: str) -> str:
+    return amount.replace(" ", NBSP) + f"{NBSP}₽"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One row of the worked table, in kopecks."""
+
+    items: int
+    fee: int
+    due: int
+    confirmed: int
+    owed: int
+    refund: int
+
+
+async def order_of(app: App, purchase_id: int, buyer: str) -> Order:
+    async with app.session_factory() as session:
+        order = await session.scalar(
+            select(Order)
+            .join(User, User.id == Order.buyer_id)
+            .where(Order.purchase_id == purchase_id, User.external_id == buyer)
+        )
+        assert order is not None
+        return order
+
+
+async def check(app: App, purchase_id: int, buyer: str, expected: Expect) -> Order:
+    """The order's money as every view computes it equals the table's row."""
+    order = await order_of(app, purchase_id, buyer)
+    async with app.session_factory() as session:
+        uow = UnitOfWork(session)
+        fresh = (await uow.payments.orders([order.id]))[order.id]
+        state = (await uow.refunds.moneys([fresh]))[fresh.id]
+        got = (
+            fresh.items_total_kop,
+            fresh.fee_kop,
+            state.due,
+            state.confirmed,
+            state.owed,
+            state.refund,
+        )
+        assert got == astuple(expected), f"order_money of {buyer}"
+        row = next(
+            r for r in await uow.payments.reconciliation(purchase_id) if r.order_id == order.id
+        )
+        assert (
+            row.items_kop,
+            row.fee_kop,
+            row.money.due,
+            row.confirmed_kop,
+            row.owed_kop,
+            row.refund_kop,
+        ) == astuple(expected), f"reconciliation of {buyer}"
+        exported = next(
+            d
+            for d in await uow.purchases.distribution_orders(purchase_id)
+            if d.order_number == order.number
+        )
+        assert (
+            exported.items_kop,
+            exported.fee_kop,
+            exported.money.due,
+            exported.money.confirmed,
+            exported.money.owed,
+            exported.money.refund,
+        ) == astuple(expected), f"distribution export of {buyer}"
+    return order
+
+
+async def place(console: ConsoleSession, buyer: str, purchase_id: int, picks: list[tuple]) -> str:
+    """The buyer orders `picks` ((item number, size or None, quantity)) and confirms."""
+    await console.say(f":as {buyer}", f"/start p_{purchase_id}", "#1")
+    for index, (item, size, quantity) in enumerate(picks):
+        if index:
+            await console.say("#1")  # add an item
+        steps = [str(item)] + ([size] if size else []) + [str(quantity), "-"]
+        await console.say(*steps)
+    out = await console.say("#3")  # confirm; the only pickup point is chosen by itself
+    assert "Заказ оформлен" in out, out
+    return out
+
+
+async def pay(console: ConsoleSession, buyer: str, amount: str) -> None:
+    """The buyer reports `amount` through /pay and the organizer confirms it."""
+    await console.say(f":as {buyer}", "/pay", amount, "#1", "#1", "#1", "#1", "#1")
+    listed = await console.say(":as organizer", "/payments")
+    confirmed = await console.say("#1")
+    assert "подтверждена" in confirmed, listed + confirmed
+
+
+async def export_rows(console: ConsoleSession, purchase_id: int, shape: str) -> list[list[str]]:
+    """The organizer's CSV export of `shape`, as rows of cells."""
+    replies = await press_replies(
+        console.app, "organizer", ExportFile(purchase_id=purchase_id, shape=shape, fmt="csv")
+    )
+    document = next(reply.document for reply in replies if reply.document is not None)
+    text = document.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+async def credit_of(app: App, buyer: str) -> int:
+    async with app.session_factory() as session:
+        user = await session.scalar(select(User).where(User.external_id == buyer))
+        assert user is not None
+        rows = await session.scalars(select(BuyerCredit).where(BuyerCredit.buyer_id == user.id))
+        return sum(row.amount_kop for row in rows)
+
+
+async def lines_of(app: App, order: Order) -> list[OrderLine]:
+    async with app.session_factory() as session:
+        return list(
+            await session.scalars(
+                select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+            )
+        )
+
+
+async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession) -> None:
+    app = console.app
+    await become_organizer(console)
+    await console.say("/organizer", "#5", "#1", "Центр", "ул. Ленина, 1", "пн–пт 10–19")
+    await console.say(FEE_QUICK.format(title="Ряды"), ITEMS, "#1")
+    pid = (await purchases_in_db(app))[-1].id
+    await move(console, pid, PurchaseStatus.OPEN)
+
+    await place(console, "anna", pid, [(1, "44", 2), (1, "42", 1), (2, None, 1)])
+    card = await console.say(f"/start p_{pid}")
+    assert "ряд 1: 42 ✓, 44 ✓, 46 — свободно, 48 — свободно" in card
+    assert "ряд 2: 42 — свободно, 44 ✓, 46 — свободно, 48 — свободно" in card
+    await place(console, "boris", pid, [(1, "46", 2), (1, "48", 1), (2, None, 2)])
+    card = await console.say(f"/start p_{pid}")
+    # Row 1 is filled; the card shows the unfilled one, offers its free places, and warns.
+    assert "2 ряда, собрано 1" in card
+    assert "ряд 2: 42 — свободно, 44 ✓, 46 ✓, 48 — свободно" in card
+    assert "Свободные места: 42, 48" in card
+    assert "Позиция в несобранном ряду может быть не выкуплена" in card
+    anna = await check(app, pid, "anna", Expect(350_000, 35_000, 385_000, 0, 385_000, 0))
+    boris = await check(app, pid, "boris", Expect(400_000, 40_000, 440_000, 0, 440_000, 0))
+
+    # --- the stop: row 2 is dropped ---
+    await move(console, pid, PurchaseStatus.STOPPED)
+    card = await console.say(":as organizer", f"/purchase {pid}")
+    refused = await console.press_payload(
+        StatusMove(purchase_id=pid, status=PurchaseStatus.PAYMENT, confirmed=False)
+    )
+    assert "Сначала решите, что делать с несобранными рядами (1)" in refused
+    rows = await console.say(button_number(card, "📏 Ряды (ждут решения: 1)"))
+    assert "ряд 1: 42 ✓, 44 ✓, 46 ✓, 48 ✓ — собран" in rows
+    assert "ряд 2: 42 — свободно, 44 ✓, 46 ✓, 48 — свободно" in rows
+    asked = await console.say(button_number(rows, "Снять: Платье, ряд 2"))
+    assert "Снять ряд 2 товара «Платье»? 2 позиции не будут выкуплены" in asked
+    dropped = await console.say("#1")
+    print(dropped)
+    assert "Ряд 2 товара «Платье» снят. Изменено 2 заказа" in dropped
+    assert "ряд 2: 42 — свободно, 44 ✓, 46 ✓, 48 — свободно — снят, не выкупается" in dropped
+    told = console.transcript
+    assert (
+        f"Ряд 2 не собрался, и организатор его не выкупает: «Платье, 44» × 1 по заказу "
+        f"{anna.number} («Ряды») не будет куплено."
+    ) in told
+    assert f"Заказ {anna.number}: товары {rub('2 500')} + оргсбор {rub('250')}" in told
+    assert f"«Платье, 46» × 1 по заказу {boris.number}" in told
+    await check(app, pid, "anna", Expect(250_000, 25_000, 275_000, 0, 275_000, 0))
+    await check(app, pid, "boris", Expect(300_000, 30_000, 330_000, 0, 330_000, 0))
+    # The same button again (a double tap, another device) changes nothing.
+    item_id = (await lines_of(app, anna))[0].item_id
+    again = await console.press_payload(
+        RowDecide(item_id=item_id, row=2, decision=RowDecision.DROP, confirmed=True)
+    )
+    assert "Ряд 2 уже собран или решён" in again
+    await check(app, pid, "anna", Expect(250_000, 25_000, 275_000, 0, 275_000, 0))
+
+    # --- payment: each pays the new sum ---
+    await move(console, pid, PurchaseStatus.PAYMENT)
+    await pay(console, "anna", "2750")
+    await pay(console, "boris", "3300")
+    await check(app, pid, "anna", Expect(250_000, 25_000, 275_000, 275_000, 0, 0))
+    await check(app, pid, "boris", Expect(300_000, 30_000, 330_000, 330_000, 0, 0))
+
+    # The supplier sheet orders one row (the dropped pieces are not ordered); the
+    # distribution sheet marks the lines not bought.
+    supplier = await export_rows(console, pid, "supplier")
+    print(supplier)
+    distribution = await export_rows(console, pid, "distribution")
+    print(distribution)
+
+    # --- ordered: what the supplier did not send ---
+    await move(console, pid, PurchaseStatus.ORDERED)
+    card = await console.say(":as organizer", f"/purchase {pid}")
+    lines = await console.say(button_number(card, "📦 Недовложения"))
+    print(lines)
