@@ -37,10 +37,11 @@ from dataclasses import astuple, dataclass
 from sqlalchemy import select
 
 from bot.app import App
+from bot.services.shortfalls import KeepCredit
 from domain.lifecycle import PurchaseStatus
 from domain.size_rows import RowDecision
 from handlers.organizer.kit import ExportFile, StatusMove
-from handlers.organizer.shortfalls import RowDecide
+from handlers.organizer.shortfalls import RowDecide, ShortfallsPage
 from storage.models import BuyerCredit, Order, OrderLine, User
 from storage.uow import UnitOfWork
 from tests.support.drivers import ConsoleSession, button_number, press_replies
@@ -205,7 +206,6 @@ async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession
     asked = await console.say(button_number(rows, "Снять: Платье, ряд 2"))
     assert "Снять ряд 2 товара «Платье»? 2 позиции не будут выкуплены" in asked
     dropped = await console.say("#1")
-    print(dropped)
     assert "Ряд 2 товара «Платье» снят. Изменено 2 заказа" in dropped
     assert "ряд 2: 42 — свободно, 44 ✓, 46 ✓, 48 — свободно — снят, не выкупается" in dropped
     told = console.transcript
@@ -235,12 +235,108 @@ async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession
     # The supplier sheet orders one row (the dropped pieces are not ordered); the
     # distribution sheet marks the lines not bought.
     supplier = await export_rows(console, pid, "supplier")
-    print(supplier)
+    assert ["Платье", "PL-1", "44", "1", "1000,00", "1000,00", ""] in supplier
+    assert ["Платье", "PL-1", "рядов: 1", "", "", "", ""] in supplier
+    assert supplier[-1][:4] == ["Итого", "", "", "7"]  # 4 dresses (one row) + 3 scarves
     distribution = await export_rows(console, pid, "distribution")
-    print(distribution)
+    marked = [row for row in distribution if row[9] == "не выкуплено: 1"]
+    assert [(row[2], row[5], row[6]) for row in marked] == [
+        (anna.number, "44", "1"),
+        (boris.number, "46", "1"),
+    ]
 
     # --- ordered: what the supplier did not send ---
     await move(console, pid, PurchaseStatus.ORDERED)
     card = await console.say(":as organizer", f"/purchase {pid}")
     lines = await console.say(button_number(card, "📦 Недовложения"))
-    print(lines)
+    assert "2. " + f"{anna.number} · anna · Платье, 44 × 2 (не выкуплено (ряд снят): 1)" in lines
+    lines = await console.say(button_number(lines, "Разрешить оставлять переплату"))
+    assert "Теперь покупатели могут оставлять переплату у вас" in lines
+
+    # Анна's scarf is not in stock: 550 ₽ of what she paid is hers again.
+    line = await console.say(button_number(lines, "№5"))
+    assert f"Заказ {anna.number}: Шарф × 1, придёт 1." in line
+    marked = await console.say(button_number(line, "Нет в наличии"))
+    assert f"Отмечено: «Шарф» × 1 по заказу {anna.number} — нет в наличии" in marked
+    assert f"к возврату {rub('550')}" in marked
+    assert "«Шарф» × 1 — нет в наличии у поставщика" in marked
+    assert f"Заказ {anna.number}: товары {rub('2 000')} + оргсбор {rub('200')}" in marked
+    await check(app, pid, "anna", Expect(200_000, 20_000, 220_000, 275_000, 0, 55_000))
+
+    # Борис's 48 was short-shipped.
+    lines = await console.say(button_number(marked, "← К позициям"))
+    line = await console.say(button_number(lines, "№4"))
+    marked = await console.say(button_number(line, "Недовложение"))
+    assert "«Платье, 48» × 1 — поставщик не доложил" in marked
+    await check(app, pid, "boris", Expect(200_000, 20_000, 220_000, 330_000, 0, 110_000))
+
+    # Борис's scarves: one came in blue instead; the organizer offers it, Борис refuses.
+    lines = await console.say(button_number(marked, "← К позициям"))
+    line = await console.say(button_number(lines, "№6"))
+    asked = await console.say(button_number(line, "Замена"))
+    assert "Чем поставщик заменил «Шарф»?" in asked
+    asked = await console.say("синий")
+    assert "Сколько штук из 2?" in asked
+    wrong = await console.say("3")
+    assert "Нужно число от 1 до 2" in wrong
+    offered = await console.say("1")
+    assert f"Покупателю заказа {boris.number} предложена замена «Шарф» × 1 на «синий»" in offered
+    assert "поставщик прислал вместо «Шарф» × 1: «синий». Берёте замену?" in offered
+    await check(app, pid, "boris", Expect(200_000, 20_000, 220_000, 330_000, 0, 110_000))
+    refused = await console.say(":as boris", button_number(offered, "Отказаться"))
+    assert "Вы отказались от замены «синий»" in refused
+    assert "вы отказались от замены" in refused
+    assert f"Заказ {boris.number}: покупатель отказался от замены «Шарф» × 1 на «синий»" in refused
+    await check(app, pid, "boris", Expect(150_000, 15_000, 165_000, 330_000, 0, 165_000))
+
+    # Анна's 42 came as a 40; she takes it: nothing changes in money.
+    await console.say(":as organizer")
+    lines = await console.press_payload(ShortfallsPage(purchase_id=pid, page=0))
+    line = await console.say(button_number(lines, "№1"))
+    await console.say(button_number(line, "Замена"))
+    offered = await console.say("40")  # one piece: no question how many
+    taken = await console.say(":as anna", button_number(offered, "Беру замену"))
+    assert "Вы взяли замену: «40» вместо «Платье, 42» × 1" in taken
+    assert "покупатель согласен на замену" in taken
+    await check(app, pid, "anna", Expect(200_000, 20_000, 220_000, 275_000, 0, 55_000))
+
+    # --- the money owed back: Анна keeps hers as a credit, Борис takes his back ---
+    told = console.transcript
+    assert (
+        f"Переплату {rub('550')} можно вернуть или оставить у организатора «СП у Анны» "
+        "в счёт следующего заказа."
+    ) in told
+    assert f"[#1 Оставить {rub('550')} на следующий заказ] [#2 Вернуть {rub('550')}]" in told
+    kept = await console.press_payload(KeepCredit(order_id=anna.id, amount=55_000, keep=True))
+    assert (
+        f"{rub('550')} по заказу {anna.number} остаются у организатора «СП у Анны» в счёт "
+        f"следующего заказа. Ваш остаток у него: {rub('550')}."
+    ) in kept
+    await check(app, pid, "anna", Expect(200_000, 20_000, 220_000, 275_000, 0, 0))
+    assert await credit_of(app, "anna") == 55_000
+    again = await console.press_payload(KeepCredit(order_id=anna.id, amount=55_000, keep=True))
+    assert f"По заказу {anna.number} сейчас нечего возвращать" in again
+    assert await credit_of(app, "anna") == 55_000
+    orders = await console.say("/orders")
+    assert f"Оплачено: {rub('2 750')} — возвращено {rub('550')}" in orders
+
+    await console.say(":as boris")
+    chosen = await console.press_payload(KeepCredit(order_id=boris.id, amount=165_000, keep=False))
+    assert f"организатор «СП у Анны» вернёт вам {rub('1 650')} по заказу {boris.number}" in chosen
+    reconcile = await console.say(":as organizer", f"/reconcile {pid}")
+    asked = await console.say(
+        button_number(reconcile, f"💸 {boris.number}: вернуть {rub('1 650')}")
+    )
+    done = await console.say(button_number(asked, "Да"))
+    assert f"Возврат {rub('1 650')} по заказу {boris.number} отмечен" in done
+    await check(app, pid, "boris", Expect(150_000, 15_000, 165_000, 330_000, 0, 0))
+    assert await credit_of(app, "boris") == 0
+
+    # --- the next purchase of the organizer: Анна's credit pays her order ---
+    await console.say(FEE_QUICK.format(title="Носки"), "Носки; 100", "#1")
+    socks = (await purchases_in_db(app))[-1].id
+    await move(console, socks, PurchaseStatus.OPEN)
+    placed = await place(console, "anna", socks, [(1, None, 3)])
+    assert f"Из вашего остатка у организатора зачтено {rub('330')}" in placed
+    await check(app, socks, "anna", Expect(30_000, 3_000, 33_000, 33_000, 0, 0))
+    assert await credit_of(app, "anna") == 22_000
