@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.texts import Translator
 from domain.size_rows import RowDecision, SizeRow
-from storage.models import PurchaseItem
+from storage.models import OrderLine, PurchaseItem
 from storage.repositories.shortfalls import ItemRows
 
 ROWS_SHOWN_PER_ITEM = 6  # a card stays one message; the rest are summed up
@@ -92,3 +92,24 @@ def buyer_rows_block(
         )
     lines.append(t("rows-card-warning"))
     return "\n".join(lines)
+
+
+def line_marks(t: Translator, line: OrderLine) -> str:
+    """What happened to a line's pieces: not bought with a dropped row, not delivered (and
+    why), replaced; empty for a line that comes as ordered."""
+    parts = []
+    if line.dropped_qty:
+        parts.append(t("rows-line-dropped", pieces=line.dropped_qty))
+    if line.missing_qty:
+        parts.append(
+            t("rows-line-missing", pieces=line.missing_qty, kind=line.shortfall or "short")
+        )
+    if line.replacement:
+        parts.append(
+            t(
+                "rows-line-replacement",
+                replacement=line.replacement,
+                state=line.replacement_state or "offered",
+            )
+        )
+    return "; ".join(parts)

@@ -319,6 +319,9 @@ async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession
     assert await credit_of(app, "anna") == 55_000
     orders = await console.say("/orders")
     assert f"Оплачено: {rub('2 750')} — возвращено {rub('550')}" in orders
+    assert "• Платье, 44 × 2 — " in orders and "⚠ не выкуплено (ряд снят): 1" in orders
+    assert "⚠ замена на «40»: принята" in orders
+    assert "• Шарф × 1 — " in orders and "⚠ не пришло: 1 — нет в наличии" in orders
 
     await console.say(":as boris")
     chosen = await console.press_payload(KeepCredit(order_id=boris.id, amount=165_000, keep=False))

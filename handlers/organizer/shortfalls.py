@@ -28,7 +28,7 @@ from domain.size_rows import RowDecision, undecided
 from domain.text_rules import clean_line
 from handlers.kit import DbId, PageNumber, Paging, require_organizer, short
 from handlers.organizer.kit import back_to_card, own_purchase, status_label
-from handlers.size_rows_view import item_rows_text
+from handlers.size_rows_view import item_rows_text, line_marks
 from storage.models import OrderLine, Purchase, PurchaseItem
 
 router = Router("shortfalls")
@@ -217,22 +217,7 @@ async def on_row_decide(ctx: Context, data: RowDecide) -> None:
 
 
 def line_state(ctx: Context, line: OrderLine) -> str:
-    parts = []
-    if line.dropped_qty:
-        parts.append(ctx.t("rows-line-dropped", pieces=line.dropped_qty))
-    if line.missing_qty:
-        parts.append(
-            ctx.t("rows-line-missing", pieces=line.missing_qty, kind=line.shortfall or "short")
-        )
-    if line.replacement:
-        parts.append(
-            ctx.t(
-                "rows-line-replacement",
-                replacement=line.replacement,
-                state=line.replacement_state or "offered",
-            )
-        )
-    return "; ".join(parts)
+    return line_marks(ctx.t, line)
 
 
 @router.button(ShortfallsPage, role=Role.ORGANIZER)

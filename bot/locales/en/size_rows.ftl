@@ -123,9 +123,9 @@ rows-line-missing = not delivered: { $pieces } — { $kind ->
    *[refused] replacement refused
 }
 rows-line-replacement = replaced with "{ $replacement }": { $state ->
-    [accepted] the buyer agreed
-    [refused] the buyer refused
-   *[offered] awaiting the buyer
+    [accepted] taken
+    [refused] refused
+   *[offered] awaiting the buyer's answer
 }
 rows-line-card = Order { $order }: { $item } × { $quantity }, { $kept } to come.{ $has_state ->
     [yes] {" "}{ $state }.

@@ -130,9 +130,9 @@ rows-line-missing = не пришло: { $pieces } — { $kind ->
    *[refused] отказ от замены
 }
 rows-line-replacement = замена на «{ $replacement }»: { $state ->
-    [accepted] покупатель согласен
-    [refused] покупатель отказался
-   *[offered] ждём ответа покупателя
+    [accepted] принята
+    [refused] отклонена
+   *[offered] ждёт ответа покупателя
 }
 rows-line-card = Заказ { $order }: { $item } × { $quantity }, придёт { $kept }.{ $has_state ->
     [yes] {" "}{ $state }.
