@@ -37,11 +37,17 @@ from dataclasses import astuple, dataclass
 from sqlalchemy import select
 
 from bot.app import App
-from bot.services.shortfalls import KeepCredit
+from bot.services.shortfalls import KeepCredit, ReplacementAnswer
 from domain.lifecycle import PurchaseStatus
 from domain.size_rows import RowDecision
 from handlers.organizer.kit import ExportFile, StatusMove
-from handlers.organizer.shortfalls import RowDecide, ShortfallsPage
+from handlers.organizer.shortfalls import (
+    RowDecide,
+    RowsMenu,
+    ShortfallLine,
+    ShortfallMark,
+    ShortfallsPage,
+)
 from storage.models import BuyerCredit, Order, OrderLine, User
 from storage.uow import UnitOfWork
 from tests.support.drivers import ConsoleSession, button_number, press_replies
@@ -277,8 +283,9 @@ async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession
     assert "Чем поставщик заменил «Шарф»?" in asked
     asked = await console.say("синий")
     assert "Сколько штук из 2?" in asked
-    wrong = await console.say("3")
-    assert "Нужно число от 1 до 2" in wrong
+    for wrong in ("3", "два", "0"):
+        refused = await console.say(wrong)
+        assert "Нужно число от 1 до 2. Напишите его ещё раз." in refused
     offered = await console.say("1")
     assert f"Покупателю заказа {boris.number} предложена замена «Шарф» × 1 на «синий»" in offered
     assert "поставщик прислал вместо «Шарф» × 1: «синий». Берёте замену?" in offered
@@ -343,3 +350,86 @@ async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession
     assert f"Из вашего остатка у организатора зачтено {rub('330')}" in placed
     await check(app, socks, "anna", Expect(30_000, 3_000, 33_000, 33_000, 0, 0))
     assert await credit_of(app, "anna") == 22_000
+
+
+async def test_rows_bought_out_and_every_wrong_press_refused_politely(
+    console: ConsoleSession,
+) -> None:
+    """Row 1 bought out, row 2 dropped: the supplier sheet says so; a wrong paste, a
+    decision before the stop, another organizer's or buyer's buttons and a credit the
+    organizer does not allow are refused, and change nothing.
+
+        Платье 1 000 ₽, rows of 42-44, fee 10 %; Анна orders 42 ×2:
+        row 1: 42 Анна, 44 free (bought out); row 2: 42 Анна, 44 free (dropped)
+                        items   fee    due   paid  refund
+        placed          2 000   200  2 200
+        row 2 dropped   1 000   100  1 100  1 100      0
+        42 defective        0     0      0  1 100  1 100   (refund only: no credits here)
+    """
+    app = console.app
+    await become_organizer(console)
+    await console.say("/organizer", "#5", "#1", "Центр", "ул. Ленина, 1", "пн–пт 10–19")
+    out = await console.say(FEE_QUICK.format(title="Ряды"), "Шапка; 300; ряд 42")
+    assert "для продажи рядами нужно хотя бы два размера" in out
+    out = await console.say("Платье; 1000; ряд 42,44")
+    assert "Добавлено товаров: 1. Всего в покупке: 1." in out  # the wrong line added nothing
+    await console.say("#1")
+    pid = (await purchases_in_db(app))[-1].id
+    await move(console, pid, PurchaseStatus.OPEN)
+    await place(console, "anna", pid, [(1, "42", 2)])
+    anna = await check(app, pid, "anna", Expect(200_000, 20_000, 220_000, 0, 220_000, 0))
+    line = (await lines_of(app, anna))[0]
+
+    await console.say(":as organizer")
+    early = await console.press_payload(
+        RowDecide(item_id=line.item_id, row=1, decision=RowDecision.DROP, confirmed=True)
+    )
+    assert "Решать судьбу рядов можно только в остановленной покупке" in early
+    early = await console.press_payload(ShortfallLine(line_id=line.id))
+    assert "Отмечать недовложения можно после заказа у поставщика" in early
+
+    await move(console, pid, PurchaseStatus.STOPPED)
+    await become_organizer(console, "other", "Чужой")
+    foreign = await console.press_payload(
+        RowDecide(item_id=line.item_id, row=1, decision=RowDecision.DROP, confirmed=True)
+    )
+    assert "Такой покупки у вас нет" in foreign
+    await console.say(":as organizer")
+    rows = await console.press_payload(RowsMenu(purchase_id=pid))
+    assert rows.count("Выкупить:") == 2 and rows.count("Снять:") == 2
+    asked = await console.say(button_number(rows, "Выкупить: Платье, ряд 1"))
+    assert "Свободных мест: 1 — их оплачиваете вы" in asked
+    done = await console.say("#1")
+    assert "Ряд 1 товара «Платье» выкупается за ваш счёт (1 свободное место)" in done
+    await check(app, pid, "anna", Expect(200_000, 20_000, 220_000, 0, 220_000, 0))
+    await console.say(button_number(done, "Снять: Платье, ряд 2"), "#1")
+    await check(app, pid, "anna", Expect(100_000, 10_000, 110_000, 0, 110_000, 0))
+    supplier = await export_rows(console, pid, "supplier")
+    assert ["Платье", "", "42", "1", "1000,00", "1000,00", ""] in supplier
+    assert ["Платье", "", "рядов: 1; за счёт организатора: 44", "", "", "", ""] in supplier
+
+    await move(console, pid, PurchaseStatus.PAYMENT)
+    await pay(console, "anna", "1100")
+    await move(console, pid, PurchaseStatus.ORDERED)
+    await console.say(":as organizer")
+    card = await console.press_payload(ShortfallLine(line_id=line.id))
+    marked = await console.say(button_number(card, "Брак"))  # one piece left: no question
+    assert "«Платье, 42» × 1 — брак, обнаружен при разборе" in marked
+    assert "Оставить" not in marked  # credits are not allowed by this organizer
+    await check(app, pid, "anna", Expect(0, 0, 0, 110_000, 0, 110_000))
+    again = await console.press_payload(ShortfallMark(line_id=line.id, kind="out_of_stock"))
+    assert "По этой позиции уже ничего не придёт" in again
+
+    # Buyers' buttons: someone else's line or order finds nothing; a forged "keep".
+    await console.say(":as boris")
+    stale = await console.press_payload(ReplacementAnswer(line_id=line.id, accept=False))
+    assert "На этот вопрос уже есть ответ" in stale
+    stale = await console.press_payload(KeepCredit(order_id=anna.id, amount=110_000, keep=True))
+    assert "Этот заказ не найден" in stale
+    await console.say(":as anna")
+    refused = await console.press_payload(KeepCredit(order_id=anna.id, amount=110_000, keep=True))
+    assert "не принимает переплаты в счёт следующих заказов" in refused
+    changed = await console.press_payload(KeepCredit(order_id=anna.id, amount=5_000, keep=True))
+    assert f"Сумма к возврату по заказу {anna.number} изменилась: теперь {rub('1 100')}" in changed
+    await check(app, pid, "anna", Expect(0, 0, 0, 110_000, 0, 110_000))
+    assert await credit_of(app, "anna") == 0

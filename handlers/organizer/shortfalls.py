@@ -161,7 +161,7 @@ async def own_item(ctx: Context, item_id: int) -> tuple[Purchase, PurchaseItem]:
     """The item and its purchase (locked), if the purchase is this organizer's."""
     item = await ctx.uow.session.get(PurchaseItem, item_id)
     if item is None:
-        raise UserError("purchase-admin-not-found")
+        raise UserError("purchase-admin-item-not-found")
     return await own_purchase(ctx, item.purchase_id, lock=True), item
 
 
