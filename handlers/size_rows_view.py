@@ -10,7 +10,10 @@ from domain.size_rows import RowDecision, SizeRow
 from storage.models import OrderLine, PurchaseItem
 from storage.repositories.shortfalls import ItemRows
 
-ROWS_SHOWN_PER_ITEM = 6  # a card stays one message; the rest are summed up
+# A message stays within Telegram's 4096 characters: the rest are summed up.
+ROWS_SHOWN_PER_ITEM = 6
+BUYER_ROWS_SHOWN = 3  # the card lists up to 30 items besides
+ITEMS_SHOWN = 6
 
 
 def row_text(
@@ -42,6 +45,7 @@ def item_rows_text(
     decisions: Mapping[int, RowDecision],
     *,
     for_buyer: bool,
+    offer: bool = False,
 ) -> list[str]:
     mixed = bool(item.row_pieces)
     lines = [
@@ -57,12 +61,14 @@ def item_rows_text(
             filled=sum(1 for row in rows if row.filled),
         )
     ]
-    shown = rows if not for_buyer else [r for r in rows if not r.filled] or rows[-1:]
-    for row in shown[:ROWS_SHOWN_PER_ITEM]:
+    # The filled rows are counted in the title; the unfilled ones are what matters.
+    shown = [row for row in rows if not row.filled]
+    limit = BUYER_ROWS_SHOWN if for_buyer else ROWS_SHOWN_PER_ITEM
+    for row in shown[:limit]:
         lines.append("  " + row_text(t, row, decisions.get(row.number), mixed=mixed))
-    if len(shown) > ROWS_SHOWN_PER_ITEM:
-        lines.append("  " + t("rows-more", count=len(shown) - ROWS_SHOWN_PER_ITEM))
-    if for_buyer:
+    if len(shown) > limit:
+        lines.append("  " + t("rows-more", count=len(shown) - limit))
+    if for_buyer and offer:
         free = [
             place.size
             for row in rows
@@ -78,18 +84,27 @@ def item_rows_text(
 
 
 def buyer_rows_block(
-    t: Translator, items: Sequence[PurchaseItem], found: Sequence[ItemRows]
+    t: Translator, items: Sequence[PurchaseItem], found: Sequence[ItemRows], *, offer: bool
 ) -> str:
-    """The card's block on rows: each item sold by rows with its unfilled rows and free
-    places, and the plain warning that a piece in an unfilled row may not be bought."""
+    """The card's block on rows: each item sold by rows with its unfilled rows, the free
+    places to order (`offer`: while the purchase collects), and the plain warning that a
+    piece in an unfilled row may not be bought."""
     if not found:
         return ""
     numbers = {item.id: number for number, item in enumerate(items, start=1)}
     lines = [t("rows-card-title")]
-    for entry in found:
+    for entry in found[:ITEMS_SHOWN]:
         lines += item_rows_text(
-            t, numbers.get(entry.item.id), entry.item, entry.rows, entry.decisions, for_buyer=True
+            t,
+            numbers.get(entry.item.id),
+            entry.item,
+            entry.rows,
+            entry.decisions,
+            for_buyer=True,
+            offer=offer,
         )
+    if len(found) > ITEMS_SHOWN:
+        lines.append(t("rows-more-items", count=len(found) - ITEMS_SHOWN))
     lines.append(t("rows-card-warning"))
     return "\n".join(lines)
 

@@ -201,13 +201,18 @@ async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession
 
     # --- the stop: row 2 is dropped ---
     await move(console, pid, PurchaseStatus.STOPPED)
+    card = await console.say(":as anna", f"/start p_{pid}")
+    # Ordering is over: the row's filling stays, no free places are offered any more.
+    assert "ряд 2: 42 — свободно, 44 ✓, 46 ✓, 48 — свободно" in card
+    assert "Свободные места" not in card
     card = await console.say(":as organizer", f"/purchase {pid}")
     refused = await console.press_payload(
         StatusMove(purchase_id=pid, status=PurchaseStatus.PAYMENT, confirmed=False)
     )
     assert "Сначала решите, что делать с несобранными рядами (1)" in refused
     rows = await console.say(button_number(card, "📏 Ряды (ждут решения: 1)"))
-    assert "ряд 1: 42 ✓, 44 ✓, 46 ✓, 48 ✓ — собран" in rows
+    assert "Платье — продаётся рядами (42, 44, 46, 48): 2 ряда, собрано 1" in rows
+    assert "ряд 1" not in rows  # a filled row is counted, not listed
     assert "ряд 2: 42 — свободно, 44 ✓, 46 ✓, 48 — свободно" in rows
     asked = await console.say(button_number(rows, "Снять: Платье, ряд 2"))
     assert "Снять ряд 2 товара «Платье»? 2 позиции не будут выкуплены" in asked

@@ -16,9 +16,10 @@ order with the organizer uses it as money already confirmed (`use_credit`), so /
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Annotated
+
+from pydantic import Field
 
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Reply
@@ -28,18 +29,20 @@ from domain.balance import OrderMoney
 from domain.money import format_amount
 from domain.shortfalls import LineCount, Replacement, Shortfall, credit_to_use, recount
 from domain.size_rows import RowDecision, SizeRow, dropped_pieces
-from storage.models import Order, OrderLine, Organizer, OutboxKind, PurchaseItem, User
+from storage.models import Order, OrderLine, Organizer, OutboxKind, PurchaseItem
 from storage.repositories.refunds import money_of
 from storage.repositories.shortfalls import ShortfallRepository
 from storage.uow import UnitOfWork
 
-ShortfallKind = Literal["out_of_stock", "short", "defect", "replace"]
+# Ids and amounts as the database holds them; a forged payload fails validation.
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Amount = Annotated[int, Field(ge=1, le=10**12)]
 
 
 class ReplacementAnswer(Payload, prefix="repl"):
     """The buyer takes (or refuses) the replacement offered for their line."""
 
-    line_id: int
+    line_id: Id
     accept: bool
 
 
@@ -47,8 +50,8 @@ class KeepCredit(Payload, prefix="kcred"):
     """The buyer keeps what is owed back on an order as a credit with its organizer (`keep`)
     or takes it back; `amount` is what the message showed."""
 
-    order_id: int
-    amount: int
+    order_id: Id
+    amount: Amount
     keep: bool
 
 
@@ -323,14 +326,3 @@ async def use_credit(uow: UnitOfWork, order: Order, organizer_id: int, now: date
         order.updated_at = now
         await repo(uow).add_credit(organizer_id, order.buyer_id, order.id, -used, now)
     return used
-
-
-def pieces_left(lines: Sequence[OrderLine]) -> int:
-    return sum(line_count(line).kept for line in lines)
-
-
-__all__ = [
-    "KeepCredit",
-    "ReplacementAnswer",
-    "User",
-]

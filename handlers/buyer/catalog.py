@@ -291,7 +291,8 @@ async def show_purchase(ctx: Context, purchase_id: int, *, edit: bool = False) -
     # Items sold by size rows: each row's filling and the free places (domain/size_rows.py).
     found = await ShortfallRepository(ctx.uow.session).purchase_rows(purchase.id)
     if found and purchase.status in (PurchaseStatus.OPEN, PurchaseStatus.STOPPED):
-        reply.text += "\n\n" + buyer_rows_block(ctx.t, active_items(purchase), found)
+        offer = shows_order_button(purchase, ctx.now())
+        reply.text += "\n\n" + buyer_rows_block(ctx.t, active_items(purchase), found, offer=offer)
     order = await ctx.uow.orders.active_order(ctx.user.id, purchase.id)
     if order is not None and order.number:
         can_change = "yes" if shows_order_button(purchase, ctx.now()) else "no"

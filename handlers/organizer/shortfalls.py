@@ -28,7 +28,7 @@ from domain.size_rows import RowDecision, undecided
 from domain.text_rules import clean_line
 from handlers.kit import DbId, PageNumber, Paging, require_organizer, short
 from handlers.organizer.kit import back_to_card, own_purchase, status_label
-from handlers.size_rows_view import item_rows_text, line_marks
+from handlers.size_rows_view import ITEMS_SHOWN, item_rows_text, line_marks
 from storage.models import OrderLine, Purchase, PurchaseItem
 
 router = Router("shortfalls")
@@ -121,10 +121,13 @@ async def show_rows(ctx: Context, purchase: Purchase) -> None:
     if not found:
         lines.append(ctx.t("rows-organizer-none"))
     choices: list[list[Button]] = []
-    for entry in found:
-        lines += item_rows_text(
-            ctx.t, None, entry.item, entry.rows, entry.decisions, for_buyer=False
-        )
+    for index, entry in enumerate(found):
+        if index == ITEMS_SHOWN:
+            lines.append(ctx.t("rows-more-items", count=len(found) - ITEMS_SHOWN))
+        if index < ITEMS_SHOWN:
+            lines += item_rows_text(
+                ctx.t, None, entry.item, entry.rows, entry.decisions, for_buyer=False
+            )
         for row in undecided(entry.rows, entry.decisions):
             if purchase.status is not PurchaseStatus.STOPPED or len(choices) >= ROW_CHOICES_SHOWN:
                 continue
@@ -338,7 +341,7 @@ async def on_shortfall_line(ctx: Context, data: ShortfallLine) -> None:
 
 @router.button(ShortfallMark, role=Role.ORGANIZER)
 async def on_shortfall_mark(ctx: Context, data: ShortfallMark) -> None:
-    line = await own_line(ctx, data.line_id)
+    line = await own_line(ctx, data.line_id, lock=True)
     kept = service.line_count(line).kept
     if kept == 0:
         raise UserError("rows-line-nothing-left")
@@ -357,7 +360,7 @@ async def on_shortfall_mark(ctx: Context, data: ShortfallMark) -> None:
 
 @router.step(DIALOG, "replacement")
 async def on_replacement_text(ctx: Context) -> None:
-    line = await own_line(ctx, int(ctx.dialog.data["line_id"]))
+    line = await own_line(ctx, int(ctx.dialog.data["line_id"]), lock=True)
     replacement = clean_line(ctx.event.text, min_length=1, max_length=REPLACEMENT_MAX)
     if replacement is None:
         raise UserError("rows-replacement-bad", max=REPLACEMENT_MAX)

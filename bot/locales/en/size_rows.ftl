@@ -31,6 +31,10 @@ rows-more = …and { $count } more { $count ->
     [one] row
    *[other] rows
 }
+rows-more-items = …and { $count } more { $count ->
+    [one] item
+   *[other] items
+} sold by rows
 rows-free-offer = Free places: { $sizes } — order them to complete the row.
 rows-new-row-offer = { $any ->
     [yes] All rows are complete: a new order starts the next row.

@@ -34,6 +34,11 @@ rows-more = …и ещё { $count } { $count ->
     [few] ряда
    *[many] рядов
 }
+rows-more-items = …и ещё { $count } { $count ->
+    [one] товар
+    [few] товара
+   *[many] товаров
+} рядами
 rows-free-offer = Свободные места: { $sizes } — закажите, чтобы ряд собрался.
 rows-new-row-offer = { $any ->
     [yes] Все ряды собраны: новый заказ начнёт следующий ряд.
