@@ -40,7 +40,7 @@ from bot.app import App
 from bot.services.shortfalls import KeepCredit, ReplacementAnswer
 from domain.lifecycle import PurchaseStatus
 from domain.size_rows import RowDecision
-from handlers.organizer.kit import ExportFile, StatusMove
+from handlers.organizer.kit import AdminItemsPage, ExportFile, StatusMove
 from handlers.organizer.shortfalls import (
     RowDecide,
     RowsMenu,
@@ -324,6 +324,10 @@ async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession
         f"{rub('550')} по заказу {anna.number} остаются у организатора «СП у Анны» в счёт "
         f"следующего заказа. Ваш остаток у него: {rub('550')}."
     ) in kept
+    assert (
+        f"anna оставил(а) {rub('550')} переплаты по заказу {anna.number} у вас в счёт "
+        "следующего заказа"
+    ) in kept
     await check(app, pid, "anna", Expect(200_000, 20_000, 220_000, 275_000, 0, 0))
     assert await credit_of(app, "anna") == 55_000
     again = await console.press_payload(KeepCredit(order_id=anna.id, amount=55_000, keep=True))
@@ -380,6 +384,8 @@ async def test_rows_bought_out_and_every_wrong_press_refused_politely(
     assert "Добавлено товаров: 1. Всего в покупке: 1." in out  # the wrong line added nothing
     await console.say("#1")
     pid = (await purchases_in_db(app))[-1].id
+    listed = await console.press_payload(AdminItemsPage(purchase_id=pid, page=0))
+    assert "1. Платье — 1" in listed and "· 42, 44 · рядами" in listed
     await move(console, pid, PurchaseStatus.OPEN)
     await place(console, "anna", pid, [(1, "42", 2)])
     anna = await check(app, pid, "anna", Expect(200_000, 20_000, 220_000, 0, 220_000, 0))

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.errors import UserError
+from bot.core.replies import Reply
 from bot.core.router import Router
 from bot.services import shortfalls as service
 from bot.services.shortfalls import KeepCredit, ReplacementAnswer
 from domain.money import format_amount
 from domain.shortfalls import Replacement
-from storage.models import Organizer
+from storage.models import Organizer, OutboxKind
 from storage.repositories.refunds import money_of
 
 router = Router("buyer_shortfalls")
@@ -61,6 +62,24 @@ async def on_keep_credit(ctx: Context, data: KeepCredit) -> None:
     if not organizer.credits_allowed:
         raise UserError("rows-credit-not-allowed", organizer=organizer.name)
     balance = await service.keep_as_credit(ctx.uow, order, refund, ctx.now())
+    # The organizer's refund button for the order goes away: they hear why.
+    organizer_user = await ctx.uow.users.get(organizer.user_id)
+    if organizer_user is not None:
+        lang = organizer_user.language
+        await ctx.uow.outbox.enqueue(
+            organizer_user,
+            Reply(
+                ctx.texts.get(
+                    lang,
+                    "rows-credit-kept-organizer",
+                    buyer=ctx.user.name or "-",
+                    amount=format_amount(refund, lang),
+                    number=number,
+                )
+            ),
+            OutboxKind.NOTIFICATION,
+            dedup_key=f"credit-kept:{order.id}:{order.refunded_kop}",
+        )
     ctx.say(
         "rows-credit-kept",
         amount=format_amount(refund, ctx.lang),

@@ -317,6 +317,8 @@ async def show_items(ctx: Context, purchase: Purchase, page: int, *, edit: bool 
         entry = f"{number}. {item.name} — {format_amount(item.price_kop, ctx.lang)}"
         if item.sizes:
             entry += " · " + ", ".join(item.sizes)
+        if item.by_rows:  # size rows (domain/size_rows.py)
+            entry += " · " + ctx.t("rows-item-mark", pieces=item.row_pieces or 0)
         if item.article:
             entry += " · " + ctx.t("purchase-admin-item-article", article=item.article)
         if item.photo_id:

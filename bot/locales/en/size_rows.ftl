@@ -31,6 +31,10 @@ rows-more = …and { $count } more { $count ->
     [one] row
    *[other] rows
 }
+rows-item-mark = { $pieces ->
+    [0] by rows
+   *[other] by rows of { $pieces }
+}
 rows-more-items = …and { $count } more { $count ->
     [one] item
    *[other] items
@@ -91,6 +95,7 @@ rows-credit-offer = The overpayment of { $amount } can be refunded, or kept with
 rows-button-keep-credit = Keep { $amount } for next order
 rows-button-take-refund = Refund { $amount }
 rows-credit-kept = { $amount } of order { $number } stays with organizer "{ $organizer }" for your next order. Your credit with them: { $balance }.
+rows-credit-kept-organizer = { $buyer } keeps the overpayment of { $amount } on order { $number } with you for their next order: nothing to refund, their next order with you uses it.
 rows-refund-chosen = Fine: organizer "{ $organizer }" will refund { $amount } of order { $number } and record it.
 rows-credit-not-allowed = Organizer "{ $organizer }" does not keep overpayments for next orders: they will refund you.
 rows-credit-stale = This order was not found.

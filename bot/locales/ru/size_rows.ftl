@@ -34,6 +34,10 @@ rows-more = …и ещё { $count } { $count ->
     [few] ряда
    *[many] рядов
 }
+rows-item-mark = { $pieces ->
+    [0] рядами
+   *[other] рядами по { $pieces } шт.
+}
 rows-more-items = …и ещё { $count } { $count ->
     [one] товар
     [few] товара
@@ -99,6 +103,7 @@ rows-credit-offer = Переплату { $amount } можно вернуть и�
 rows-button-keep-credit = Оставить { $amount } на следующий заказ
 rows-button-take-refund = Вернуть { $amount }
 rows-credit-kept = { $amount } по заказу { $number } остаются у организатора «{ $organizer }» в счёт следующего заказа. Ваш остаток у него: { $balance }.
+rows-credit-kept-organizer = { $buyer } оставил(а) { $amount } переплаты по заказу { $number } у вас в счёт следующего заказа: возвращать не нужно, следующий заказ у вас зачтёт эту сумму.
 rows-refund-chosen = Хорошо: организатор «{ $organizer }» вернёт вам { $amount } по заказу { $number } и отметит возврат.
 rows-credit-not-allowed = Организатор «{ $organizer }» не принимает переплаты в счёт следующих заказов: он вернёт деньги.
 rows-credit-stale = Этот заказ не найден.
