@@ -274,13 +274,15 @@ async def answer_replacement(
     """The buyer's answer: taken, the line says what it now is; refused, those pieces are
     missing (the order recounted, the buyer told). The organizer hears either way."""
     order = line.order
-    pieces = line.replacement_qty
+    # Pieces marked missing meanwhile are not refused twice.
+    pieces = min(line.replacement_qty, line_count(line).kept)
     if accept:
         line.replacement_state = Replacement.ACCEPTED.value
     else:
         line.replacement_state = Replacement.REFUSED.value
         line.replacement_qty = 0
-        await mark_missing(uow, texts, line, pieces, Shortfall.REFUSED, now=now)
+        if pieces:
+            await mark_missing(uow, texts, line, pieces, Shortfall.REFUSED, now=now)
     organizer = await uow.session.get(Organizer, order.purchase.organizer_id)
     user = await uow.users.get(organizer.user_id) if organizer is not None else None
     if user is not None:
