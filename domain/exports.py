@@ -27,7 +27,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape
 
@@ -84,7 +84,12 @@ class SupplierLine:
 
 
 def supplier_table(
-    lines: Iterable[SupplierLine], *, title: str, headers: Sequence[str], total_label: str
+    lines: Iterable[SupplierLine],
+    *,
+    title: str,
+    headers: Sequence[str],
+    total_label: str,
+    item_rows: Mapping[int, str] | None = None,
 ) -> Table:
     """Columns: item, article, size, quantity, price, sum, notes; then a total row.
 
@@ -94,6 +99,9 @@ def supplier_table(
     it. Never who wrote it nor their order: the supplier needs what to ship, not the
     buyers, and the file is often forwarded as is. Notes meant for the organizer alone are
     in the distribution file next to their buyer.
+
+    `item_rows`: for an item sold by size rows, a row after its sizes says how many rows to
+    order (domain/size_rows.py), in the size column.
     """
     merged: dict[tuple[int, str, int], SupplierLine] = {}
     notes: dict[tuple[int, str, int], dict[str, int]] = {}
@@ -118,7 +126,9 @@ def supplier_table(
     )
     table = Table(title=title, headers=list(headers))
     total_quantity = total_sum = 0
-    for key, line in ordered:
+    for index, (key, line) in enumerate(ordered):
+        if item_rows and index and ordered[index - 1][1].item_id != line.item_id:
+            _rows_note(table, ordered[index - 1][1], item_rows)
         line_sum = line.price_kop * line.quantity
         total_quantity += line.quantity
         total_sum += line_sum
@@ -133,8 +143,16 @@ def supplier_table(
                 notes_text(notes.get(key, {})),
             ]
         )
+    if item_rows and ordered:
+        _rows_note(table, ordered[-1][1], item_rows)
     table.rows.append([total_label, "", "", total_quantity, None, Money(total_sum), ""])
     return table
+
+
+def _rows_note(table: Table, line: SupplierLine, item_rows: Mapping[int, str]) -> None:
+    note = item_rows.get(line.item_id)
+    if note:
+        table.rows.append([line.item_name, line.article or "", note, None, None, None, ""])
 
 
 def notes_text(counts: dict[str, int]) -> str:
@@ -156,6 +174,7 @@ class DistributionLine:
     quantity: int
     price_kop: int
     note: str = ""  # the buyer's note on the line ("цвет потемнее")
+    not_bought: int = 0  # pieces that will not come: a dropped size row, not sent by supplier
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +209,7 @@ def distribution_table(
     headers: Sequence[str],
     no_pickup_label: str,
     total_label: str,
+    not_bought_label: str = "",
 ) -> Table:
     """Columns: pickup point, buyer, order, item, article, size, quantity, price, sum, note
     (one per line); then per order: items sum, organizer fee, discount, promo code, due,
@@ -248,7 +268,7 @@ def distribution_table(
                     line.quantity if is_line else None,
                     Money(line.price_kop) if is_line else None,
                     Money(line.price_kop * line.quantity) if is_line else None,
-                    line.note,
+                    _with_mark(line, not_bought_label),
                     *(sums if index == 0 else empty),
                 ]
             )
@@ -266,6 +286,14 @@ def distribution_table(
     return table
 
 
+def _with_mark(line: DistributionLine, label: str) -> str:
+    """The line's note, and how many of its pieces are not bought ("не выкуплено: 1")."""
+    if not line.not_bought:
+        return line.note
+    mark = f"{label}: {line.not_bought}" if label else str(line.not_bought)
+    return f"{line.note}; {mark}" if line.note else mark
+
+
 def distribution_book(
     orders: Sequence[DistributionOrder],
     *,
@@ -276,6 +304,7 @@ def distribution_book(
     subtotal_label: str,
     signature_header: str,
     heading: str = "",
+    not_bought_label: str = "",
 ) -> list[Table]:
     """The distribution file to print: the whole purchase first (every point, the grand
     total), then a sheet per pickup point (those without a point last) with its own
@@ -286,6 +315,7 @@ def distribution_book(
         headers=headers,
         no_pickup_label=no_pickup_label,
         total_label=total_label,
+        not_bought_label=not_bought_label,
     )
     # The first sheet keeps the shape of the CSV file (no title row): programs read it too.
     by_point: dict[str | None, list[DistributionOrder]] = {}
@@ -301,6 +331,7 @@ def distribution_book(
             headers=headers,
             no_pickup_label=no_pickup_label,
             total_label=subtotal_label,
+            not_bought_label=not_bought_label,
         )
         sheet.heading = f"{heading} · {name}" if heading else name
         sheet.headers.append(signature_header)

@@ -21,6 +21,7 @@ from typing import Any
 
 from domain.lifecycle import PurchaseStatus
 from domain.money import MAX_AMOUNT_KOPECKS, AmountError, parse_amount
+from domain.size_rows import MAX_ROW_PIECES, RowsSpecError, split_rows_word
 from domain.text_rules import clean_line
 
 NAME_MIN, NAME_MAX = 2, 200
@@ -50,6 +51,8 @@ ERROR_CODES = (
     "paste-empty",
     "paste-too-long",
     "purchase-full",
+    "rows-sizes",
+    "rows-pieces",
 )
 
 
@@ -75,6 +78,9 @@ class ItemDraft:
     price_kop: int
     sizes: list[str] = field(default_factory=list)
     article: str | None = None
+    # Sold by size rows (domain/size_rows.py): "ряд 42,44,46,48" or "ряд 5: красный, синий".
+    by_rows: bool = False
+    row_pieces: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,20 @@ def parse_sizes(text: str) -> list[str]:
     return sizes
 
 
+def parse_sizes_field(text: str) -> tuple[list[str], bool, int | None]:
+    """The sizes field, which may say the item is sold by rows: "ряд 42,44,46,48" (a row is
+    one of each size) or "ряд 5: красный, синий" (a row is 5 pieces of any of them).
+    Returns (sizes, by rows, pieces per row or None)."""
+    try:
+        by_rows, pieces, rest = split_rows_word(text)
+    except RowsSpecError:
+        raise ItemError("rows-pieces", max=MAX_ROW_PIECES) from None
+    sizes = parse_sizes(rest)
+    if by_rows and pieces is None and len(sizes) < 2:
+        raise ItemError("rows-sizes")
+    return sizes, by_rows, pieces
+
+
 def clean_article(text: str) -> str | None:
     """An article (supplier's SKU); empty means none."""
     if not text.strip():
@@ -142,11 +162,16 @@ def parse_item_line(line: str) -> ItemDraft:
     name = clean_name(fields[0])
     if len(fields) < 2 or not fields[1]:
         raise ItemError("price-missing")
+    sizes, by_rows, row_pieces = (
+        parse_sizes_field(fields[2]) if len(fields) > 2 else ([], False, None)
+    )
     return ItemDraft(
         name=name,
         price_kop=parse_price(fields[1]),
-        sizes=parse_sizes(fields[2]) if len(fields) > 2 else [],
+        sizes=sizes,
         article=clean_article(fields[3]) if len(fields) > 3 else None,
+        by_rows=by_rows,
+        row_pieces=row_pieces,
     )
 
 

@@ -85,4 +85,9 @@ def build_router() -> Router:
         notify.router,
         broadcast.router,
     )
+    # Size rows and what the supplier did not send (issue 21).
+    from handlers.buyer import shortfalls as buyer_shortfalls
+    from handlers.organizer import shortfalls
+
+    root.include(shortfalls.router, buyer_shortfalls.router)
     return root

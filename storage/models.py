@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -188,6 +189,9 @@ class Organizer(Base):
     # decided by a service admin; a refusal keeps its reason for the organizer.
     approval_requested_at: Mapped[datetime | None] = mapped_column()
     approval_refusal: Mapped[str | None] = mapped_column(Text)
+    # Money owed back for what the supplier did not send may stay with the organizer as the
+    # buyer's credit for the next order (migration 0010, `BuyerCredit`).
+    credits_allowed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = created_at_column()
 
     user: Mapped[User] = relationship(back_populates="organizer")
@@ -284,6 +288,10 @@ class PurchaseItem(Base):
     article: Mapped[str | None] = mapped_column(String(100))
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Sold by size rows (domain/size_rows.py, migration 0010): one piece of each size per
+    # row, or `row_pieces` pieces of any sizes per row.
+    by_rows: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    row_pieces: Mapped[int | None] = mapped_column(Integer)
 
     purchase: Mapped[Purchase] = relationship(back_populates="items")
 
@@ -365,6 +373,16 @@ class OrderLine(Base):
     # Price at the moment of ordering, so later price edits do not rewrite history.
     price_kop: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Pieces that do not reach the buyer (domain/shortfalls.py, migration 0010): in a size
+    # row dropped at the stop, and not sent by the supplier (`shortfall` says why, last).
+    dropped_qty: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    missing_qty: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    shortfall: Mapped[str | None] = mapped_column(String(16))
+    # A replacement the supplier sent for `replacement_qty` pieces ("46", "синий"), and
+    # whether the buyer took it (`domain.shortfalls.Replacement`).
+    replacement: Mapped[str | None] = mapped_column(String(100))
+    replacement_qty: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    replacement_state: Mapped[str | None] = mapped_column(String(16))
 
     order: Mapped[Order] = relationship(back_populates="lines")
     item: Mapped[PurchaseItem] = relationship()
@@ -431,6 +449,35 @@ class Refund(Base):
     organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
     amount_kop: Mapped[int] = mapped_column(BigInteger)
     recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class SizeRowDecision(Base):
+    """The organizer's choice for an unfilled size row at the stop (domain/size_rows.py)."""
+
+    __tablename__ = "size_row_decisions"
+    __table_args__ = (UniqueConstraint("item_id", "row_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("purchase_items.id"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(16))
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class BuyerCredit(Base):
+    """A buyer's credit with one organizer, as a ledger: + what an order owed back and the
+    buyer chose to keep (that order's `refunded_kop` grows by it), - what a later order used
+    (its `confirmed_paid_kop` grows by it). The balance is the sum."""
+
+    __tablename__ = "buyer_credits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    amount_kop: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = created_at_column()
 
 

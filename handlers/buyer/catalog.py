@@ -21,7 +21,9 @@ from domain.lifecycle import PurchaseStatus, collecting
 from domain.money import format_amount, format_percent
 from domain.periods import format_day
 from handlers.kit import MAX_ID, DbId, PageNumber, Paging, media_photo, short
+from handlers.size_rows_view import buyer_rows_block
 from storage.models import Purchase, PurchaseItem
+from storage.repositories.shortfalls import ShortfallRepository
 
 router = Router("catalog")
 
@@ -286,6 +288,11 @@ async def show_purchase(ctx: Context, purchase_id: int, *, edit: bool = False) -
     reply = purchase_card(
         ctx.t, purchase, photo=media_photo(media, ctx.event.platform), now=ctx.now()
     )
+    # Items sold by size rows: each row's filling and the free places (domain/size_rows.py).
+    found = await ShortfallRepository(ctx.uow.session).purchase_rows(purchase.id)
+    if found and purchase.status in (PurchaseStatus.OPEN, PurchaseStatus.STOPPED):
+        offer = shows_order_button(purchase, ctx.now())
+        reply.text += "\n\n" + buyer_rows_block(ctx.t, active_items(purchase), found, offer=offer)
     order = await ctx.uow.orders.active_order(ctx.user.id, purchase.id)
     if order is not None and order.number:
         can_change = "yes" if shows_order_button(purchase, ctx.now()) else "no"

@@ -12,6 +12,7 @@ from domain.balance import MoneyState, OrderMoney
 from domain.lifecycle import OrderStatus
 from domain.money import format_amount
 from domain.periods import format_day
+from handlers.size_rows_view import line_marks
 from storage.models import Order, OutboxKind, PickupPoint, Purchase
 from storage.repositories.refunds import money_of
 
@@ -52,6 +53,8 @@ def describe_order(
         )
         if line.note:
             text.append(f"   ✎ {line.note}")
+        if marks := line_marks(t, line):  # size rows and shortfalls (issue 21)
+            text.append(f"   ⚠ {marks}")
     if len(order.lines) > lines_shown:
         text.append(t("orders-order-more-lines", count=len(order.lines) - lines_shown))
     sums = {

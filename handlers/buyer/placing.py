@@ -12,6 +12,7 @@ from bot.core.payloads import CommandPayload
 from bot.core.replies import Button
 from bot.core.router import Router
 from bot.services.referrals import codes_for_order, on_qualifying_action, refresh_promo_discount
+from bot.services.shortfalls import use_credit
 from domain.cart import (
     CartLine,
 )
@@ -123,6 +124,8 @@ async def _place(
     if not created:
         # New lines, new sum: a referral code's percent follows it, or lets go below its minimum.
         await refresh_promo_discount(ctx.uow, order, ctx.now())
+    # A credit kept with this organizer (what the supplier did not send) pays what it can.
+    credit_used = await use_credit(ctx.uow, order, purchase.organizer_id, ctx.now())
     # A friend invited to the bot may count for their inviter once they place an order.
     await on_qualifying_action(ctx.uow, ctx.user, "first_order", ctx.now(), texts=ctx.texts)
     await ctx.dialog.finish()
@@ -138,6 +141,8 @@ async def _place(
     text = (
         ctx.t(key, number=number) + "\n\n" + describe_order(ctx.t, order, points.get(point_id or 0))
     )
+    if credit_used:
+        text += "\n" + ctx.t("rows-credit-used", amount=format_amount(credit_used, ctx.lang))
     my_orders = Button(ctx.t("orders-button-my-orders"), CommandPayload(name="orders").pack())
     rows = [[my_orders]]
     # "When ordering" is when a personal code is worth the most: offer the ones that fit.

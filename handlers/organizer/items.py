@@ -20,7 +20,7 @@ from domain.items import (
     items_editable,
     parse_paste,
     parse_price,
-    parse_sizes,
+    parse_sizes_field,
 )
 from domain.money import format_amount
 from handlers.kit import Paging, photo_from_event
@@ -207,12 +207,14 @@ async def on_item_price(ctx: Context) -> None:
 async def on_item_sizes(ctx: Context) -> None:
     if await dialog_purchase(ctx) is None:
         return
-    sizes = item_value(ctx, parse_sizes, ctx.event.text)
-    await after_sizes(ctx, sizes)
+    sizes, by_rows, row_pieces = item_value(ctx, parse_sizes_field, ctx.event.text)
+    await after_sizes(ctx, sizes, by_rows=by_rows, row_pieces=row_pieces)
 
 
-async def after_sizes(ctx: Context, sizes: list[str]) -> None:
-    await ctx.dialog.goto("article", sizes=sizes)
+async def after_sizes(
+    ctx: Context, sizes: list[str], *, by_rows: bool = False, row_pieces: int | None = None
+) -> None:
+    await ctx.dialog.goto("article", sizes=sizes, by_rows=by_rows, row_pieces=row_pieces)
     ctx.say("purchase-admin-item-ask-article", item_skip(ctx, "article"))
 
 
@@ -267,6 +269,8 @@ async def add_one_item(ctx: Context, purchase: Purchase, photo_id: int | None) -
         price_kop=int(data["price_kop"]),
         sizes=list(data.get("sizes") or []),
         article=data.get("article"),
+        by_rows=bool(data.get("by_rows")),
+        row_pieces=data.get("row_pieces"),
     )
     await ctx.uow.purchases.add_items(purchase.id, [draft], photo_id=photo_id)
     await ctx.dialog.start(ITEMS, "name", {"purchase_id": purchase.id})
@@ -313,6 +317,8 @@ async def show_items(ctx: Context, purchase: Purchase, page: int, *, edit: bool 
         entry = f"{number}. {item.name} — {format_amount(item.price_kop, ctx.lang)}"
         if item.sizes:
             entry += " · " + ", ".join(item.sizes)
+        if item.by_rows:  # size rows (domain/size_rows.py)
+            entry += " · " + ctx.t("rows-item-mark", pieces=item.row_pieces or 0)
         if item.article:
             entry += " · " + ctx.t("purchase-admin-item-article", article=item.article)
         if item.photo_id:

@@ -12,10 +12,12 @@ from bot.core.replies import Button, Document
 from bot.core.router import Role, Router
 from domain import exports
 from domain.money import format_amount
+from domain.size_rows import RowDecision, rows_to_order
 from handlers.kit import Paging, short
 from handlers.organizer.kit import ExportFile, ExportMenu, OrdersPage, back_to_card, own_purchase
 from handlers.organizer.pickup import orders_list_row
 from storage.models import Purchase
+from storage.repositories.shortfalls import ShortfallRepository
 
 router = Router("purchase_orders")
 
@@ -131,6 +133,7 @@ async def build_export(ctx: Context, purchase: Purchase, shape: str) -> exports.
             title=t("purchase-admin-export-supplier-sheet"),
             headers=t("purchase-admin-export-supplier-columns").split("|"),
             total_label=t("purchase-admin-export-total"),
+            item_rows=await rows_notes(ctx, purchase),
         )
         # The supplier reads the file apart from the bot: it names the purchase.
         table.heading = t("small-export-heading", title=purchase.title, id=str(purchase.id))
@@ -141,6 +144,7 @@ async def build_export(ctx: Context, purchase: Purchase, shape: str) -> exports.
         headers=t("purchase-admin-export-distribution-columns").split("|"),
         no_pickup_label=t("purchase-admin-no-pickup"),
         total_label=t("purchase-admin-export-total"),
+        not_bought_label=t("rows-export-not-bought"),
     )
 
 
@@ -155,7 +159,31 @@ async def distribution_sheets(ctx: Context, purchase: Purchase) -> list[exports.
         subtotal_label=t("small-export-point-total"),
         signature_header=t("small-export-signature"),
         heading=t("small-export-heading", title=purchase.title, id=str(purchase.id)),
+        not_bought_label=t("rows-export-not-bought"),
     )
+
+
+async def rows_notes(ctx: Context, purchase: Purchase) -> dict[int, str]:
+    """Per item sold by size rows: the rows to order, and the places the organizer buys out
+    (domain/size_rows.py), for the supplier sheet."""
+    notes = {}
+    for entry in await ShortfallRepository(ctx.uow.session).purchase_rows(
+        purchase.id, active_only=False
+    ):
+        bought_out = [
+            place.size or "?"
+            for row in entry.rows
+            if not row.filled and entry.decisions.get(row.number) is RowDecision.BUY_OUT
+            for place in row.places
+            if not place.taken
+        ]
+        notes[entry.item.id] = ctx.t(
+            "rows-export-rows",
+            rows=rows_to_order(entry.rows, entry.decisions),
+            own=", ".join(bought_out) or "-",
+            has_own="yes" if bought_out else "no",
+        )
+    return notes
 
 
 @router.button(ExportFile, role=Role.ORGANIZER)

@@ -21,6 +21,7 @@ from domain.periods import format_day
 from domain.purchase_edit import can_delete, editable_fields
 from domain.reconciliation import reconciliation_totals
 from handlers.kit import MAX_ID, Paging, require_organizer, short
+from handlers.organizer import shortfalls
 from handlers.organizer.comments import comments_buttons
 from handlers.organizer.kit import (
     PAY_DATE_EDITABLE,
@@ -217,6 +218,8 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
     # The dates and the round-discount choice live in the Edit menu: a VK keyboard holds ten
     # buttons, and the card must fit one message on every platform.
     rows.extend(edit_rows(ctx, purchase))
+    if issue21 := await shortfalls.card_buttons(ctx, purchase):  # size rows, shortfalls
+        rows.append(issue21)
     if waiting := await comments_buttons(ctx, purchase):
         rows.append(waiting)
     rows.append([Button(ctx.t("purchase-admin-button-mine"), MyPurchasesPage(page=0).pack())])
@@ -268,6 +271,8 @@ async def on_status_move(ctx: Context, data: StatusMove) -> None:
         raise UserError(
             "purchase-admin-open-stop-passed", stop=format_day(purchase.stop_at, ctx.lang)
         )
+    if target is PurchaseStatus.PAYMENT:
+        await shortfalls.ensure_rows_decided(ctx, purchase)
     if not data.confirmed:
         summary = await repo.summary(purchase.id)
         confirm = [

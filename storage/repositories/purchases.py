@@ -298,6 +298,8 @@ class PurchaseRepository:
                 article=draft.article,
                 photo_id=photo_id,
                 active=True,
+                by_rows=draft.by_rows,
+                row_pieces=draft.row_pieces,
             )
             for offset, draft in enumerate(drafts)
         ]
@@ -470,7 +472,8 @@ class PurchaseRepository:
                 OrderLine.size,
                 OrderLine.price_kop,
                 OrderLine.note,
-                func.sum(OrderLine.quantity),
+                # Pieces of dropped size rows are not ordered from the supplier.
+                func.sum(OrderLine.quantity - OrderLine.dropped_qty),
             )
             .join(Order, Order.id == OrderLine.order_id)
             .where(Order.purchase_id == purchase_id, _ACTIVE)
@@ -486,7 +489,7 @@ class PurchaseRepository:
         lines = []
         for item_id, size, price, note, quantity in rows:
             item = items.get(item_id)
-            if item is None:  # a line pointing at another purchase's item: not ours to list
+            if item is None or not quantity:  # another purchase's item, or all dropped
                 continue
             lines.append(
                 SupplierLine(
@@ -537,6 +540,7 @@ class PurchaseRepository:
                 OrderLine.quantity,
                 OrderLine.price_kop,
                 OrderLine.note,
+                OrderLine.dropped_qty + OrderLine.missing_qty,
             )
             .join(Order, Order.id == OrderLine.order_id)
             .join(PurchaseItem, PurchaseItem.id == OrderLine.item_id)
@@ -544,11 +548,15 @@ class PurchaseRepository:
             .order_by(OrderLine.order_id, OrderLine.id)
         )
         lines: dict[int, list[DistributionLine]] = {}
-        for oid, item, article, size, quantity, price, note in await self.session.execute(
+        for oid, item, article, size, quantity, price, note, gone in await self.session.execute(
             lines_stmt
         ):
+            # The pieces handed out; those that will not come are marked (domain/shortfalls.py).
+            kept = max(0, int(quantity) - int(gone))
             lines.setdefault(oid, []).append(
-                DistributionLine(item, article, size or "", int(quantity), int(price), note or "")
+                DistributionLine(
+                    item, article, size or "", kept, int(price), note or "", not_bought=int(gone)
+                )
             )
         # A cancelled purchase owes nobody anything and pays back what was paid, as
         # reconciliation says (domain/reconciliation.py); its orders stay active.
