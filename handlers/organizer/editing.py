@@ -37,6 +37,7 @@ from domain.purchase_edit import (
 )
 from domain.purchase_form import FormError
 from handlers.kit import Paging, require_organizer, short
+from handlers.organizer.buyouts_kit import minimum_text
 from handlers.organizer.items import show_items
 from handlers.organizer.kit import (
     AdminItemsPage,
@@ -79,7 +80,7 @@ def shown_value(ctx: Context, purchase: Purchase, field: PurchaseField) -> str:
     if field == "fee":
         return format_percent(int(value), ctx.lang)
     if field == "min":
-        return format_amount(int(value), ctx.lang)
+        return minimum_text(ctx.t, value)
     return short(str(value).strip(), VALUE_SHOWN)
 
 
