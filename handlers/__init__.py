@@ -27,6 +27,7 @@ def build_router() -> Router:
     )
     from handlers.organizer import (
         broadcast,
+        buyouts,
         communities,
         dates,
         editing,
@@ -77,5 +78,6 @@ def build_router() -> Router:
         consent.router,
         notify.router,
         broadcast.router,
+        buyouts.router,
     )
     return root

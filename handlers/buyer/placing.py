@@ -11,11 +11,13 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button
 from bot.core.router import Router
+from bot.services.buyouts import check_minimum
 from bot.services.referrals import codes_for_order, on_qualifying_action, refresh_promo_discount
 from domain.cart import (
     CartLine,
 )
 from domain.money import format_amount
+from handlers.buyer.blacklisted import ensure_not_refused, prepayment_note
 from handlers.buyer.cart import ORDER, CartPickup, cart_data, cart_lines, cart_purchase
 from handlers.buyer.catalog import (
     say_closed,
@@ -45,6 +47,7 @@ async def confirm(ctx: Context, purchase: Purchase) -> None:
         await ctx.dialog.finish()
         say_closed(ctx, locked)
         return
+    await ensure_not_refused(ctx, locked)  # the organizer's black list (issue 21)
     priced = _price_lines(locked, lines)
     points = await ctx.uow.orders.active_pickup_points(locked.organizer_id)
     point_ids = {point.id for point in points}
@@ -137,6 +140,10 @@ async def _place(
     text = (
         ctx.t(key, number=number) + "\n\n" + describe_order(ctx.t, order, points.get(point_id or 0))
     )
+    if prepay := await prepayment_note(ctx, purchase):
+        text += "\n\n" + prepay
+    # The organizer hears once when the orders reach the minimum to buy out (issue 21).
+    await check_minimum(ctx.uow, ctx.texts, purchase, ctx.now())
     my_orders = Button(ctx.t("orders-button-my-orders"), CommandPayload(name="orders").pack())
     rows = [[my_orders]]
     # "When ordering" is when a personal code is worth the most: offer the ones that fit.

@@ -42,6 +42,7 @@ from bot.core.ports import PlatformPort
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
 from bot.core.transport import DeliveryError, RecipientUnreachable
+from bot.services.buyouts import progress_line
 from domain.lifecycle import collecting
 from handlers.buyer.catalog import purchase_card
 from handlers.kit import MAX_ID, DbId, media_photo, require_organizer, short
@@ -321,6 +322,8 @@ async def on_post_to(ctx: Context, data: PostTo) -> None:
     card = purchase_card(
         ctx.t, card_purchase, buttons=False, photo=media_photo(media, ctx.event.platform)
     )
+    if progress := await progress_line(ctx.uow, ctx.t, purchase):
+        card.text += "\n" + progress  # the minimum to buy out (issue 21)
     order_url = port.start_link(f"p_{purchase.id}")
     card.buttons = [[Button(ctx.t("communities-button-order"), url=order_url)]]
     try:

@@ -16,6 +16,7 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.replies import Button
 from bot.core.router import Role, Router
+from bot.services.buyouts import minimum_text
 from bot.services.purchase_edits import current_value, edit_item, edit_purchase
 from domain.items import ItemError, items_editable
 from domain.money import format_amount, format_percent
@@ -37,7 +38,6 @@ from domain.purchase_edit import (
 )
 from domain.purchase_form import FormError
 from handlers.kit import Paging, require_organizer, short
-from handlers.organizer.buyouts_kit import minimum_text
 from handlers.organizer.items import show_items
 from handlers.organizer.kit import (
     AdminItemsPage,
