@@ -5,7 +5,7 @@ cmd-nonpayers = неплательщики покупки
 cmd-blacklist = мой чёрный список покупателей
 
 ## Минимальный выкуп.
-buyouts-minimum-pieces = { $count } шт.
+buyouts-minimum-pieces = { $count } шт
 buyouts-minimum-progress = { $reached ->
     [yes] Минималка ({ $minimum }) собрана: { $percent } %.
    *[no] Собрано { $percent } % минималки ({ $minimum }), осталось { $left }.
