@@ -83,7 +83,7 @@ async def test_discussion_group_replies_become_drafts_confirmed_in_private(
 
     # Boris has started the bot: "+1 44" under the post becomes a draft in his private chat.
     await tg.say(BORIS, "/start")
-    comment = tg.server.user_message(
+    comment = comment_of_boris = tg.server.user_message(
         BORIS,
         "+1 44",
         chat_id=DISCUSSION,
@@ -130,6 +130,33 @@ async def test_discussion_group_replies_become_drafts_confirmed_in_private(
     # Someone else's link opens nothing.
     sent = await tg.say(DINA, f"/start co_{gleb_comment.id}")
     assert texts(sent) == [ru("comment-orders-not-found")]
+    await sender.drain()
+
+    # Further down the post's thread, answering Boris rather than the post, Dina orders too:
+    # Telegram names the thread (the copy's id) in every message of it.
+    boris_comment = comment_of_boris["message"]
+    await tg.say(DINA, "/start")
+    answer = tg.server.user_message(
+        DINA,
+        "мне тоже +1 42",
+        chat_id=DISCUSSION,
+        chat_type="supergroup",
+        reply_to_message_id=boris_comment["message_id"],
+        message_thread_id=copy["message_id"],
+    )
+    assert await tg.push(answer) == []
+    await sender.drain()
+    assert "Черновик заказа: Платье, 42 × 1" in texts(tg.server.messages_to(DINA))[-1]
+    # Chatter in the thread is recorded as a comment, and nothing more.
+    chatter = tg.server.user_message(
+        DINA,
+        "красивое!",
+        chat_id=DISCUSSION,
+        chat_type="supergroup",
+        reply_to_message_id=boris_comment["message_id"],
+        message_thread_id=copy["message_id"],
+    )
+    await tg.push(chatter)
 
     # Chatter: a message answering nothing, a question under the post, a sticker-like
     # nothing. Comments are recorded, but no draft and no answer in the group.
@@ -148,5 +175,18 @@ async def test_discussion_group_replies_become_drafts_confirmed_in_private(
     await tg.push(question)
     await sender.drain()
     assert tg.server.sent[before:] == []
-    assert await count(app, Comment) == 3  # Boris's, Gleb's and Dina's question
-    assert await count(app, Order) == 2
+    # Boris's, Gleb's, Dina's two in the thread and her question.
+    assert await count(app, Comment) == 5
+    assert await count(app, Order) == 2  # Dina has not confirmed her draft
+    # A thread that is not one of our posts' threads is not ours at all.
+    await tg.push(
+        tg.server.user_message(
+            DINA,
+            "+1 44",
+            chat_id=DISCUSSION,
+            chat_type="supergroup",
+            reply_to_message_id=boris_comment["message_id"],
+            message_thread_id=copy["message_id"] + 500,
+        )
+    )
+    assert await count(app, Comment) == 5

@@ -45,6 +45,7 @@ from bot.core.transport import DeliveryError, RecipientUnreachable
 from bot.services.buyouts import progress_line
 from domain.lifecycle import collecting
 from handlers.buyer.catalog import purchase_card
+from handlers.buyer.post_comments import remember_discussion_copy
 from handlers.kit import MAX_ID, DbId, media_photo, require_organizer, short
 from storage.models import (
     Community,
@@ -381,6 +382,10 @@ async def on_post(ctx: Context) -> None:
     port = event.port
     new = event.detail(CommunityPost)
     if port is None or new is None or not new.community_id or not new.post_id:
+        return
+    if new.discussion_message_id:
+        # Telegram's copy of a channel post in its discussion group (post_comments.py).
+        await remember_discussion_copy(ctx, new)
         return
     community_id, post_id = new.community_id, new.post_id
     if not new.published:

@@ -1080,8 +1080,11 @@ class FakeTelegramServer:
         elif sender is not None:
             message["from"] = sender
         if message_thread_id:
+            # A forum's topic, or (in a channel's discussion group) the comment thread of a
+            # channel post, named by the id of the post's automatic copy there.
             message["message_thread_id"] = message_thread_id
-            message["is_topic_message"] = True
+            if chat.get("is_forum"):
+                message["is_topic_message"] = True
         if reply_to_message_id:
             original = self._messages.get((chat_id, reply_to_message_id))
             if original is not None:
