@@ -235,6 +235,23 @@ async def test_non_payers_are_marked_at_the_deadline_listed_and_reminded_at_once
     out = await console.say(button_number(out, "Заказы"))
     assert out.count("не оплачен в срок") == 2
 
+    # A new payment deadline lifts the marks; at that deadline the check runs again.
+    out = await console.say(f"/purchase {purchase_id}")
+    out = await console.say(button_number(out, "✏️ Редактировать"))
+    out = await console.say(button_number(out, "📅 Даты"))
+    out = await console.say(button_number(out, "📅 Изменить срок оплаты"), "12.12")
+    assert "Готово: оплата в «Осень» — до 12.12.2026" in out
+    assert [o for o in await orders_in_db(app) if o.unpaid_marked_at is not None] == []
+    out = await console.say(f"/purchase {purchase_id}")
+    assert "Неплательщики" not in out
+    clock.set(PAY_UTC + timedelta(days=7, minutes=1))
+    assert await scheduler.run_due() >= 1
+    await console.adapter.deliver_outbox()
+    told = [t for t in await texts_to(app, "organizer") if "прошёл" in t]
+    assert len(told) == 2 and "(12.12.2026)" in told[-1]
+    out = await console.say(f"/purchase {purchase_id}")
+    assert "Неплательщики (2)" in out
+
     # Another organizer sees nothing of it.
     await become_organizer(console, "vera", "СП у Веры")
     out = await console.say(f"/nonpayers {purchase_id}")

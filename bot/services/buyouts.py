@@ -109,11 +109,14 @@ def nonpayers_key(purchase_id: int) -> str:
     return f"{NONPAYERS_TASK}:{purchase_id}"
 
 
-async def schedule_nonpayers(uow: UnitOfWork, purchase: Purchase) -> None:
+async def schedule_nonpayers(uow: UnitOfWork, purchase: Purchase, *, now: datetime) -> None:
     """Record (or move, or cancel without a deadline) the purchase's non-payers check at its
-    payment deadline. Called with the payment reminders, in the same transaction."""
+    payment deadline. Called with the payment reminders, in the same transaction. A deadline
+    moved into the future lifts the marks of the old one: nobody is late any more."""
     key = nonpayers_key(purchase.id)
     deadline = purchase.payment_due_at
+    if deadline is None or deadline > now:
+        await uow.buyouts.clear_marks(purchase.id)
     if deadline is None:
         await uow.tasks.cancel(key)
         return

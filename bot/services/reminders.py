@@ -82,7 +82,7 @@ async def schedule_payment_reminders(
             # deadline deserves its own.
             await uow.tasks.rearm(key, due_at)
     # Non-payers are marked at the deadline itself (bot/services/buyouts.py).
-    await schedule_nonpayers(uow, purchase)
+    await schedule_nonpayers(uow, purchase, now=now)
 
 
 def pay_button(texts: Texts, lang: str, order: Order) -> Button:

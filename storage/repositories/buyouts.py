@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.balance import OrderMoney, order_money
@@ -82,6 +82,15 @@ class BuyoutRepository:
             if money.to_report > 0:
                 result.append(NonPayer(order, buyer, money))
         return result
+
+    async def clear_marks(self, purchase_id: int) -> None:
+        """Lift the non-payer marks of the purchase's orders (a new deadline)."""
+        await self.session.execute(
+            update(Order)
+            .where(Order.purchase_id == purchase_id, Order.unpaid_marked_at.is_not(None))
+            .values(unpaid_marked_at=None)
+            .execution_options(synchronize_session="fetch")
+        )
 
     # --- the black list -------------------------------------------------------------------------
 
