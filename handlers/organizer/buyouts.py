@@ -1,8 +1,9 @@
 """How a purchase really gets bought out, the organizer's side (issue 21):
 
 * `/nonpayers <purchase>` (and the card's button once the payment deadline marked some): the
-  orders still owing at the deadline, with one button that reminds them all (a reminder per
-  order, at most once a Moscow day; only buyers who allowed notifications get it);
+  orders still owing at the deadline, with one button that reminds them all (one reminder
+  per buyer listing their orders, at most once a Moscow day; only buyers who allowed
+  notifications get it);
 * `/blacklist`: the organizer's own black list. A buyer is named by the number of one of
   their orders in the organizer's purchases (the organizer never sees an account), then
   "needs prepayment" or "refused" (domain/buyouts.py says what each means) and a note;
@@ -162,7 +163,7 @@ async def on_remind_all(ctx: Context, data: NonPayersRemind) -> None:
             "buyouts-nonpayer-reminder", title=purchase.title, deadline=deadline, orders=orders
         )
         button = pay_button(ctx.texts, buyer.language, buyer_debts[0].order)
-        # Once a Moscow day per order: a second press the same day reminds nobody twice.
+        # Once a Moscow day per buyer: a second press the same day reminds nobody twice.
         dedup = f"nonpayer-remind:{purchase.id}:{buyer.id}:{today:%Y%m%d}"
         message = await ctx.uow.outbox.enqueue(
             buyer, Reply(text, [[button]]), OutboxKind.REMINDER, dedup_key=dedup
