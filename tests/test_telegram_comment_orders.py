@@ -6,14 +6,24 @@ the group with a link that opens the draft; chatter is left alone."""
 
 from __future__ import annotations
 
+from aiogram.types import Update
 from sqlalchemy import select
 
+from bot.adapters.telegram.events import to_incoming
 from bot.app import App
+from bot.core.events import CommunityPost, EventKind, PostComment
 from domain.lifecycle import PurchaseStatus
 from storage.models import Comment, Order, OrderLine, Organizer, Purchase, PurchaseItem
 from tests.support.outbox import fast_sender
 from tests.support.queries import count, rows
-from tests.support.telegram import BOT_USERNAME, TelegramHarness, automatic_forward, buttons, texts
+from tests.support.telegram import (
+    BOT_ID,
+    BOT_USERNAME,
+    TelegramHarness,
+    automatic_forward,
+    buttons,
+    texts,
+)
 from tests.support.texts import ru
 
 ANNA, BORIS, GLEB, DINA = 701, 702, 703, 704
@@ -190,3 +200,54 @@ async def test_discussion_group_replies_become_drafts_confirmed_in_private(
         )
     )
     assert await count(app, Comment) == 5
+
+
+def _discussion_update(message: dict) -> Update:
+    chat = {"id": DISCUSSION, "type": "supergroup", "title": "Обсуждение"}
+    return Update.model_validate({"update_id": 1, "message": {"date": 1, "chat": chat, **message}})
+
+
+def test_the_copy_of_a_post_and_its_thread_as_events() -> None:
+    channel = {"id": CHANNEL, "type": "channel", "title": "Платья у Анны"}
+    copy = {
+        "message_id": 50,
+        "from": {"id": 777000, "is_bot": False, "first_name": "Telegram"},
+        "sender_chat": channel,
+        "is_automatic_forward": True,
+        "forward_origin": {"type": "channel", "chat": channel, "message_id": 7, "date": 1},
+        "text": "Платья",
+    }
+    event = to_incoming(_discussion_update(copy), bot_id=BOT_ID, bot_username=BOT_USERNAME)
+    assert event is not None and event.kind is EventKind.POST
+    assert event.details == CommunityPost(
+        community_id=str(CHANNEL),
+        post_id="7",
+        discussion_chat_id=str(DISCUSSION),
+        discussion_message_id="50",
+    )
+    # A channel's message that is not the automatic copy (an anonymous admin) is not ours.
+    anonymous = {**copy, "is_automatic_forward": False}
+    assert to_incoming(_discussion_update(anonymous), bot_id=BOT_ID, bot_username=None) is None
+
+    person = {"id": DINA, "is_bot": False, "first_name": "Dina"}
+    other = {"message_id": 60, "from": {"id": BORIS, "is_bot": False, "first_name": "B"}}
+    answer = {
+        "message_id": 61,
+        "from": person,
+        "text": "+1 42",
+        "message_thread_id": 50,
+        "reply_to_message": {**other, "date": 1, "chat": {"id": DISCUSSION, "type": "supergroup"}},
+    }
+    event = to_incoming(_discussion_update(answer), bot_id=BOT_ID, bot_username=BOT_USERNAME)
+    assert event is not None and event.kind is EventKind.COMMENT
+    assert event.details == PostComment(
+        community_id="",
+        post_id="",
+        comment_id=f"{DISCUSSION}:61",
+        discussion_chat_id=str(DISCUSSION),
+        thread_id="50",
+    )
+    # A forum topic's messages carry a thread id too, but are no post's comments.
+    topic = {**answer, "is_topic_message": True}
+    event = to_incoming(_discussion_update(topic), bot_id=BOT_ID, bot_username=BOT_USERNAME)
+    assert event is not None and event.kind is EventKind.MESSAGE
