@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from domain.buyouts import Minimum
 from domain.items import clean_name, items_editable, parse_price, parse_sizes
 from domain.lifecycle import PurchaseStatus
 from domain.purchase_form import (
@@ -28,7 +29,7 @@ from domain.purchase_form import (
     clean_supplier,
     clean_title,
     parse_fee,
-    parse_min_total,
+    parse_min,
 )
 
 PurchaseField = Literal["title", "description", "supplier", "category", "fee", "min", "pickup"]
@@ -98,7 +99,7 @@ def is_back(text: str) -> bool:
 
 def empty_value(field: str) -> Any:
     """What a cleared optional field holds."""
-    return None if field == "min" else ""
+    return Minimum() if field == "min" else ""
 
 
 _PARSERS = {
@@ -107,7 +108,7 @@ _PARSERS = {
     "supplier": clean_supplier,
     "category": clean_category,
     "fee": parse_fee,
-    "min": parse_min_total,
+    "min": parse_min,
     "pickup": clean_pickup_note,
 }
 

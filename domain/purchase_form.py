@@ -12,7 +12,7 @@ The one-line form (documented in the help text):
 The first three parts are title, supplier and category (a "-" leaves supplier or category
 empty); the rest are `keyword value` pairs in any order: fee/сбор, stop/стоп,
 pay/оплата, min/минимум (Russian and English keywords alike). Title, fee, stop and pay are
-required; the minimum total is optional.
+required; the minimum is optional, a sum ("min 30000") or pieces ("min 50 шт").
 
 Every refusal is a `FormError` with a stable `code` (see `ERROR_CODES`) that the UI turns
 into a message in the organizer's language.
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from domain.buyouts import Minimum, MinimumError, parse_minimum
 from domain.money import (
     BP_PER_PERCENT,
     MAX_AMOUNT_KOPECKS,
@@ -241,6 +242,14 @@ def parse_fee(text: str) -> int:
         raise FormError(f"fee-{exc.reason.value}", max=MAX_FEE_BP // BP_PER_PERCENT) from None
 
 
+def parse_min(text: str) -> Minimum:
+    """The minimum to buy out: a sum ("30 000") or pieces ("50 шт"), `domain.buyouts`."""
+    try:
+        return parse_minimum(text)
+    except MinimumError as exc:
+        raise FormError(f"min-{exc.code}", max_kop=MAX_MIN_TOTAL_KOP) from None
+
+
 def parse_min_total(text: str) -> int:
     """The supplier's minimum for the whole purchase, in kopecks."""
     try:
@@ -262,6 +271,7 @@ class PurchaseDraft:
     payment_due_at: datetime
     min_total_kop: int | None = None
     description: str = ""
+    min_pieces: int | None = None
 
 
 def parse_quick_form(text: str, now: datetime) -> PurchaseDraft:
@@ -287,6 +297,7 @@ def parse_quick_form(text: str, now: datetime) -> PurchaseDraft:
         if required not in values:
             raise FormError("form-missing", field=required)
     stop_at = parse_stop(values["stop"], now)
+    minimum = parse_min(values["min"]) if "min" in values else Minimum()
     return PurchaseDraft(
         title=title,
         supplier=supplier,
@@ -294,5 +305,6 @@ def parse_quick_form(text: str, now: datetime) -> PurchaseDraft:
         fee_bp=parse_fee(values["fee"]),
         stop_at=stop_at,
         payment_due_at=parse_payment_deadline(values["pay"], now, stop_at),
-        min_total_kop=parse_min_total(values["min"]) if "min" in values else None,
+        min_total_kop=minimum.total_kop,
+        min_pieces=minimum.pieces,
     )

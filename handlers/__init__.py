@@ -29,6 +29,7 @@ def build_router() -> Router:
     )
     from handlers.organizer import (
         broadcast,
+        buyouts,
         communities,
         dates,
         editing,
@@ -84,6 +85,7 @@ def build_router() -> Router:
         consent.router,
         notify.router,
         broadcast.router,
+        buyouts.router,
     )
     # Size rows and what the supplier did not send (issue 21).
     from handlers.buyer import shortfalls as buyer_shortfalls

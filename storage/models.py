@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from domain import clock
+from domain.buyouts import BlacklistMode
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.payments import PaymentMethod, PaymentReportStatus
 from domain.referrals import DiscountKind, InviteStatus, RoundStatus
@@ -250,6 +251,13 @@ class Purchase(Base):
     stop_at: Mapped[datetime | None] = mapped_column()
     payment_due_at: Mapped[datetime | None] = mapped_column()
     min_total_kop: Mapped[int | None] = mapped_column(BigInteger)
+    # The minimum to buy out may be in pieces instead of a sum (migration 0011), and the
+    # organizer hears once when it is reached (domain/buyouts.py, bot/services/buyouts.py).
+    min_pieces: Mapped[int | None] = mapped_column(Integer)
+    minimum_reached_at: Mapped[datetime | None] = mapped_column()
+    # The purchase this one repeats ("the next buy-out"); a plain id: SQLite cannot add a
+    # foreign key to an existing table in place.
+    repeat_of_id: Mapped[int | None] = mapped_column(Integer, index=True)
     status: Mapped[PurchaseStatus] = mapped_column(
         str_enum(PurchaseStatus), default=PurchaseStatus.DRAFT, index=True
     )
@@ -355,6 +363,8 @@ class Order(Base):
     # Refunds the organizer recorded as paid back (the sum of `Refund` rows of the order).
     refunded_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id"))
+    # Marked when the payment deadline passed with money still to pay (migration 0011).
+    unpaid_marked_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
@@ -386,6 +396,24 @@ class OrderLine(Base):
 
     order: Mapped[Order] = relationship(back_populates="lines")
     item: Mapped[PurchaseItem] = relationship()
+
+
+class BlacklistEntry(Base):
+    """A buyer on one organizer's own black list (migration 0011): their orders with this
+    organizer need prepayment or are refused (`domain.buyouts.BlacklistMode`). Nobody else
+    sees it, other organizers included."""
+
+    __tablename__ = "blacklist_entries"
+    __table_args__ = (UniqueConstraint("organizer_id", "buyer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    mode: Mapped[BlacklistMode] = mapped_column(str_enum(BlacklistMode))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # The order number the organizer named the buyer by (they never see the account).
+    order_number: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = created_at_column()
 
 
 # --- payments --------------------------------------------------------------------------------

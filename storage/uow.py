@@ -7,6 +7,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.buyouts import BuyoutRepository
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.orders import CommentRepository, OrderRepository
 from storage.repositories.outbox import OutboxReader, OutboxRepository
@@ -104,3 +105,8 @@ class UnitOfWork:
     def promos(self) -> PromoCodeRepository:
         """Organizers' promo codes, their approval, affiliates and their links."""
         return PromoCodeRepository(self.session)
+
+    @cached_property
+    def buyouts(self) -> BuyoutRepository:
+        """The minimum's progress, non-payers, black lists, repeats (issue 21)."""
+        return BuyoutRepository(self.session)

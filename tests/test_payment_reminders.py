@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from bot.core.replies import Reply
 from bot.scheduler import Scheduler, TaskContext
+from bot.services.buyouts import nonpayers_key
 from bot.services.reminders import (
     DAY_BEFORE,
     DUE_DAY,
@@ -82,9 +83,12 @@ async def test_scheduling_is_idempotent_and_follows_the_deadline(
 
     await schedule(app, purchase, clock)
     await schedule(app, purchase, clock)
+    # With them, the non-payers check at the deadline itself (bot/services/buyouts.py).
+    checks = nonpayers_key(purchase.id)
     assert await tasks(app) == {
         day_before: (DAY_BEFORE_AT, TaskStatus.PENDING),
         due_day: (DUE_DAY_AT, TaskStatus.PENDING),
+        checks: (DEADLINE, TaskStatus.PENDING),
     }
 
     await set_purchase(app, purchase, payment_due_at=DEADLINE + timedelta(days=2))
@@ -92,6 +96,7 @@ async def test_scheduling_is_idempotent_and_follows_the_deadline(
     assert await tasks(app) == {
         day_before: (DAY_BEFORE_AT + timedelta(days=2), TaskStatus.PENDING),
         due_day: (DUE_DAY_AT + timedelta(days=2), TaskStatus.PENDING),
+        checks: (DEADLINE + timedelta(days=2), TaskStatus.PENDING),
     }
 
     await set_purchase(app, purchase, payment_due_at=None)
@@ -104,7 +109,7 @@ async def test_scheduling_is_idempotent_and_follows_the_deadline(
     )
     await schedule(app, soon, clock)
     pending = {k for k, (_, s) in (await tasks(app)).items() if s is TaskStatus.PENDING}
-    assert pending == {reminder_key(soon.id, DUE_DAY)}
+    assert pending == {reminder_key(soon.id, DUE_DAY), nonpayers_key(soon.id)}
 
 
 async def test_reminders_reach_only_buyers_who_owe_and_allowed_them_once(
@@ -180,7 +185,8 @@ async def test_no_reminders_once_the_purchase_stops_taking_payments_or_is_overdu
     # (the closed purchase takes no money; the other one is overdue, so "pay by" is moot).
     clock.set(DEADLINE + timedelta(hours=1))
     scheduler = Scheduler(app.session_factory, app.texts, handlers=TASKS)
-    assert await scheduler.run_due() == 4
+    # Two reminders and a non-payers check each; the closed purchase's check marks nothing.
+    assert await scheduler.run_due() == 6
     assert await reminders(app) == []
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from bot.core.replies import Reply
 from bot.scheduler import Scheduler, TaskContext
+from bot.services.buyouts import nonpayers_key
 from bot.services.purchases import (
     STOP_TASK,
     move_purchase,
@@ -354,6 +355,7 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     assert {k: v for k, v in (await tasks(app)).items() if k != key} == {
         reminder_key(purchase_id, DAY_BEFORE): (before[DAY_BEFORE], TaskStatus.PENDING),
         reminder_key(purchase_id, DUE_DAY): (before[DUE_DAY], TaskStatus.PENDING),
+        nonpayers_key(purchase_id): (deadline, TaskStatus.PENDING),  # at the deadline itself
     }
     out = await console.say(f"/purchase {purchase_id}")
     out = await console.say(button_number(out, "✏️ Редактировать"))
@@ -372,6 +374,7 @@ async def test_changing_the_dates_with_bad_input_and_moved_tasks(
     assert {k: v for k, v in (await tasks(app)).items() if k != key} == {
         reminder_key(purchase_id, DAY_BEFORE): (after[DAY_BEFORE], TaskStatus.PENDING),
         reminder_key(purchase_id, DUE_DAY): (after[DUE_DAY], TaskStatus.PENDING),
+        nonpayers_key(purchase_id): (end_of_day(date(2026, 12, 12)), TaskStatus.PENDING),
     }
 
     # Once the goods are ordered, no date moves.

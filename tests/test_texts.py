@@ -25,6 +25,7 @@ def test_menu_commands_keep_their_order() -> None:
         *("newpromo", "mypromos", "promoreport", "affiliate", "approve"),
         *("link", "post", "notify"),
         "broadcast",
+        *("nonpayers", "blacklist"),
     ]
 
 

@@ -357,7 +357,9 @@ async def test_telegram_discussion_comments(tg: TelegramHarness, app: App) -> No
     assert "Носки, 38-40 × 1" in texts(sent)[0]
     await tg.press(DINA, DRAFT_BUTTONS[0])
     assert await count(app, Order) == 2
-    assert await count(app, PurchasePost) == 1
+    # The post, and its thread in the discussion group (storage/repositories/communities.py).
+    assert await count(app, PurchasePost) == 2
+    assert await count(app, PurchasePost, PurchasePost.external_post_id.like("thread:%")) == 1
 
 
 def _comment(tg: TelegramHarness, user: int, text: str, copy: dict[str, Any]) -> dict[str, Any]:

@@ -70,17 +70,26 @@ class PostComment:
     # Telegram: the discussion group where a channel's comments are written, if not the
     # community itself.
     discussion_chat_id: str | None = None
+    # Telegram: the discussion thread the message is in (the id of the channel post's copy
+    # in the discussion group), for answers further down a post's thread; `community_id`
+    # and `post_id` are then empty unless the message answers the copy itself.
+    thread_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CommunityPost:
-    """A new post in a community (VK wall_post_new), from the person who published it."""
+    """A new post in a community (VK wall_post_new), from the person who published it; on
+    Telegram, a channel post's automatic copy arriving in the channel's discussion group."""
 
     community_id: str
     post_id: str
     # False for a suggested or scheduled post: not on the wall yet (a scheduled one comes
     # again, published, with an id of its own).
     published: bool = True
+    # Telegram: the channel post's automatic copy in its discussion group (chat and message
+    # id), which opens the post's comment thread there.
+    discussion_chat_id: str | None = None
+    discussion_message_id: str | None = None
 
 
 Details = MembershipChange | ConsentChange | PostComment | CommunityPost

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.core.replies import Reply
 from bot.texts import Texts
+from domain.buyouts import Minimum
 from domain.lifecycle import PurchaseStatus
 from domain.periods import format_day
 from domain.purchase_edit import ItemField, PurchaseField
@@ -36,6 +37,11 @@ ITEM_ATTRIBUTES: dict[str, str] = {"name": "name", "price": "price_kop", "sizes"
 
 
 def current_value(purchase: Purchase, field: PurchaseField) -> Any:
+    if field == "min":
+        # A sum or pieces (domain/buyouts.py); None when there is no minimum.
+        if purchase.min_total_kop is None and purchase.min_pieces is None:
+            return None
+        return Minimum(purchase.min_total_kop, purchase.min_pieces)
     return getattr(purchase, FIELD_ATTRIBUTES[field])
 
 
@@ -50,7 +56,10 @@ async def edit_purchase(
 ) -> int:
     """Set `field` of `purchase` (locked; the caller checked it is editable now) and tell the
     buyers it affects. Returns how many buyers were told."""
-    setattr(purchase, FIELD_ATTRIBUTES[field], value)
+    if field == "min":
+        purchase.min_total_kop, purchase.min_pieces = value.total_kop, value.pieces
+    else:
+        setattr(purchase, FIELD_ATTRIBUTES[field], value)
     purchase.updated_at = now
     await uow.session.flush()
     if field != "pickup" or purchase.status is PurchaseStatus.DRAFT:

@@ -32,6 +32,7 @@ from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
 from bot.delivery.outbox import Reach
 from bot.scheduler import TaskContext
+from bot.services.buyouts import tell_previous_buyers
 from bot.services.money import tell_refunds_of_cancelled_purchase
 from bot.services.reminders import schedule_payment_reminders
 from bot.texts import Texts
@@ -99,6 +100,9 @@ async def move_purchase(
         await schedule_payment_reminders(uow, purchase, now=now)
     if was_open or target is PurchaseStatus.OPEN:
         await schedule_stop(uow, purchase)
+    if target is PurchaseStatus.OPEN and not was_open:
+        # The next buy-out opened: the previous one's buyers hear of it (services/buyouts.py).
+        await tell_previous_buyers(uow, texts, purchase)
     if target is PurchaseStatus.CANCELLED:
         # Money confirmed for a cancelled purchase is owed back: each such buyer hears it.
         await tell_refunds_of_cancelled_purchase(uow, texts, purchase)

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button, Reply
 from bot.scheduler import TaskContext
+from bot.services.buyouts import schedule_nonpayers
 from bot.services.money import money_args
 from bot.texts import Texts
 from domain import clock
@@ -80,6 +81,8 @@ async def schedule_payment_reminders(
             # Also a reminder already sent or skipped for an earlier deadline: the new
             # deadline deserves its own.
             await uow.tasks.rearm(key, due_at)
+    # Non-payers are marked at the deadline itself (bot/services/buyouts.py).
+    await schedule_nonpayers(uow, purchase, now=now)
 
 
 def pay_button(texts: Texts, lang: str, order: Order) -> Button:

@@ -15,6 +15,7 @@ from bot.core.events import ChatKind
 from bot.core.payloads import Payload
 from bot.core.replies import Button, Photo, Reply
 from bot.core.router import Router
+from bot.services.buyouts import progress_line
 from bot.texts import Translator
 from domain import clock
 from domain.lifecycle import PurchaseStatus, collecting
@@ -293,6 +294,8 @@ async def show_purchase(ctx: Context, purchase_id: int, *, edit: bool = False) -
     if found and purchase.status in (PurchaseStatus.OPEN, PurchaseStatus.STOPPED):
         offer = shows_order_button(purchase, ctx.now())
         reply.text += "\n\n" + buyer_rows_block(ctx.t, active_items(purchase), found, offer=offer)
+    if progress := await progress_line(ctx.uow, ctx.t, purchase):
+        reply.text += "\n" + progress  # the minimum to buy out (issue 21)
     order = await ctx.uow.orders.active_order(ctx.user.id, purchase.id)
     if order is not None and order.number:
         can_change = "yes" if shows_order_button(purchase, ctx.now()) else "no"

@@ -46,6 +46,7 @@ from bot.core.transport import DeliveryError
 from domain.cart import MAX_QUANTITY, CartLine
 from domain.comment_orders import ItemSpec, OrderDraft, parse_order_comment
 from domain.money import format_amount, format_percent
+from handlers.buyer.blacklisted import is_refused
 from handlers.buyer.catalog import active_items, ensure_takes_orders, load_purchase, takes_orders
 from handlers.buyer.ordering import order_line
 from handlers.kit import MAX_ID, DbId, short
@@ -93,8 +94,8 @@ async def draft_order(ctx: Context, comment: Comment, post: PurchasePost) -> Non
     if purchase.organizer.user_id == ctx.user.id:
         return  # the organizer talking under their own post
     draft = _read_draft(comment, purchase)
-    if draft is None:
-        return
+    if draft is None or await is_refused(ctx, purchase):
+        return  # not an order, or the organizer takes none from this buyer (black list)
     private = await _draft_reply(ctx, purchase, comment, draft)
     dedup_key = f"comment-order:{comment.id}"
     port = ctx.event.port

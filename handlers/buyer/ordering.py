@@ -28,6 +28,7 @@ from domain.cart import (
     set_quantity,
 )
 from domain.text_rules import clean_line
+from handlers.buyer.blacklisted import ensure_not_refused
 from handlers.buyer.cart import (
     ORDER,
     CartAction,
@@ -74,6 +75,7 @@ NO_NOTE_WORDS = frozenset({"-", "—", "нет", "no", "none", "skip", "без �
 async def on_start_order(ctx: Context, data: StartOrder) -> None:
     purchase = await load_purchase(ctx, data.purchase_id)
     ensure_takes_orders(ctx, purchase)
+    await ensure_not_refused(ctx, purchase)  # the organizer's black list (issue 21)
     if ctx.dialog.name == ORDER and ctx.dialog.data.get("purchase_id") == purchase.id:
         # The cart of this purchase is already open: keep it and add to it.
         await ctx.dialog.goto("item", pending=None)

@@ -11,12 +11,14 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload
 from bot.core.replies import Button
 from bot.core.router import Router
+from bot.services.buyouts import check_minimum
 from bot.services.referrals import codes_for_order, on_qualifying_action, refresh_promo_discount
 from bot.services.shortfalls import use_credit
 from domain.cart import (
     CartLine,
 )
 from domain.money import format_amount
+from handlers.buyer.blacklisted import ensure_not_refused, prepayment_note
 from handlers.buyer.cart import ORDER, CartPickup, cart_data, cart_lines, cart_purchase
 from handlers.buyer.catalog import (
     say_closed,
@@ -47,6 +49,7 @@ async def confirm(ctx: Context, purchase: Purchase) -> None:
         await ctx.dialog.finish()
         say_closed(ctx, locked)
         return
+    await ensure_not_refused(ctx, locked)  # the organizer's black list (issue 21)
     priced = _price_lines(locked, lines)
     points = await ctx.uow.orders.active_pickup_points(locked.organizer_id)
     point_ids = {point.id for point in points}
@@ -143,6 +146,10 @@ async def _place(
     )
     if credit_used:
         text += "\n" + ctx.t("rows-credit-used", amount=format_amount(credit_used, ctx.lang))
+    if prepay := await prepayment_note(ctx, purchase):
+        text += "\n\n" + prepay
+    # The organizer hears once when the orders reach the minimum to buy out (issue 21).
+    await check_minimum(ctx.uow, ctx.texts, purchase, ctx.now())
     my_orders = Button(ctx.t("orders-button-my-orders"), CommandPayload(name="orders").pack())
     rows = [[my_orders]]
     # "When ordering" is when a personal code is worth the most: offer the ones that fit.

@@ -8,8 +8,10 @@ comments, so /comments shows them; one that reads like an order becomes an order
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.core.context import Context
-from bot.core.events import EventKind, PostComment
+from bot.core.events import CommunityPost, EventKind, PostComment
 from bot.core.router import Router
 from domain.comments import COMMENT_MAX_LENGTH, clean_comment
 from handlers.buyer.comment_orders import draft_order
@@ -21,9 +23,17 @@ router = Router("post_comments")
 async def on_comment(ctx: Context) -> None:
     event = ctx.event
     where = event.detail(PostComment)
-    if where is None or not where.community_id or not where.post_id:
+    if where is None:
         return
-    found = await ctx.uow.communities.find_post(event.platform, where.community_id, where.post_id)
+    communities = ctx.uow.communities
+    found = None
+    if where.community_id and where.post_id:
+        found = await communities.find_post(event.platform, where.community_id, where.post_id)
+    if found is None and where.thread_id and where.discussion_chat_id:
+        # Telegram: an answer further down a purchase post's thread in the discussion group.
+        found = await communities.find_thread_post(
+            event.platform, where.discussion_chat_id, where.thread_id
+        )
     if found is None:
         return  # a reply to something that is not one of our purchase posts
     post, community = found
@@ -45,3 +55,22 @@ async def on_comment(ctx: Context) -> None:
     )
     # "2 шт, размер 44" under a post may be an order: a draft for the buyer to confirm.
     await draft_order(ctx, comment, post)
+
+
+async def remember_discussion_copy(ctx: Context, copy: CommunityPost) -> None:
+    """Telegram copied a channel post into the channel's discussion group: if it is one of
+    our purchase posts, its comment thread there belongs to the purchase from now on (and the
+    channel's discussion group is known). Called by handlers/organizer/communities.py."""
+    if not copy.discussion_chat_id or not copy.discussion_message_id:
+        return
+    found = await ctx.uow.communities.find_post(ctx.event.platform, copy.community_id, copy.post_id)
+    if found is None:
+        return  # a channel post that is not one of our purchase posts
+    post, community = found
+    if community.discussion_chat_id != copy.discussion_chat_id:
+        community.discussion_chat_id = copy.discussion_chat_id[:64]
+    try:
+        async with ctx.uow.session.begin_nested():
+            await ctx.uow.communities.add_thread(post, copy.discussion_message_id, ctx.now())
+    except IntegrityError:
+        return  # recorded meanwhile by a twin of this update

@@ -42,8 +42,10 @@ from bot.core.ports import PlatformPort
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
 from bot.core.transport import DeliveryError, RecipientUnreachable
+from bot.services.buyouts import progress_line
 from domain.lifecycle import collecting
 from handlers.buyer.catalog import purchase_card
+from handlers.buyer.post_comments import remember_discussion_copy
 from handlers.kit import MAX_ID, DbId, media_photo, require_organizer, short
 from storage.models import (
     Community,
@@ -321,6 +323,8 @@ async def on_post_to(ctx: Context, data: PostTo) -> None:
     card = purchase_card(
         ctx.t, card_purchase, buttons=False, photo=media_photo(media, ctx.event.platform)
     )
+    if progress := await progress_line(ctx.uow, ctx.t, purchase):
+        card.text += "\n" + progress  # the minimum to buy out (issue 21)
     order_url = port.start_link(f"p_{purchase.id}")
     card.buttons = [[Button(ctx.t("communities-button-order"), url=order_url)]]
     try:
@@ -378,6 +382,10 @@ async def on_post(ctx: Context) -> None:
     port = event.port
     new = event.detail(CommunityPost)
     if port is None or new is None or not new.community_id or not new.post_id:
+        return
+    if new.discussion_message_id:
+        # Telegram's copy of a channel post in its discussion group (post_comments.py).
+        await remember_discussion_copy(ctx, new)
         return
     community_id, post_id = new.community_id, new.post_id
     if not new.published:

@@ -16,6 +16,7 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.replies import Button
 from bot.core.router import Role, Router
+from bot.services.buyouts import minimum_text
 from bot.services.purchase_edits import current_value, edit_item, edit_purchase
 from domain.items import ItemError, items_editable
 from domain.money import format_amount, format_percent
@@ -79,7 +80,7 @@ def shown_value(ctx: Context, purchase: Purchase, field: PurchaseField) -> str:
     if field == "fee":
         return format_percent(int(value), ctx.lang)
     if field == "min":
-        return format_amount(int(value), ctx.lang)
+        return minimum_text(ctx.t, value)
     return short(str(value).strip(), VALUE_SHOWN)
 
 

@@ -16,6 +16,7 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.replies import Button
 from bot.core.router import Role, Router
+from domain.buyouts import Minimum
 from domain.money import format_percent
 from domain.periods import format_day, moscow_today
 from domain.purchase_edit import is_back
@@ -28,7 +29,7 @@ from domain.purchase_form import (
     clean_title,
     end_of_day,
     parse_fee,
-    parse_min_total,
+    parse_min,
     parse_payment_deadline,
     parse_quick_form,
     parse_stop,
@@ -219,7 +220,7 @@ async def on_min(ctx: Context) -> None:
     require_organizer(ctx)
     if await back_typed(ctx):
         return
-    await finish_form(ctx, form_value(ctx, parse_min_total, ctx.event.text))
+    await finish_form(ctx, form_value(ctx, parse_min, ctx.event.text))
 
 
 @router.button(FormBack, role=Role.ORGANIZER)
@@ -248,10 +249,10 @@ async def on_form_choice(ctx: Context, data: FormChoice) -> None:
             raise UserError("purchase-admin-button-stale")
         await ask_next(ctx, "stop", fee_bp=int(value))
     else:
-        await finish_form(ctx, None)
+        await finish_form(ctx, Minimum())
 
 
-async def finish_form(ctx: Context, min_total_kop: int | None) -> None:
+async def finish_form(ctx: Context, minimum: Minimum) -> None:
     data = ctx.dialog.data
     if datetime.fromisoformat(data["stop_at"]) <= ctx.now():
         # The form was left half-filled until its stop date passed: ask for the dates again.
@@ -267,7 +268,8 @@ async def finish_form(ctx: Context, min_total_kop: int | None) -> None:
         fee_bp=int(data["fee_bp"]),
         stop_at=datetime.fromisoformat(data["stop_at"]),
         payment_due_at=datetime.fromisoformat(data["payment_due_at"]),
-        min_total_kop=min_total_kop,
+        min_total_kop=minimum.total_kop,
+        min_pieces=minimum.pieces,
     )
     await create_purchase(ctx, draft)
 

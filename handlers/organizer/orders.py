@@ -14,6 +14,7 @@ from domain import exports
 from domain.money import format_amount
 from domain.size_rows import RowDecision, rows_to_order
 from handlers.kit import Paging, short
+from handlers.organizer.buyouts_kit import blacklist_modes, order_marks
 from handlers.organizer.kit import ExportFile, ExportMenu, OrdersPage, back_to_card, own_purchase
 from handlers.organizer.pickup import orders_list_row
 from storage.models import Purchase
@@ -58,6 +59,8 @@ async def on_orders_page(ctx: Context, data: OrdersPage) -> None:
             pages=pages,
         )
     ]
+    # Non-payers and the organizer's black list, marked under their orders (buyouts_kit.py).
+    modes = await blacklist_modes(ctx, purchase.organizer_id)
     for number, row in enumerate(rows, start=start + 1):
         lines.append(
             ctx.t(
@@ -75,6 +78,7 @@ async def on_orders_page(ctx: Context, data: OrdersPage) -> None:
                 pickup=row.pickup_name or ctx.t("purchase-admin-no-pickup"),
             )
         )
+        lines += order_marks(ctx, row.order, modes)
         for note in row.notes[:NOTES_SHOWN_PER_ORDER]:
             item = short(note.item_name, NOTE_ITEM_SHOWN)
             lines.append(

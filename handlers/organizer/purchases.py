@@ -21,7 +21,7 @@ from domain.periods import format_day
 from domain.purchase_edit import can_delete, editable_fields
 from domain.reconciliation import reconciliation_totals
 from handlers.kit import MAX_ID, Paging, require_organizer, short
-from handlers.organizer import shortfalls
+from handlers.organizer import buyouts_kit, shortfalls
 from handlers.organizer.comments import comments_buttons
 from handlers.organizer.kit import (
     PAY_DATE_EDITABLE,
@@ -172,14 +172,8 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
     if purchase.pickup_note:
         text += "\n" + ctx.t("purchase-edit-card-pickup", note=purchase.pickup_note)
     text += "\n" + round_discount_line(ctx, purchase)
-    if purchase.min_total_kop:
-        left = max(0, purchase.min_total_kop - summary.items_kop)
-        text += "\n" + ctx.t(
-            "purchase-admin-card-minimum",
-            minimum=format_amount(purchase.min_total_kop, lang),
-            left=format_amount(left, lang),
-            reached="yes" if left == 0 else "no",
-        )
+    # The minimum to buy out, sum or pieces, and how far the orders are (issue 21).
+    text += "".join("\n" + line for line in await buyouts_kit.card_lines(ctx, purchase))
     rows: list[list[Button]] = []
     moves = [
         Button(
@@ -220,6 +214,8 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
     rows.extend(edit_rows(ctx, purchase))
     if issue21 := await shortfalls.card_buttons(ctx, purchase):  # size rows, shortfalls
         rows.append(issue21)
+    if buyout_row := await buyouts_kit.card_row(ctx, purchase):
+        rows.append(buyout_row)
     if waiting := await comments_buttons(ctx, purchase):
         rows.append(waiting)
     rows.append([Button(ctx.t("purchase-admin-button-mine"), MyPurchasesPage(page=0).pack())])

@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Community, PurchasePost
 
+# A Telegram discussion thread of a purchase post, recorded beside the post (`add_thread`).
+THREAD_KEY = "thread:"
+
 # The kind of a community the bot itself runs as (a VK community bot's own community): the
 # bot is never "added" there, it is recorded when the adapter starts listening to it.
 OWN_COMMUNITY = "community"
@@ -152,6 +155,46 @@ class CommunityRepository:
                 Community.platform == platform,
                 Community.external_id == community_external_id,
                 PurchasePost.external_post_id == external_post_id,
+            )
+        )
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else (row[0], row[1])
+
+    async def add_thread(
+        self, post: PurchasePost, discussion_message_id: str, now: datetime
+    ) -> bool:
+        """Remember that the Telegram discussion thread opened by the post's copy (its message
+        id in the discussion group) belongs to `post`: a second row of the post's purchase
+        under the same community, keyed `THREAD_KEY`. Returns whether it was new."""
+        key = f"{THREAD_KEY}{discussion_message_id}"[:64]
+        exists = await self.session.scalar(
+            select(PurchasePost.id).where(
+                PurchasePost.community_id == post.community_id,
+                PurchasePost.external_post_id == key,
+            )
+        )
+        if exists is not None:
+            return False
+        await self.add_post(
+            purchase_id=post.purchase_id,
+            community_id=post.community_id,
+            external_post_id=key,
+            item_id=post.item_id,
+            now=now,
+        )
+        return True
+
+    async def find_thread_post(
+        self, platform: str, discussion_chat_id: str, thread_id: str
+    ) -> tuple[PurchasePost, Community] | None:
+        """The purchase post whose Telegram discussion thread this is (`add_thread`)."""
+        stmt = (
+            select(PurchasePost, Community)
+            .join(Community, Community.id == PurchasePost.community_id)
+            .where(
+                Community.platform == platform,
+                Community.discussion_chat_id == discussion_chat_id,
+                PurchasePost.external_post_id == f"{THREAD_KEY}{thread_id}"[:64],
             )
         )
         row = (await self.session.execute(stmt)).first()

@@ -106,6 +106,7 @@ class PurchaseRepository:
             stop_at=draft.stop_at,
             payment_due_at=draft.payment_due_at,
             min_total_kop=draft.min_total_kop,
+            min_pieces=draft.min_pieces,
             status=PurchaseStatus.DRAFT,
             created_at=now,
             updated_at=now,

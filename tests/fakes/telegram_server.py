@@ -455,6 +455,8 @@ class FakeTelegramServer:
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._callback_ids: set[str] = set()
         self._blocked: set[int] = set()
+        # People who never started the bot in private: a bot may not write to them first.
+        self._not_started: set[int] = set()
         self._failures: list[_Rule] = []
         self._delays: list[_Rule] = []
         self._global_bucket: _TokenBucket | None = None
@@ -662,6 +664,12 @@ class FakeTelegramServer:
     def unblock_user(self, chat_id: int | str) -> None:
         self._blocked.discard(self._resolve_chat_id(chat_id))
 
+    def never_started(self, user_id: int) -> None:
+        """The person has never written to the bot in private: writing to them answers 403
+        ("bot can't initiate conversation with a user") until they do (their first private
+        message, /start, lifts it), as on Telegram."""
+        self._not_started.add(user_id)
+
     def set_chat_member(
         self, chat_id: int | str, user_id: int, status: str = "member", **fields: Any
     ) -> JSON:
@@ -722,6 +730,8 @@ class FakeTelegramServer:
             chat_id = user_id
         user = self._remember_user(user_id, first_name, last_name, username, language_code)
         chat = self._remember_chat(chat_id, chat_type, title=chat_title, user=user)
+        if chat_type == "private":
+            self._not_started.discard(user_id)  # writing to the bot starts it
         fields = {**self._incoming_content(text, photo, document), **(extra or {})}
         message = self._new_message(
             chat,
@@ -888,6 +898,8 @@ class FakeTelegramServer:
                 raise failure.error
             if method in _CHAT_WRITE_METHODS and chat_id in self._blocked:
                 raise self._blocked_error(chat_id)
+            if method in _CHAT_WRITE_METHODS and chat_id in self._not_started:
+                raise _ApiError(403, "Forbidden: bot can't initiate conversation with a user")
             if method in _SEND_METHODS:
                 self._check_rate(chat_id)
             result = await entry[1](params)
@@ -1068,8 +1080,11 @@ class FakeTelegramServer:
         elif sender is not None:
             message["from"] = sender
         if message_thread_id:
+            # A forum's topic, or (in a channel's discussion group) the comment thread of a
+            # channel post, named by the id of the post's automatic copy there.
             message["message_thread_id"] = message_thread_id
-            message["is_topic_message"] = True
+            if chat.get("is_forum"):
+                message["is_topic_message"] = True
         if reply_to_message_id:
             original = self._messages.get((chat_id, reply_to_message_id))
             if original is not None:

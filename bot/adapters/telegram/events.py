@@ -8,7 +8,9 @@ messages, channel posts, polls, join requests...) maps to None and is ignored.
   a supergroup too (`Membership.MOVED` with the new chat id).
 * A person blocking or unblocking the bot in private is a CONSENT event.
 * A reply in a group to the bot's post, or in a channel's discussion group to the channel's
-  automatic copy of a post, is a COMMENT event (`PostComment`).
+  automatic copy of a post or to anything else in that post's thread (`message_thread_id`),
+  is a COMMENT event (`PostComment`); the automatic copy itself is a POST event
+  (`CommunityPost` with the discussion message), which ties the thread to the post.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from bot.core.events import (
     AttachmentKind,
     Chat,
     ChatKind,
+    CommunityPost,
     ConsentChange,
     EventKind,
     Incoming,
@@ -129,7 +132,7 @@ def _from_message(
     if chat is None or chat.kind is ChatKind.CHANNEL or user is None or user.is_bot:
         return None
     if message.sender_chat is not None:
-        return None
+        return _discussion_copy(message, chat, user, update_id=update_id, port=port)
     if message.migrate_to_chat_id is not None:
         return Incoming(
             platform=PLATFORM,
@@ -147,14 +150,16 @@ def _from_message(
     details = None
     if chat.kind is ChatKind.GROUP and command is None:
         target = _commented_post(message, bot_id)
-        if target is not None:
+        thread = _thread(message)
+        if target is not None or thread is not None:
             kind = EventKind.COMMENT
-            community_id, post_id = target
+            community_id, post_id = target or ("", "")
             details = PostComment(
                 community_id=community_id,
                 post_id=post_id,
                 comment_id=f"{message.chat.id}:{message.message_id}",
                 discussion_chat_id=chat.external_id if community_id != chat.external_id else None,
+                thread_id=thread,
             )
     return Incoming(
         platform=PLATFORM,
@@ -190,6 +195,43 @@ def _commented_post(message: Message, bot_id: int | None) -> tuple[str, str] | N
     if bot_id is not None and author is not None and author.id == bot_id:
         return str(message.chat.id), str(original.message_id)
     return None
+
+
+def _thread(message: Message) -> str | None:
+    """The comment thread of a channel post a discussion-group message is in: Telegram gives
+    every message of that thread the id of the post's copy there (forum topics aside)."""
+    if message.message_thread_id is None or message.is_topic_message:
+        return None
+    if message.reply_to_message is None:
+        return None
+    return str(message.message_thread_id)
+
+
+def _discussion_copy(
+    message: Message, chat: Chat, user: User, *, update_id: str, port: PlatformPort | None
+) -> Incoming | None:
+    """A channel post's automatic copy in the channel's discussion group, as a POST event: it
+    ties the post's comment thread there to the post (answers further down the thread name
+    only the thread). Other messages sent on behalf of a chat are not ours."""
+    origin = message.forward_origin
+    if not message.is_automatic_forward or not isinstance(origin, MessageOriginChannel):
+        return None
+    return Incoming(
+        platform=PLATFORM,
+        update_id=update_id,
+        sender=_sender(user),
+        chat=chat,
+        kind=EventKind.POST,
+        text=message.text if message.text is not None else message.caption or "",
+        message_id=str(message.message_id),
+        details=CommunityPost(
+            community_id=str(origin.chat.id),
+            post_id=str(origin.message_id),
+            discussion_chat_id=chat.external_id,
+            discussion_message_id=str(message.message_id),
+        ),
+        port=port,
+    )
 
 
 def _from_callback(query: CallbackQuery, *, update_id: str, port: PlatformPort | None) -> Incoming:

@@ -67,7 +67,7 @@ purchase-admin-ask-stop =
     Stop date: the last day orders are taken (inclusive, Moscow time).
     For example: { DAY(7) }, { DAY(7, style: "short") } or { DAY(7, style: "iso") }.
 purchase-admin-ask-pay = Pay by which day? Not before the stop date ({ $stop }).
-purchase-admin-ask-min = The supplier's minimum order total (e.g. 30000). You may skip this.
+purchase-admin-ask-min = The supplier's minimum to buy out: a sum (e.g. 30000) or pieces (e.g. 50 pcs). You may skip this.
 
 purchase-admin-category-clothes = Clothes
 purchase-admin-category-shoes = Shoes
@@ -99,8 +99,8 @@ purchase-admin-error-fee-negative = The fee cannot be negative.
 purchase-admin-error-fee-too_large = A fee above { $max }% looks like a typo. Please type it again.
 purchase-admin-error-fee-too_precise = At most two decimals in the fee, e.g. 12.5.
 purchase-admin-error-fee-zero = The fee cannot be zero.
-purchase-admin-error-min-empty = Type an amount, e.g. 30000, or skip this step.
-purchase-admin-error-min-not_a_number = I didn't understand the amount. Type e.g. 30000 or 30000.50.
+purchase-admin-error-min-empty = Type an amount, e.g. 30000, or pieces, e.g. 50 pcs, or skip this step.
+purchase-admin-error-min-not_a_number = I didn't understand the minimum. Type a sum, e.g. 30000 or 30000.50, or pieces, e.g. 50 pcs.
 purchase-admin-error-min-negative = The amount cannot be negative.
 purchase-admin-error-min-zero = The minimum must be above zero, or skip this step.
 purchase-admin-error-min-too_large = An amount above { $max } looks like a typo.
@@ -224,10 +224,6 @@ purchase-admin-card-money-open = Buyers still owe: { $owed }{ $has_awaiting ->
     }{ $has_refund ->
         [yes] ; to refund: { $refund }
        *[no] {""}
-    }
-purchase-admin-card-minimum = { $reached ->
-    [yes] The supplier's minimum of { $minimum } is reached.
-   *[no] The supplier's minimum is { $minimum }: { $left } to go.
     }
 
 ## Statuses.

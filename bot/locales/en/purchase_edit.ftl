@@ -38,7 +38,7 @@ purchase-edit-ask =
         [supplier] Type the supplier (a name or a website).
         [category] Type the category, e.g. “Clothes”.
         [fee] Type the organizer fee in percent, e.g. 15 or 12.5.
-        [min] Type the supplier's minimum order, e.g. 30 000.
+        [min] Type the supplier's minimum to buy out: a sum, e.g. 30 000, or pieces, e.g. 50 pcs.
        *[pickup] Type where and when the goods are handed out, e.g. “Raduga mall, 2nd floor, 10–12 December, 10–20”.
     }{ $clearable ->
         [yes] {" "}To clear it, send “-” or press “Clear”.

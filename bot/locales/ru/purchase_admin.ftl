@@ -67,7 +67,7 @@ purchase-admin-ask-stop =
     Дата стопа — до какого дня принимаются заказы (включительно, по московскому времени).
     Например: { DAY(7) }, { DAY(7, style: "short") } или { DAY(7, style: "iso") }.
 purchase-admin-ask-pay = Оплатить до какого дня? Не раньше даты стопа ({ $stop }).
-purchase-admin-ask-min = Минимальная сумма заказа у поставщика (например, 30 000). Можно пропустить.
+purchase-admin-ask-min = Минимальная сумма заказа у поставщика (например, 30 000) или минимум в штуках (например, 50 шт). Можно пропустить.
 
 purchase-admin-category-clothes = Одежда
 purchase-admin-category-shoes = Обувь
@@ -99,8 +99,8 @@ purchase-admin-error-fee-negative = Оргсбор не может быть от
 purchase-admin-error-fee-too_large = Оргсбор больше { $max } % — похоже на опечатку. Напишите ещё раз.
 purchase-admin-error-fee-too_precise = Оргсбор — не больше двух знаков после запятой, например 12,5.
 purchase-admin-error-fee-zero = Оргсбор не может быть нулевым.
-purchase-admin-error-min-empty = Напишите сумму, например 30 000, или пропустите шаг.
-purchase-admin-error-min-not_a_number = Не понял сумму. Напишите, например, 30 000 или 30000,50.
+purchase-admin-error-min-empty = Напишите сумму, например 30 000, или количество, например 50 шт, или пропустите шаг.
+purchase-admin-error-min-not_a_number = Не понял минимум. Напишите сумму, например 30 000 или 30000,50, или количество, например 50 шт.
 purchase-admin-error-min-negative = Сумма не может быть отрицательной.
 purchase-admin-error-min-zero = Минимальная сумма должна быть больше нуля — или пропустите шаг.
 purchase-admin-error-min-too_large = Сумма больше { $max } — похоже на опечатку.
@@ -222,10 +222,6 @@ purchase-admin-card-money-open = Долг покупателей: { $owed }{ $ha
     }{ $has_refund ->
         [yes] ; к возврату: { $refund }
        *[no] {""}
-    }
-purchase-admin-card-minimum = { $reached ->
-    [yes] Минимум поставщика { $minimum } набран.
-   *[no] Минимум поставщика { $minimum }: осталось набрать { $left }.
     }
 
 ## Статусы.
