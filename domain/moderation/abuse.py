@@ -35,7 +35,9 @@ _MIXED = str.maketrans({
     "6": "б", "1": "и", "@": "а", "$": "с",
 })  # fmt: skip
 # The same as English leetspeak.
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 _TRANSLIT_MULTI = (
     ("shch", "щ"), ("sch", "щ"), ("ch", "ч"), ("sh", "ш"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
     ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ye", "е"), ("ju", "ю"), ("ja", "я"), ("jo", "е"),
@@ -86,7 +88,7 @@ def _forms(word: str) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def judge_word(word: str) -> str:
-    """"obscene", "insult" or "" for one lower-case word as written."""
+    """ "obscene", "insult" or "" for one lower-case word as written."""
     if "*" in word:
         return _masked(word)
     for form in _forms(word):
@@ -101,9 +103,9 @@ def _masked(word: str) -> str:
     if len(word) < 3 or not word.strip("*"):
         return ""
     for form in {word, word.translate(_LOOKALIKE)}:
-        pattern = re.compile(_STARS.sub(_star_run, "".join(
-            c if c == "*" else re.escape(c) for c in form
-        )))
+        pattern = re.compile(
+            _STARS.sub(_star_run, "".join(c if c == "*" else re.escape(c) for c in form))
+        )
         if any(pattern.fullmatch(candidate) for candidate in _MASKED):
             return "obscene"
     return ""
@@ -118,7 +120,7 @@ def _star_run(match: re.Match[str]) -> str:
 
 
 def find_abuse(text: str) -> str:
-    """"obscene", "insult" or "threat" when `text` (`base` form) holds one, else ""."""
+    """ "obscene", "insult" or "threat" when `text` (`base` form) holds one, else ""."""
     words = _WORD.findall(text)
     if _SPACED.search(text):
         words += [re.sub(r"[ .\-_,*]", "", m) for m in _SPACED.findall(text)]

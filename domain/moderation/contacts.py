@@ -10,7 +10,10 @@ from collections.abc import Collection
 _DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-.()/_]{0,3}\+?\d)*")
 _GROUP = re.compile(r"\d+")
 # Letters written for digits inside a number: "9l6", "9 О 3".
-_LETTER_DIGIT = re.compile(r"(?:(?<=\d)|(?<=\d[\s\-.()]))([oо])(?=[\s\-.()]?\d)|(?:(?<=\d)|(?<=\d[\s\-.()]))([li|])(?=[\s\-.()]?\d)")
+_AFTER_DIGIT = r"(?:(?<=\d)|(?<=\d[\s\-.()]))"
+_LETTER_DIGIT = re.compile(
+    rf"{_AFTER_DIGIT}([oо])(?=[\s\-.()]?\d)|{_AFTER_DIGIT}([li|])(?=[\s\-.()]?\d)"
+)
 _CITY_PHONE = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{2}(?![\d\-])")
 # Words that say a number nearby is a phone whatever its grouping.
 _PHONE_CUE = re.compile(
@@ -25,7 +28,8 @@ _EMAIL = re.compile(
 _HANDLE = re.compile(r"(?<![\w.@])@[a-z][a-z0-9_.]{2,31}")
 
 _MESSENGER = (
-    r"(?:телеграм\w*|телег[аиуе]\w*|тг|tg|telegram|вотсап\w*|ватсап\w*|вацап\w*|вотсапп\w*|whatsapp|whats app"
+    r"(?:телеграм\w*|телег[аиуе]\w*|тг|tg|telegram|вотсап\w*|ватсап\w*|вацап\w*|вотсапп\w*"
+    r"|whatsapp|whats app"
     r"|viber|вайбер\w*|инст\w*|instagram|insta|вк|вконтакт\w*|в контакте|vk|одноклассник\w*"
     r"|skype|скайп\w*|discord|дискорд\w*|tiktok|тикток\w*|facebook|фейсбук\w*|фб|signal)"
 )
@@ -96,11 +100,8 @@ def _is_phone(digits: str, groups: list[int], cued: bool) -> bool:
     if len(digits) == 11 and digits[0] in "78" and digits[1] in "3489":
         return True
     if len(digits) == 10 and digits[0] in "3489":
-        if cued or groups[0] in (3, 4, 10) or all(size == 1 for size in groups):
-            return True
-    if cued and len(digits) == 11 and digits[0] in "78":
-        return True
-    return False
+        return cued or groups[0] in (3, 4, 10) or all(size == 1 for size in groups)
+    return cued and len(digits) == 11 and digits[0] in "78"
 
 
 def _is_card(digits: str, groups: list[int]) -> bool:
@@ -113,7 +114,7 @@ def _is_card(digits: str, groups: list[int]) -> bool:
 
 
 def find_numbers(text: str, excused: Collection[str] = ()) -> str:
-    """"phone" or "card" when `text` (lower case, numbers as digits) holds one, else "".
+    """ "phone" or "card" when `text` (lower case, numbers as digits) holds one, else "".
     Numbers whose digits are in `excused` (the organizer's own details) pass."""
     if _LETTER_DIGIT.search(text):
         text = _LETTER_DIGIT.sub(lambda m: "0" if m.group(1) else "1", text)

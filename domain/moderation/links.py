@@ -64,10 +64,7 @@ def _near(a: str, b: str) -> bool:
             and a[diff[1]] == b[diff[0]]
         )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1 :] == short:
-            return True
-    return False
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _registered(host: str) -> tuple[str, str] | None:
@@ -132,7 +129,7 @@ def _lookalike(host: str, domain: str) -> bool:
     labels = [label for label in host.split(".") if label]
     for label in labels[:-1]:
         skeleton = _skeleton(label)
-        for part in re.split(r"[-_]", label) + [label]:
+        for part in [*re.split(r"[-_]", label), label]:
             part_skeleton = _skeleton(part)
             for brand in _BRAND_NAMES:
                 if len(brand) >= 4 and brand in label:
@@ -156,4 +153,3 @@ def find_link(text: str) -> tuple[str, str] | None:
         if verdict is not None:
             return verdict
     return None
-
