@@ -13,7 +13,9 @@ _NEGATIVE = re.compile(
     r"\b(?:ужасн\w*|отстой\w*|глюч\w*|глюк\w*|бесполезн\w*|убог\w*|кошмар\w*|дерьм\w*|фигн\w*"
     r"|фигов\w*|хренов\w*|криво\w*|крив(?:ой|ая|ое|ые)|туп(?:ой|ая|ое|ые|ит)|никчемн\w*"
     r"|бестолков\w*|говн\w*|гавн\w*|развод\w*|лохотрон\w*|мошенн\w*|ворует|воруют|обманывает"
-    r"|useless|garbage|crap|crappy|sucks|terrible|awful|trash|worst|scam|rubbish|junk|shitty|broken)\b"
+    r"|недоразумени\w*|ненавиж\w*|отвратительн\w*|мерзк\w*|позор\w*|ужас|хуже\s+некуда"
+    r"|useless|garbage|crap|crappy|sucks|terrible|awful|trash|worst|scam|rubbish|junk|shitty|broken|joke|hate"
+    r"|pathetic|horrible|disgusting|unusable)\b"
     r"|\bне\s+(?:пользуйтесь|доверяйте|платите\s+через|связывайтесь\s+с)\b|\b(?:уйду|уходите|уходим)\s+с\b"
     r"|\b(?:don'?t|do\s+not|never)\s+(?:use|rely|trust|pay)\b|\bmoving\b.*\belsewhere\b|\bavoid\s+(?:this|the)\b"
 )
