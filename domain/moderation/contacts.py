@@ -46,11 +46,12 @@ _VERB = (
     r"|message|find|call|dm|talk|chat|reach|contact|ping|message)"
 )
 _MESSENGER_AND_VERB = re.compile(
-    rf"\b{_VERB}\b.*\b{_MESSENGER}\b|\b{_MESSENGER}\b.*\b{_VERB}\b", re.DOTALL
+    rf"\b{_VERB}\b(?:\W+\w+){{0,4}}?\W+{_MESSENGER}\b|\b{_MESSENGER}\b(?:\W+\w+){{0,4}}?\W+{_VERB}\b"
 )
 _NOUN = (
-    r"(?:(?<!-)номер(?!\s+(?:заказ\w*|трек\w*|отслеживан\w*|посылк\w*|накладн\w*|операци\w*"
-    r"|ряд\w*|мест\w*|строк\w*|в списке|позици\w*|артикул\w*|чек\w*|квитанц\w*|размер\w*))"
+    # "номер" alone is a phone only where nothing says whose number it is ("номер заказа").
+    r"(?:(?<!-)(?<!его )(?<!ее )(?<!их )номер(?=\s*(?:[,.!?;:)]|$|телефон\w*|мобильн\w*|сотов\w*|для\s+связи|карт\w*"
+    r"|вашей\s+карт\w*|твоей\s+карт\w*|(?:я|и)\s))"
     r"|телефон\w*|тел|мобильн\w*|сотов\w*|почт[ауы]|почтов\w+ ящик|e-?mail|емейл\w*|имейл\w*"
     r"|мейл|мыло|контакт\w*|вотсап\w*|ватсап\w*|вацап\w*|whatsapp|телеграм\w*|телег[уаи]|тг"
     r"|вайбер\w*|viber|инст\w*|instagram|вк|страничк\w* в \w+|аккаунт\w*)"

@@ -39,12 +39,10 @@ _DOT = re.compile(r"\s*[(\[{<]\s*(?:dot|точка|тчк|\.)\s*[)\]}>]\s*|\s+(?
 # "ww w. vk. com/ name", "h t t p s : / /": letters spread out inside a link.
 _SPREAD_SCHEME = re.compile(r"\bh\s*t\s*t\s*p\s*(s?)\s*:\s*/\s*/\s*")
 _SPREAD_WWW = re.compile(r"\bw\s*w\s*w\s*\.\s*")
-_COMMON_TLD = (
-    r"(?:ru|com|net|org|рф|su|me|io|shop|online|site|top|info|biz|cc|ly|ua|by|kz|store|xyz"
-    r"|pro|club)"
-)
+_COMMON_TLD = r"(?:ru|com|net|org|рф|su|shop|online|site|info|biz|ua|kz|store|xyz|club)"
 _SPREAD_DOT = re.compile(
     rf"(?<=[a-z0-9])\s*\.\s+(?={_COMMON_TLD}\b)|(?<=[a-z0-9])\s+\.\s*(?={_COMMON_TLD}\b)"
+    r"|(?<=\bt)\s*\.\s*(?=me\b)|(?<=\bwa)\s*\.\s*(?=me\b)"
 )
 _SPREAD_SLASH = re.compile(rf"(\.{_COMMON_TLD})\s*/\s*")
 
