@@ -22,7 +22,7 @@ from enum import StrEnum
 from domain.moderation.abuse import find_abuse
 from domain.moderation.contacts import find_contact, find_numbers
 from domain.moderation.links import find_link
-from domain.moderation.normalize import base, deobfuscated, numbers_as_digits
+from domain.moderation.normalize import base, deobfuscated, numbers_as_digits, words
 from domain.moderation.organizer import disparages, is_one_word
 
 
@@ -60,13 +60,14 @@ def moderate(text: str, role: Role, *, own_details: Sequence[str] = ()) -> Verdi
     if organizer and own_details:
         checked, excused = _without_own(checked, own_details)
 
-    numbers = numbers_as_digits(checked)
+    found_words = words(checked)
+    numbers = numbers_as_digits(checked, found_words)
     if _DIGITS.search(numbers):
         found = find_numbers(numbers, excused)
         if found:
             return Verdict(False, Rule.CONTACTS, found)
-    links_text = deobfuscated(checked)
-    found = find_contact(checked, links_text)
+    links_text = deobfuscated(checked, found_words)
+    found = find_contact(checked, links_text, found_words)
     if found:
         return Verdict(False, Rule.CONTACTS, found)
     link = find_link(links_text)
@@ -74,7 +75,7 @@ def moderate(text: str, role: Role, *, own_details: Sequence[str] = ()) -> Verdi
         return Verdict(False, Rule(link[0]), link[1])
     if organizer and disparages(checked):
         return Verdict(False, Rule.DISPARAGE, "disparage")
-    found = find_abuse(checked)
+    found = find_abuse(checked, found_words)
     if found:
         return Verdict(False, Rule.ABUSE, found)
     if organizer and is_one_word(text):

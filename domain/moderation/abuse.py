@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from domain.moderation.words import lines, whole_word_pattern
+from domain.moderation.words import Prefilter, lines, whole_word_pattern
 
 _OBSCENE = whole_word_pattern("obscene.txt")
 _INSULT = whole_word_pattern("insults.txt")
 _MASKED = tuple(lines("masked.txt"))
+_PREFILTER = Prefilter("obscene.txt", "insults.txt")
 # English words whose translit reads as Russian mat.
 _ENGLISH_PASS = frozenset({"ebay", "ebook", "ebooks", "hui", "huawei", "ebony", "sukanya"})
 
@@ -83,9 +84,10 @@ def _forms(word: str) -> set[str]:
             if word not in _ENGLISH_PASS:
                 forms.add(_translit(word))
     for form in list(forms):
-        collapsed = _REPEAT.sub(r"\1", form)
-        if collapsed != form:
-            forms.add(collapsed)
+        if len(set(form)) < len(form):  # a letter twice: maybe stretched ("сууука")
+            collapsed = _REPEAT.sub(r"\1", form)
+            if collapsed != form:
+                forms.add(collapsed)
     return forms
 
 
@@ -95,6 +97,8 @@ def judge_word(word: str) -> str:
     if "*" in word:
         return _masked(word)
     for form in _forms(word):
+        if not _PREFILTER.may_match(form):
+            continue
         if _OBSCENE.fullmatch(form):
             return "obscene"
         if _INSULT.fullmatch(form):
@@ -122,10 +126,74 @@ def _star_run(match: re.Match[str]) -> str:
     return f".{{{max(1, stars - 1)},{stars + 1}}}"
 
 
-def find_abuse(text: str) -> str:
-    """ "obscene", "insult" or "threat" when `text` (`base` form) holds one, else ""."""
-    words = _WORD.findall(text)
-    if _SPACED.search(text):
+# Each threat above needs one of these words.
+_THREAT_WORDS = frozenset(
+    [
+        "убью",
+        "убьем",
+        "убить",
+        "прибью",
+        "урою",
+        "закопаю",
+        "зарежу",
+        "придушу",
+        "задушу",
+        "порешу",
+        "покалечу",
+        "изобью",
+        "сожгу",
+        "подожгу",
+        "взорву",
+        "грохну",
+        "замочу",
+        "уничтожу",
+        "отомщу",
+        "переломаю",
+        "оторву",
+        "сверну",
+        "проломлю",
+        "труп",
+        "конец",
+        "хана",
+        "крышка",
+        "жить",
+        "где",
+        "гостей",
+        "найду",
+        "пожалеешь",
+        "пожалеете",
+        "пожалеть",
+        "покажется",
+        "поздоровится",
+        "несдобровать",
+        "устрою",
+        "покажу",
+        "kill",
+        "hurt",
+        "find",
+        "destroy",
+        "burn",
+        "beat",
+        "get",
+        "dead",
+        "live",
+        "back",
+    ]
+)
+
+
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщъыьэюя")
+
+
+def find_abuse(text: str, seen: frozenset[str]) -> str:
+    """ "obscene", "insult" or "threat" when `text` (`base` form, its `words` in `seen`)
+    holds one, else ""."""
+    if "@" in text or "$" in text or "*" in text:
+        words: list[str] | frozenset[str] = _WORD.findall(text)
+    else:
+        words = seen
+    if len(seen & _LETTERS) >= 2 and _SPACED.search(text):
+        words = list(words)
         words += [re.sub(r"[ .\-_,*]", "", m) for m in _SPACED.findall(text)]
     for word in words:
         if len(word) < 3 and not word.isalpha():
@@ -133,6 +201,6 @@ def find_abuse(text: str) -> str:
         found = judge_word(word)
         if found:
             return found
-    if _THREAT.search(text):
+    if not seen.isdisjoint(_THREAT_WORDS) and _THREAT.search(text):
         return "threat"
     return ""

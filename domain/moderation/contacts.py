@@ -14,6 +14,7 @@ _AFTER_DIGIT = r"(?:(?<=\d)|(?<=\d[\s\-.()]))"
 _LETTER_DIGIT = re.compile(
     rf"{_AFTER_DIGIT}([oо])(?=[\s\-.()]?\d)|{_AFTER_DIGIT}([li|])(?=[\s\-.()]?\d)"
 )
+_ONE_DIGIT = re.compile(r"\d")
 _CITY_PHONE = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{2}(?![\d\-])")
 # Words that say a number nearby is a phone whatever its grouping.
 _PHONE_CUE = re.compile(
@@ -50,8 +51,8 @@ _MESSENGER_AND_VERB = re.compile(
 )
 _NOUN = (
     # "номер" alone is a phone only where nothing says whose number it is ("номер заказа").
-    r"(?:(?<!-)(?<!его )(?<!ее )(?<!их )номер(?=\s*(?:[,.!?;:)]|$|телефон\w*|мобильн\w*|сотов\w*|для\s+связи|карт\w*"
-    r"|вашей\s+карт\w*|твоей\s+карт\w*|(?:я|и)\s))"
+    r"(?:(?<!-)(?<!его )(?<!ее )(?<!их )номер(?=\s*(?:[,.!?;:)]|$|телефон\w*|мобильн\w*|сотов\w*"
+    r"|для\s+связи|карт\w*|вашей\s+карт\w*|твоей\s+карт\w*|(?:я|и)\s))"
     r"|телефон\w*|тел|мобильн\w*|сотов\w*|почт[ауы]|почтов\w+ ящик|e-?mail|емейл\w*|имейл\w*"
     r"|мейл|мыло|контакт\w*|вотсап\w*|ватсап\w*|вацап\w*|whatsapp|телеграм\w*|телег[уаи]|тг"
     r"|вайбер\w*|viber|инст\w*|instagram|вк|страничк\w* в \w+|аккаунт\w*)"
@@ -120,10 +121,12 @@ def _is_card(digits: str, groups: list[int]) -> bool:
 def find_numbers(text: str, excused: Collection[str] = ()) -> str:
     """ "phone" or "card" when `text` (lower case, numbers as digits) holds one, else "".
     Numbers whose digits are in `excused` (the organizer's own details) pass."""
-    if _LETTER_DIGIT.search(text):
+    if len(_ONE_DIGIT.findall(text)) >= 7 and _LETTER_DIGIT.search(text):
         text = _LETTER_DIGIT.sub(lambda m: "0" if m.group(1) else "1", text)
     cued: bool | None = None
     for match in _DIGIT_RUN.finditer(text):
+        if match.end() - match.start() < 10:
+            continue
         run = match.group(0)
         groups = [len(g) for g in _GROUP.findall(run)]
         count = sum(groups)
@@ -138,7 +141,7 @@ def find_numbers(text: str, excused: Collection[str] = ()) -> str:
             cued = _PHONE_CUE.search(text) is not None
         if _is_phone(digits, groups, cued) and digits[1:] not in excused:
             return "phone"
-    if _CITY_PHONE.search(text):
+    if "-" in text and _CITY_PHONE.search(text):
         if cued is None:
             cued = _PHONE_CUE.search(text) is not None
         if cued:
@@ -146,16 +149,89 @@ def find_numbers(text: str, excused: Collection[str] = ()) -> str:
     return ""
 
 
-def find_contact(text: str, links_text: str) -> str:
+_STREET_WORDS = frozenset(
+    [
+        "ул",
+        "улица",
+        "улице",
+        "улицу",
+        "улицы",
+        "пр",
+        "т",
+        "кт",
+        "просп",
+        "проспект",
+        "проспекта",
+        "проспекте",
+        "проспекту",
+        "пер",
+        "переулок",
+        "переулке",
+        "переулка",
+        "б",
+        "р",
+        "бульвар",
+        "бульвара",
+        "бульваре",
+        "шоссе",
+        "наб",
+        "набережная",
+        "набережной",
+        "проезд",
+        "проезда",
+        "проезде",
+        "пл",
+        "площадь",
+        "площади",
+        "мкр",
+        "микрорайон",
+        "микрорайона",
+        "микрорайоне",
+        "д",
+        "дом",
+        "кв",
+        "квартира",
+        "квартиру",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "lane",
+        "blvd",
+        "drive",
+        "apt",
+        "apartment",
+    ]
+)
+
+
+# Every handle cue, request and messenger above has a word starting with one of these.
+_CONTACT_STEMS = tuple(
+    """телег телеграм тг tg telegram вотсап ватсап вацап whatsapp whats viber вайбер инст
+    instagram insta вк вконтакт контакт vk одноклассник skype скайп discord дискорд tiktok
+    тикток facebook фейсбук фб signal ник nick username юзернейм логин номер телефон тел
+    мобильн сотов почт mail емейл имейл мейл мыло аккаунт страничк связ свяж напрям найти
+    найдите найди достуч написать позвон перезвон звон дозвон набер лс личк личн директ direct
+    call text dm pm phone number cell mobile contact home card карт email емэйл""".split()  # noqa: SIM905
+)
+_STEM_STARTS = frozenset(stem[:2] for stem in _CONTACT_STEMS)
+_LATIN = re.compile(r"[a-z]")
+
+
+def find_contact(text: str, links_text: str, found: frozenset[str]) -> str:
     """What contact `text` (`base` form) holds or asks for, else "". `links_text` is the
     de-obfuscated form ("собака" as "@")."""
     if "@" in links_text and _EMAIL.search(links_text):
         return "email"
     if "@" in text and _HANDLE.search(text):
         return "handle"
-    if _ADDRESS.search(text):
+    if not found.isdisjoint(_STREET_WORDS) and _ADDRESS.search(text):
         return "address"
-    if _CUE_HANDLE.search(text):
+    if not any(w[:2] in _STEM_STARTS and w.startswith(_CONTACT_STEMS) for w in found):
+        return ""
+    if _LATIN.search(text) and _CUE_HANDLE.search(text):
         return "handle"
     if _REQUEST.search(text) or _MESSENGER_AND_VERB.search(text):
         return "contact_request"

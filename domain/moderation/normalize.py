@@ -27,6 +27,8 @@ _NUMBER_RUN = re.compile(
     rf"(?:\bплюс\s+|\bplus\s+)?(?:(?:\b{_NUMBER_WORD}\b|\d+)[\s,\-]*){{3,}}",
 )
 _ANY_NUMBER_WORD = re.compile(rf"\b{_NUMBER_WORD}\b")
+_NUMBER_SET = frozenset(_NUMBERS)
+_WORDS = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
 
 _AT = re.compile(
@@ -47,15 +49,21 @@ _SPREAD_DOT = re.compile(
 _SPREAD_SLASH = re.compile(rf"(\.{_COMMON_TLD})\s*/\s*")
 
 
+def words(text: str) -> frozenset[str]:
+    """The words and numbers of `text` (already `base`), for quick looks before a rule's
+    regular expression runs."""
+    return frozenset(_WORDS.findall(text))
+
+
 def base(text: str) -> str:
     """Lower case, "ё" as "е", runs of spaces as one."""
     return " ".join(text.lower().replace("ё", "е").split())
 
 
-def numbers_as_digits(text: str) -> str:
+def numbers_as_digits(text: str, found: frozenset[str]) -> str:
     """`text` (already `base`) with spelled-out numbers as digits: "восемь девятьсот
     шестнадцать" is "8 916", "плюс семь" is "+7". Only runs of three or more numbers change."""
-    if not _ANY_NUMBER_WORD.search(text):
+    if found.isdisjoint(_NUMBER_SET):
         return text
     return _NUMBER_RUN.sub(_spell_run, text)
 
@@ -100,17 +108,42 @@ def _adds_to(current: int, value: int) -> bool:
     return False
 
 
-def deobfuscated(text: str) -> str:
+_AT_WORDS = frozenset({"at", "собака", "собачка", "эт"})
+_DOT_WORDS = frozenset({"dot", "точка", "тчк"})
+_SPREAD_WORDS = frozenset(
+    [
+        "ru",
+        "com",
+        "net",
+        "org",
+        "рф",
+        "su",
+        "shop",
+        "online",
+        "site",
+        "info",
+        "biz",
+        "ua",
+        "kz",
+        "store",
+        "xyz",
+        "club",
+        "me",
+    ]
+)
+
+
+def deobfuscated(text: str, found: frozenset[str]) -> str:
     """`text` (already `base`) with "собака"/"(at)" as "@", "точка"/"(dot)" as "." and links
     spread out with spaces put together again, for finding e-mails and links."""
-    if "at" in text or "собак" in text or "@" in text or "эт" in text:
+    if "@" in text or not found.isdisjoint(_AT_WORDS):
         text = _AT.sub("@", text)
-    if "dot" in text or "точк" in text or "тчк" in text or "[.]" in text or "(.)" in text:
+    if not found.isdisjoint(_DOT_WORDS) or "[.]" in text or "(.)" in text:
         text = _DOT.sub(".", text)
     if "h t" in text or "w w" in text or "ww w" in text:
         text = _SPREAD_SCHEME.sub(r"http\1://", text)
         text = _SPREAD_WWW.sub("www.", text)
-    if ". " in text or " ." in text:
+    if (". " in text or " ." in text) and not found.isdisjoint(_SPREAD_WORDS):
         text = _SPREAD_DOT.sub(".", text)
         text = _SPREAD_SLASH.sub(r"\1/", text)
     return text

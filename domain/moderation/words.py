@@ -8,6 +8,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+try:  # the parser of `re`, to read what a pattern requires
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
 WORDS = Path(__file__).resolve().parent / "words"
 
 
@@ -21,3 +28,57 @@ def whole_word_pattern(name: str) -> re.Pattern[str]:
     """One pattern of every line of words/`name` (each a regular expression), to be used with
     `fullmatch` on one normalized word."""
     return re.compile("|".join(f"(?:{line})" for line in lines(name)))
+
+
+def required_pieces(pattern: str) -> frozenset[str] | None:
+    """Pieces of text one of which every match of `pattern` contains ("ху" for
+    "(?:на|по)?ху[йя]\\w*"), or None when no piece of two letters or more is certain. A word
+    that holds none of them cannot match, so the pattern need not run."""
+    items = list(_sre_parse.parse(pattern))
+    if len(items) == 1 and items[0][0] is _sre_constants.BRANCH:
+        pieces = [_longest_literal(list(branch)) for branch in items[0][1][1]]
+    else:
+        pieces = [_longest_literal(items)]
+    if any(piece is None for piece in pieces):
+        return None
+    return frozenset(piece for piece in pieces if piece is not None)
+
+
+def _longest_literal(items: list[tuple[object, object]]) -> str | None:
+    best = run = ""
+    for kind, value in items:
+        if kind is _sre_constants.LITERAL:
+            run += chr(value)  # type: ignore[arg-type]
+            best = max(best, run, key=len)
+        else:
+            run = ""
+    return best if len(best) >= 2 else None
+
+
+class Prefilter:
+    """Says quickly that a word cannot match any line of some word lists: every line's
+    `required_pieces` are looked up by their first two letters."""
+
+    def __init__(self, *names: str) -> None:
+        self.always = False
+        self.by_start: dict[str, list[str]] = {}
+        for name in names:
+            for line in lines(name):
+                pieces = required_pieces(line)
+                if pieces is None:
+                    self.always = True
+                    continue
+                for piece in pieces:
+                    self.by_start.setdefault(piece[:2], []).append(piece)
+
+    def may_match(self, word: str) -> bool:
+        if self.always:
+            return True
+        by_start = self.by_start
+        for i in range(len(word) - 1):
+            pieces = by_start.get(word[i : i + 2])
+            if pieces is not None:
+                for piece in pieces:
+                    if word.startswith(piece, i):
+                        return True
+        return False
