@@ -56,29 +56,21 @@ def _longest_literal(items: list[tuple[object, object]]) -> str | None:
 
 
 class Prefilter:
-    """Says quickly that a word cannot match any line of some word lists: every line's
-    `required_pieces` are looked up by their first two letters."""
+    """Says quickly that a word cannot match any line of some word lists: one search for
+    all the lines' `required_pieces` at once."""
 
     def __init__(self, *names: str) -> None:
+        pieces: set[str] = set()
         self.always = False
-        self.by_start: dict[str, list[str]] = {}
         for name in names:
             for line in lines(name):
-                pieces = required_pieces(line)
-                if pieces is None:
+                required = required_pieces(line)
+                if required is None:
                     self.always = True
-                    continue
-                for piece in pieces:
-                    self.by_start.setdefault(piece[:2], []).append(piece)
+                else:
+                    pieces |= required
+        ordered = sorted(pieces, key=len, reverse=True)
+        self._search = re.compile("|".join(map(re.escape, ordered))).search
 
     def may_match(self, word: str) -> bool:
-        if self.always:
-            return True
-        by_start = self.by_start
-        for i in range(len(word) - 1):
-            pieces = by_start.get(word[i : i + 2])
-            if pieces is not None:
-                for piece in pieces:
-                    if word.startswith(piece, i):
-                        return True
-        return False
+        return self.always or self._search(word) is not None
