@@ -14,7 +14,7 @@ _OBSCENE = whole_word_pattern("obscene.txt")
 _INSULT = whole_word_pattern("insults.txt")
 _MASKED = tuple(lines("masked.txt"))
 _PREFILTER = Prefilter("obscene.txt", "insults.txt")
-# English words whose translit reads as Russian mat.
+# English words that read as Russian mat in look-alike letters or translit.
 _ENGLISH_PASS = frozenset({"ebay", "ebook", "ebooks", "hui", "huawei", "ebony", "sukanya"})
 
 _WORD = re.compile(r"[\w@$*]+")
@@ -76,13 +76,12 @@ def _translit(word: str) -> str:
 
 def _forms(word: str) -> set[str]:
     forms = {word}
-    if _NOT_CYRILLIC.search(word):
+    if _NOT_CYRILLIC.search(word) and word not in _ENGLISH_PASS:
         forms.add(word.translate(_LOOKALIKE))
         forms.add(word.translate(_MIXED))
         if not _CYRILLIC.search(word):
             forms.add(word.translate(_LEET))
-            if word not in _ENGLISH_PASS:
-                forms.add(_translit(word))
+            forms.add(_translit(word))
     for form in list(forms):
         if len(set(form)) < len(form):  # a letter twice: maybe stretched ("сууука")
             collapsed = _REPEAT.sub(r"\1", form)

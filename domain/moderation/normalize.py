@@ -5,6 +5,7 @@ stand for."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Russian and English number words, as people spell out a phone number.
 _NUMBERS: dict[str, int] = {
@@ -55,8 +56,17 @@ def words(text: str) -> frozenset[str]:
     return frozenset(_WORDS.findall(text))
 
 
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
 def base(text: str) -> str:
-    """Lower case, "ё" as "е", runs of spaces as one."""
+    """Lower case, "ё" as "е", runs of spaces as one; invisible characters put between
+    letters to break up a word are dropped, and compatibility forms (full-width letters,
+    ligatures) are read as the plain letters (NFKC)."""
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
     return " ".join(text.lower().replace("ё", "е").split())
 
 
