@@ -12,8 +12,12 @@ from domain.moderation.words import Prefilter, lines, whole_word_pattern
 
 _OBSCENE = whole_word_pattern("obscene.txt")
 _INSULT = whole_word_pattern("insults.txt")
+_ADDRESSED = whole_word_pattern("addressed.txt")
+# Words that speak to someone, which make the words of addressed.txt insults.
+_YOU = frozenset({"ты", "тебя", "тебе", "тобой", "вы", "вас", "вам", "вами", "сам", "сама"})
+_YOU |= {"сами", "you", "your"}
 _MASKED = tuple(lines("masked.txt"))
-_PREFILTER = Prefilter("obscene.txt", "insults.txt")
+_PREFILTER = Prefilter("obscene.txt", "insults.txt", "addressed.txt")
 # English words that read as Russian mat in look-alike letters or translit.
 _ENGLISH_PASS = frozenset({"ebay", "ebook", "ebooks", "hui", "huawei", "ebony", "sukanya"})
 
@@ -92,7 +96,8 @@ def _forms(word: str) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def judge_word(word: str) -> str:
-    """ "obscene", "insult" or "" for one lower-case word as written."""
+    """ "obscene", "insult", "addressed" (an insult when said to someone) or "" for one
+    lower-case word as written."""
     if "*" in word:
         return _masked(word)
     for form in _forms(word):
@@ -102,6 +107,8 @@ def judge_word(word: str) -> str:
             return "obscene"
         if _INSULT.fullmatch(form):
             return "insult"
+        if _ADDRESSED.fullmatch(form):
+            return "addressed"
     return ""
 
 
@@ -198,6 +205,10 @@ def find_abuse(text: str, seen: frozenset[str]) -> str:
         if len(word) < 3 and not word.isalpha():
             continue
         found = judge_word(word)
+        if found == "addressed":
+            if seen.isdisjoint(_YOU):
+                continue
+            found = "insult"
         if found:
             return found
     if not seen.isdisjoint(_THREAT_WORDS) and _THREAT.search(text):
