@@ -75,15 +75,21 @@ def unique(messages: list[Message]) -> list[Message]:
 
 
 def measure(name: str, run: Callable[[Message], object], messages: list[Message]) -> float:
-    """The best of PASSES passes (the machine is shared: the best is the least disturbed)."""
-    best = float("inf")
+    """Messages a second of CPU time, the best of PASSES passes. CPU time, not the wall
+    clock: on a shared machine the wall clock also counts the time other processes had the
+    core (both are printed)."""
+    best_cpu = best_wall = float("inf")
     for _ in range(PASSES):
-        started = time.perf_counter()
+        started_cpu, started_wall = time.process_time(), time.perf_counter()
         for message in messages:
             run(message)
-        best = min(best, time.perf_counter() - started)
-    rate = len(messages) / best
-    print(f"{name:<44} {rate:>12,.0f} messages/s  ({best * 1e6 / len(messages):6.1f} µs each)")
+        best_cpu = min(best_cpu, time.process_time() - started_cpu)
+        best_wall = min(best_wall, time.perf_counter() - started_wall)
+    rate = len(messages) / best_cpu
+    print(
+        f"{name:<44} {rate:>12,.0f} messages/s  ({best_cpu * 1e6 / len(messages):6.1f} µs of CPU"
+        f" each; wall clock {len(messages) / best_wall:,.0f}/s)"
+    )
     return rate
 
 
