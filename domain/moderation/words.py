@@ -8,12 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-try:  # the parser of `re`, to read what a pattern requires
-    from re import _constants as _sre_constants
-    from re import _parser as _sre_parse
-except ImportError:  # Python 3.10
-    import sre_constants as _sre_constants  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# The parser of `re` itself, to read which pieces of text a pattern requires.
+from re import _constants as _sre_constants
+from re import _parser as _sre_parse
 
 WORDS = Path(__file__).resolve().parent / "words"
 
