@@ -4,6 +4,7 @@ python bot.py                       Telegram and/or VK by the tokens set; the co
 python bot.py migrate               only bring the database to the latest revision
 python bot.py console [--script F]  the terminal chat (a script plays a conversation)
 python bot.py backup PATH [--force] a consistent copy of the SQLite database, while it runs
+python bot.py moderate [--detail]   JSON lines in, the chat moderation's verdicts out
 
 A start-up that fails for a known reason (a refused token, an unreachable or read-only
 database, a port in use) prints one line on stderr and exits with 2 (fix the configuration)
@@ -42,7 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     backup.add_argument("path", type=Path, help="the file to write")
     backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    moderate = sub.add_parser(
+        "moderate", help="check chat messages (JSON lines on stdin) against the moderation rules"
+    )
+    moderate.add_argument("--detail", action="store_true", help="also say what was found")
     args = parser.parse_args(argv)
+
+    if args.mode == "moderate":
+        return run_moderate(detail=args.detail)
 
     try:
         settings = load_settings()
@@ -140,6 +148,15 @@ def startup_failed(exc: Exception, settings: Settings) -> int | None:
     log.debug("start-up failed", exc_info=exc)
     print(SecretMask(secrets_of(settings)).mask(failure.message), file=sys.stderr)
     return failure.exit_code
+
+
+def run_moderate(*, detail: bool) -> int:
+    """`bot.py moderate`: no settings, database or token, only the rules (domain.moderation)."""
+    from bot.moderate_command import run as run_lines
+
+    for stream in (sys.stdin, sys.stdout):
+        stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
+    return run_lines(sys.stdin, sys.stdout, detail=detail)
 
 
 def run_backup(settings: Settings, target: Path, *, force: bool) -> int:
