@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     vk_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     vk_api_url: str = "https://api.vk.com"
+    # MAX (bot/adapters/max): the token from MAX for business / @MasterBot; long polling
+    # unless MAX_WEBHOOK_URL is set (the https address MAX posts to, a subscription).
+    max_token: SecretStr | None = None
+    max_api_url: str = "https://platform-api.max.ru"
+    max_webhook_url: str | None = None
+    max_webhook_secret: SecretStr | None = None
+    max_webhook_path: str = "/max/webhook"
     admin_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Webhook mode (Telegram): set TELEGRAM_WEBHOOK_URL to the public https address that
     # reaches this process; otherwise the bot uses long polling.
@@ -58,6 +65,7 @@ class Settings(BaseSettings):
     telegram_rate_private: float = Field(default=1.0, gt=0)  # per private chat, per second
     telegram_rate_group_per_minute: float = Field(default=20.0, gt=0)  # per group, per minute
     vk_rate_per_token: float = Field(default=20.0, gt=0)  # API calls per second per community
+    max_rate_per_second: float = Field(default=30.0, gt=0)  # MAX: 30 requests a second per bot
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
 
     default_language: Language = "ru"
@@ -79,6 +87,9 @@ class Settings(BaseSettings):
         "telegram_webhook_url",
         "telegram_webhook_secret",
         "webhook_port",
+        "max_token",
+        "max_webhook_url",
+        "max_webhook_secret",
         mode="before",
     )
     @classmethod
@@ -117,7 +128,9 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("telegram_api_url", "vk_api_url", "telegram_webhook_url")
+    @field_validator(
+        "telegram_api_url", "vk_api_url", "telegram_webhook_url", "max_api_url", "max_webhook_url"
+    )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
@@ -126,7 +139,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
-    @field_validator("telegram_webhook_path")
+    @field_validator("telegram_webhook_path", "max_webhook_path")
     @classmethod
     def _path(cls, value: str) -> str:
         if not value.startswith("/"):

@@ -6,13 +6,14 @@ by `bot.py console` or when no platform is configured.
 
 from __future__ import annotations
 
-from bot.adapters import console, telegram, vk
+from bot.adapters import console, max, telegram, vk
 from bot.core.platform import Platform
 from bot.settings import Settings, SettingsError
 
 PLATFORMS: tuple[Platform, ...] = (
     telegram.registered,
     vk.registered,
+    max.registered,
 )
 
 
