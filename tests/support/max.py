@@ -105,6 +105,41 @@ class MaxHarness:
     async def press(self, user_id: int, label: str) -> list[Sent]:
         return await self.push(self.server.press_label(user_id, label))
 
+    async def press_nth(
+        self, user_id: int, number: int, *, chat_id: int | None = None
+    ) -> list[Sent]:
+        """Press button `number` (from 1, rows read left to right) of the bot's newest
+        message with callback buttons in the private chat (or the group `chat_id`)."""
+        server = self.server
+        messages = server.sent_to_chat(chat_id) if chat_id is not None else server.sent_to(user_id)
+        for message in reversed(messages):
+            callbacks = [b for b in message.buttons if b["type"] == "callback"]
+            if callbacks:
+                return await self.push(
+                    server.press(user_id, message, callbacks[number - 1]["payload"])
+                )
+        raise LookupError(f"no buttons for {user_id}")
+
+    async def press_in_chat(self, user_id: int, chat_id: int, label: str) -> list[Sent]:
+        for message in reversed(self.server.sent_to_chat(chat_id)):
+            for button in message.buttons:
+                if button["type"] == "callback" and label in button["text"]:
+                    return await self.push(self.server.press(user_id, message, button["payload"]))
+        raise LookupError(f"no button {label!r} in {chat_id}")
+
+    async def steps(self, user_id: int, *inputs: str) -> list[Sent]:
+        """Type or press in turn ("#N" presses button N of the newest message with any)."""
+        sent: list[Sent] = []
+        for step in inputs:
+            if step.startswith("#"):
+                sent += await self.press_nth(user_id, int(step[1:]))
+            else:
+                sent += await self.say(user_id, step)
+        return sent
+
+    def texts_to(self, user_id: int) -> list[str]:
+        return [m.text or "" for m in self.server.sent_to(user_id)]
+
     async def deliver(self) -> list[Sent]:
         """The outbox, delivered now through the MAX transport."""
         before = len(self.server.sent)
