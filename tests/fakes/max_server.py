@@ -125,6 +125,7 @@ class FakeMaxServer:
         self._counter = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.polls = 0
+        self._closing = False
 
     # --- running ------------------------------------------------------------------------------
 
@@ -142,6 +143,9 @@ class FakeMaxServer:
         await self.close()
 
     async def close(self) -> None:
+        # Pending long polls are answered at once (empty), as a server going away would.
+        self._closing = True
+        self._arrived.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -494,7 +498,11 @@ class FakeMaxServer:
         self.confirmed = max(self.confirmed, min(marker, len(self.updates)))
         self._changed.set()
         deadline = time.monotonic() + timeout
-        while len(self.updates) <= max(marker, self.confirmed) - 0 and time.monotonic() < deadline:
+        while (
+            len(self.updates) <= max(marker, self.confirmed)
+            and time.monotonic() < deadline
+            and not self._closing
+        ):
             self._arrived.clear()
             try:
                 await asyncio.wait_for(self._arrived.wait(), deadline - time.monotonic())
