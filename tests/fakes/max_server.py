@@ -385,7 +385,7 @@ class FakeMaxServer:
             query = dict(request.query)
             self.calls.append((request.method, _route(path), query, body))
             self._changed.set()
-            injected = await self._injected(_route(path))
+            injected = await self._injected(_route(path), request)
             if injected is not None:
                 return injected
             self._check_rate()
@@ -394,13 +394,17 @@ class FakeMaxServer:
             return exc.response()
         return web.json_response(result)
 
-    async def _injected(self, path: str) -> web.Response | None:
+    async def _injected(self, path: str, request: web.Request) -> web.Response | None:
         for rule in self._rules:
             if rule.path == path and (rule.times is None or rule.times > 0):
                 if rule.times is not None:
                     rule.times -= 1
                 if rule.delay:
                     await asyncio.sleep(rule.delay)
+                    transport = request.transport
+                    if transport is None or transport.is_closing():
+                        # The client went away (killed) meanwhile: the call never happened.
+                        return web.Response(status=499)
                     return None
                 if isinstance(rule.body, str):
                     return web.Response(status=rule.status, text=rule.body)
