@@ -551,3 +551,31 @@ async def test_journey_purchase_posted_ordered_paid_through_max(mx: MaxHarness, 
 async def rows_of(app: App, model: type) -> list:
     async with app.session_factory() as session:
         return list((await session.scalars(select(model).order_by(model.id))).all())
+
+
+async def test_referral_round_links_on_max(mx: MaxHarness, app: App, clock: object) -> None:
+    """/invite gives a max.ru link with a start payload; friends opening it (bot_started)
+    count towards the round; a second opening and a self-invite do not."""
+    import re
+
+    from storage.models import Invite, InviteStatus
+    from tests.support.referrals import open_round
+
+    await open_round(app, clock, threshold=2)  # type: ignore[arg-type]
+    sent = await mx.say(ANNA, "/invite")
+    text = "\n".join(texts(sent))
+    links = set(re.findall(r"https://max\.ru/sp_max_bot\?start=([\w-]+)", text))
+    assert len(links) == 1, text  # the link, in the ready text to forward too
+    [link] = links
+    assert await mx.push(mx.server.bot_started(ANNA, link))  # herself: not counted
+    await mx.push(mx.server.bot_started(BORIS, link))
+    await mx.push(mx.server.bot_started(BORIS, link))  # again: the first arrival stands
+    await mx.push(mx.server.bot_started(VERA, link))
+    invites = await rows_of(app, Invite)
+    counted = [i for i in invites if i.status is InviteStatus.COUNTED]
+    refused = [i for i in invites if i.status is InviteStatus.REFUSED]
+    assert len(counted) == 2 and len(refused) == 1 and len(invites) == 3
+    sent = await mx.say(ANNA, "/invite")
+    assert "2" in "\n".join(texts(sent))
+    await mx.deliver()
+    assert any("промокод" in t.lower() for t in mx.texts_to(ANNA))
