@@ -579,3 +579,50 @@ async def test_referral_round_links_on_max(mx: MaxHarness, app: App, clock: obje
     assert "2" in "\n".join(texts(sent))
     await mx.deliver()
     assert any("промокод" in t.lower() for t in mx.texts_to(ANNA))
+
+
+async def test_a_channel_linked_and_posted_to_and_a_blocked_buyer_marked(
+    mx: MaxHarness, app: App
+) -> None:
+    """A MAX channel: the bot added (no greeting: every subscriber would see it), linked from
+    the private chat once MAX says the organizer is its admin, a purchase posted with its
+    "Order" link; the bot removed later is recorded. A buyer who blocked the bot is marked
+    unreachable by the outbox."""
+    await make_organizer_with_purchase(mx)
+    channel = -8001
+    mx.server.add_chat(channel, "Канал Анны", admins=[ANNA], channel=True)
+    assert await mx.push(mx.server.bot_added(channel, ANNA, channel=True)) == []
+    await mx.deliver()
+    await mx.say(ANNA, "/link")
+    await mx.press(ANNA, "Канал Анны")
+    [community] = await rows_of(app, Community)
+    assert community.kind == "channel" and community.organizer_id is not None
+    await mx.say(ANNA, "/post 1")
+    await mx.press(ANNA, "Канал Анны")
+    [post] = mx.server.sent_to_chat(channel)
+    assert "Осень" in (post.text or "")
+    assert post.buttons == [
+        {
+            "type": "link",
+            "text": ru("communities-button-order"),
+            "url": "https://max.ru/sp_max_bot?start=p_1",
+        }
+    ]
+    removed = mx.server.bot_added(channel, ANNA, channel=True)
+    removed["update_type"] = "bot_removed"
+    await mx.push(removed)
+    [community] = await rows_of(app, Community)
+    assert community.active is False
+
+    # Boris orders nothing yet, but is told of a broadcast: he blocked the bot meanwhile.
+    await mx.say(BORIS, "/start")
+    mx.server.block(BORIS)
+    async with app.session_factory() as session, session.begin():
+        uow = UnitOfWork(session)
+        boris = await uow.users.find("max", str(BORIS))
+        assert boris is not None
+        await uow.outbox.enqueue(boris, Reply("новости"), OutboxKind.ANSWER)
+    await mx.deliver()
+    boris_row = await user_row(app, BORIS)
+    assert boris_row is not None and boris_row.reachable is False
+    assert "chat.denied" in (boris_row.unreachable_reason or "")
