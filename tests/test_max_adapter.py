@@ -626,3 +626,19 @@ async def test_a_channel_linked_and_posted_to_and_a_blocked_buyer_marked(
     boris_row = await user_row(app, BORIS)
     assert boris_row is not None and boris_row.reachable is False
     assert "chat.denied" in (boris_row.unreachable_reason or "")
+
+
+async def test_stopping_finishes_what_was_received(app: App) -> None:
+    """Updates fetched and in hand when the adapter is told to stop are handled (and
+    answered) before it returns; nothing more is asked for."""
+    async with running_max(app) as harness:
+        server = harness.server
+        server.delay_next("/messages", 0.5, times=3)
+        pushed = [server.user_message(person, "/cancel") for person in (701, 702, 703)]
+        await server.wait_for(lambda: not server.pending)
+        await server.wait_for(lambda: len(server.called("POST", "/messages")) >= 3)
+        polls = server.polls
+        await harness.stop()
+        assert {m.user_id for m in server.sent} == {701, 702, 703}
+        assert all(u in pushed for u in server.updates)
+        assert server.polls <= polls + 1
