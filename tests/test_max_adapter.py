@@ -642,3 +642,21 @@ async def test_stopping_finishes_what_was_received(app: App) -> None:
         assert {m.user_id for m in server.sent} == {701, 702, 703}
         assert all(u in pushed for u in server.updates)
         assert server.polls <= polls + 1
+
+
+def test_update_ids_fit_the_database() -> None:
+    long_mid = {
+        "update_type": "message_created",
+        "message": {"body": {"mid": "mid." + "f" * 200}},
+    }
+    first = update_id_of(long_mid)
+    assert len(first) <= 64 and first == update_id_of(long_mid)
+    other = {"update_type": "message_created", "message": {"body": {"mid": "mid." + "e" * 200}}}
+    assert update_id_of(other) != first
+    started = {
+        "update_type": "bot_started",
+        "timestamp": 1_765_000_000_000,
+        "chat_id": -72_000_000_000_000_000,
+        "user": {"user_id": 9_000_000_000_000_000},
+    }
+    assert len(update_id_of(started)) <= 64

@@ -391,6 +391,7 @@ class MaxAdapter:
         finally:
             if callback_id is not None:
                 await self._answer_callback(callback_id, event, replies)
+        assert event is not None  # None returned above
         if event.chat.kind is ChatKind.CHANNEL:
             return
         await self.deliver(event, replies)

@@ -24,6 +24,7 @@ Decided here where the documents leave it open:
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from bot.adapters.max import PLATFORM
@@ -82,20 +83,38 @@ def group_chat_id(chat_id: int) -> str:
     return f"{GROUP_PREFIX}{chat_id}"
 
 
+_ID_PREFIXES = {
+    "bot_started": "s",
+    "bot_stopped": "x",
+    "bot_added": "a",
+    "bot_removed": "r",
+}
+ID_LIMIT = 64  # the database keeps update ids of up to 64 characters
+
+
+def _short(update_id: str) -> str:
+    """Ids longer than the database keeps (MAX does not bound mid or callback_id) become a
+    digest of themselves: as unique, and the same on every redelivery."""
+    if len(update_id) <= ID_LIMIT:
+        return update_id
+    return f"{update_id[:2]}#{hashlib.sha256(update_id.encode()).hexdigest()[:60]}"
+
+
 def update_id_of(raw: Any) -> str:
     """The update's id (see the module's notes); `Malformed` when it has none."""
     update = _dict(raw, "update")
     kind = _str(update.get("update_type"), "update_type") or ""
-    stamp = update.get("timestamp")
     if kind == "message_created":
         body = _dict(_dict(update.get("message"), "message").get("body"), "message.body")
-        return f"m:{_str(body.get('mid'), 'message.body.mid')}"
+        return _short(f"m:{_str(body.get('mid'), 'message.body.mid')}")
     if kind == "message_callback":
         callback = _dict(update.get("callback"), "callback")
-        return f"c:{_str(callback.get('callback_id'), 'callback.callback_id')}"
+        return _short(f"c:{_str(callback.get('callback_id'), 'callback.callback_id')}")
     user = update.get("user")
     user_id = user.get("user_id") if isinstance(user, dict) else None
-    return f"{kind}:{update.get('chat_id')}:{user_id}:{_int(stamp, 'timestamp')}"
+    stamp = _int(update.get("timestamp"), "timestamp")
+    prefix = _ID_PREFIXES.get(kind, kind)
+    return _short(f"{prefix}:{update.get('chat_id')}:{user_id}:{stamp}")
 
 
 def _sender(user: Any, locale: Any = None) -> Sender:
