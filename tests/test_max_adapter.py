@@ -660,3 +660,33 @@ def test_update_ids_fit_the_database() -> None:
         "user": {"user_id": 9_000_000_000_000_000},
     }
     assert len(update_id_of(started)) <= 64
+
+
+async def test_one_poller_per_bot_and_the_other_takes_over(app: App) -> None:
+    """Two adapters of one bot on one database: only the lease holder polls (each update
+    answered once); when it stops, the other goes on from the kept marker."""
+    from collections import Counter
+
+    async with FakeMaxServer(token=TOKEN) as server:
+        first = MaxHarness(app, server, lease_ttl=1.0)
+        second = MaxHarness(app, server, lease_ttl=1.0)
+        await first.start()
+        await second.start()
+        try:
+            for person in range(801, 811):
+                server.user_message(person, "/cancel")
+            await server.wait_for(lambda: len(server.sent) == 10)
+            pollers = [h for h in (first, second) if h.adapter.polling.polling.is_set()]
+            assert len(pollers) == 1
+            [holder] = pollers
+            survivor = second if holder is first else first
+            await holder.stop()
+            for person in range(811, 816):
+                server.user_message(person, "/cancel")
+            await server.wait_for(lambda: len(server.sent) == 15, timeout=15)
+            assert survivor.adapter.polling.polling.is_set()
+        finally:
+            await first.stop()
+            await second.stop()
+    per_person = Counter(m.user_id for m in server.sent)
+    assert set(per_person) == set(range(801, 816)) and set(per_person.values()) == {1}

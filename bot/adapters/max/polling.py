@@ -71,6 +71,9 @@ class MaxPolling:
         self.handed: dict[int, asyncio.Future[None]] = {}
         self.polling = asyncio.Event()
         self._stop = asyncio.Event()
+        # Rows handed over since the inbox was last pruned: an idle poll or a stop prunes
+        # them, so the next holder of the lease does not answer them again.
+        self._unpruned = False
 
     def stop(self) -> None:
         self._stop.set()
@@ -88,6 +91,7 @@ class MaxPolling:
             self.polling.clear()
             if self.handed:
                 await asyncio.wait(set(self.handed.values()), timeout=DRAIN_TIMEOUT)
+            await self._prune()
             keeper.cancel()
             await asyncio.gather(keeper, return_exceptions=True)
 
@@ -163,6 +167,7 @@ class MaxPolling:
                 continue
             readable.append((update_id, raw))
         if (marker is None or marker == self.marker) and not readable and not refused:
+            await self._prune()
             return
         seqs = await self.inbox.keep(
             readable, refused, cursor=None if marker is None else str(marker)
@@ -172,7 +177,19 @@ class MaxPolling:
         for seq, (_, raw) in zip(seqs, readable, strict=True):
             await self._hand(seq, raw)
 
+    async def _prune(self) -> None:
+        """Drop the inbox rows handled since the last batch (none is in hand any more)."""
+        if not self._unpruned or self.handed:
+            return
+        try:
+            await self.inbox.keep([])
+        except Exception as exc:  # the next batch prunes them; a restart answers them again
+            log.info("MAX inbox not pruned: %s", exc)
+            return
+        self._unpruned = False
+
     async def _hand(self, seq: int, raw: dict[str, Any]) -> None:
+        self._unpruned = True
         self.inbox.hold(seq)
         done = await self.enqueue(raw)
         self.handed[seq] = done
