@@ -82,6 +82,7 @@ async def test_wrong_secret_is_refused_and_nothing_happens(hooked: MaxHarness, a
     update = hooked.server.user_message(ANNA, "/start")
     assert await post(app, update, secret="wrong-secret") == 403
     assert await post(app, update, secret=None) == 403
+    assert await post(app, update, secret=SECRET + "\u00e9") == 403
     assert hooked.server.sent == [] and await count(app, ProcessedUpdate) == 0
 
 

@@ -277,7 +277,8 @@ class MaxAdapter:
             server.remove_route("POST", path)
 
     async def on_webhook(self, request: web.Request) -> web.Response:
-        if not secrets.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret):
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
+        if not secrets.compare_digest(given, self.secret.encode()):
             return web.Response(status=403, text="Forbidden")
         try:
             raw = await request.json()
