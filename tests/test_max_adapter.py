@@ -373,18 +373,34 @@ async def test_transport_errors(mx: MaxHarness) -> None:
 
 
 async def test_menu_edits_and_falls_back_to_a_new_message(mx: MaxHarness) -> None:
-    await mx.say(ANNA, "/lang")
-    [choice] = mx.server.sent_to(ANNA)[-1:]
-    sent = await mx.press(ANNA, "English")
-    assert texts(sent) == ["Done: I speak English now."]
-    # An edit MAX refuses (the message is gone): a new message instead, the press answered.
+    from bot.core.events import Chat, Incoming, Sender
+
     await mx.say(ANNA, "/start")
-    [menu] = mx.server.sent_to(ANNA)[-1:]
+    [menu] = mx.server.sent_to(ANNA)
+    pressed = Incoming(
+        platform="max",
+        update_id="c:test",
+        sender=Sender(str(ANNA)),
+        chat=Chat(str(ANNA)),
+        kind=EventKind.BUTTON,
+        payload="x",
+        message_id=menu.mid,
+    )
+    # The pressed message is edited in place: its text and keyboard replaced, nothing new.
+    await mx.adapter.deliver(pressed, [Reply("страница 2", [[Button("Назад", "b:1")]], edit=True)])
+    assert len(mx.server.sent_to(ANNA)) == 1
+    assert menu.text == "страница 2" and menu.edits == 1
+    assert [b["text"] for b in menu.buttons] == ["Назад"]
+    # One message to edit: a second edit reply of the same event is a new message.
+    await mx.adapter.deliver(pressed, [Reply("a", edit=True), Reply("b", edit=True)])
+    assert menu.text == "a" and mx.texts_to(ANNA)[-1] == "b"
+    # MAX refuses the edit (the message is gone): a new message instead.
     mx.server.messages.pop(menu.mid)
-    answers = len(mx.server.answers)
-    sent = await mx.push(mx.server.press_label(ANNA, "Purchases"))
-    assert len(sent) >= 1 and len(mx.server.answers) == answers + 1
-    assert choice.edits == 0 or choice.text
+    await mx.adapter.deliver(pressed, [Reply("заново", edit=True)])
+    assert mx.texts_to(ANNA)[-1] == "заново" and menu.text == "a"
+    # A photo cannot replace a text: a new message with the photo.
+    await mx.adapter.deliver(pressed, [Reply("с фото", photo=Photo(content=b"jpeg"), edit=True)])
+    assert mx.server.sent[-1].text == "с фото" and mx.server.sent[-1].files
 
 
 async def test_reply_retries_and_a_blocked_person(mx: MaxHarness, app: App) -> None:
@@ -576,7 +592,7 @@ async def test_referral_round_links_on_max(mx: MaxHarness, app: App, clock: obje
     refused = [i for i in invites if i.status is InviteStatus.REFUSED]
     assert len(counted) == 2 and len(refused) == 1 and len(invites) == 3
     sent = await mx.say(ANNA, "/invite")
-    assert "2" in "\n".join(texts(sent))
+    assert "2 из 2" in "\n".join(texts(sent))
     await mx.deliver()
     assert any("промокод" in t.lower() for t in mx.texts_to(ANNA))
 
