@@ -266,8 +266,10 @@ class MaxTransport:
 
     async def answer_button(self, callback_id: str, notification: str | None = None) -> None:
         """POST /answers?callback_id=: the press answered (the button stops waiting), with a
-        short notification if given. MAX requires `message` or `notification`: without a
-        text the answer is an empty notification."""
+        short notification if given. MAX requires `message` or `notification`; the documents
+        do not say whether an empty notification is shown: we send one without a text. MAX
+        takes at most two answers a second per chat: a faster presser's answer may get 429
+        (logged by the adapter; the reply itself still goes)."""
         body = {"notification": (notification or "")[:CALLBACK_NOTIFICATION_LIMIT]}
         await self._call(
             lambda: self.client.call(
