@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     # OK delivers by webhook only (bot/adapters/ok): the public URL that reaches this
     # process; the bot serves its path (one route per group under it) on the web server.
     ok_webhook_url: str | None = None
+    # MAX (bot/adapters/max): the token from MAX for business / @MasterBot; long polling
+    # unless MAX_WEBHOOK_URL is set (the https address MAX posts to, a subscription).
+    max_token: SecretStr | None = None
+    max_api_url: str = "https://platform-api.max.ru"
+    max_webhook_url: str | None = None
+    max_webhook_secret: SecretStr | None = None
+    max_webhook_path: str = "/max/webhook"
     admin_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Webhook mode (Telegram): set TELEGRAM_WEBHOOK_URL to the public https address that
     # reaches this process; otherwise the bot uses long polling.
@@ -66,6 +73,7 @@ class Settings(BaseSettings):
     vk_rate_per_token: float = Field(default=20.0, gt=0)  # API calls per second per community
     # OK publishes no figure for the Bot API; 10 calls per second per group is our guess.
     ok_rate_per_token: float = Field(default=10.0, gt=0)
+    max_rate_per_second: float = Field(default=30.0, gt=0)  # MAX: 30 requests a second per bot
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
 
     default_language: Language = "ru"
@@ -88,6 +96,9 @@ class Settings(BaseSettings):
         "telegram_webhook_secret",
         "ok_webhook_url",
         "webhook_port",
+        "max_token",
+        "max_webhook_url",
+        "max_webhook_secret",
         mode="before",
     )
     @classmethod
@@ -127,7 +138,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "telegram_api_url", "vk_api_url", "telegram_webhook_url", "ok_api_url", "ok_webhook_url"
+        "telegram_api_url",
+        "vk_api_url",
+        "telegram_webhook_url",
+        "ok_api_url",
+        "ok_webhook_url",
+        "max_api_url",
+        "max_webhook_url",
     )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -137,7 +154,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
-    @field_validator("telegram_webhook_path")
+    @field_validator("telegram_webhook_path", "max_webhook_path")
     @classmethod
     def _path(cls, value: str) -> str:
         if not value.startswith("/"):

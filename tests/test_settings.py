@@ -92,5 +92,5 @@ def test_admins_of_a_platform_the_bot_does_not_know_stop_start(tmp_path: Path) -
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "Invalid setting ADMIN_IDS: unknown platform 'icq' in 'icq:5'; "
-        "known: console, ok, telegram, vk"
+        "known: console, max, ok, telegram, vk"
     ]

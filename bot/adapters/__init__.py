@@ -7,6 +7,7 @@ by `bot.py console` or when no platform is configured.
 from __future__ import annotations
 
 from bot.adapters import console, ok, telegram, vk
+from bot.adapters import max as max_messenger
 from bot.core.platform import Platform
 from bot.settings import Settings, SettingsError
 
@@ -14,6 +15,7 @@ PLATFORMS: tuple[Platform, ...] = (
     telegram.registered,
     vk.registered,
     ok.registered,
+    max_messenger.registered,
 )
 
 

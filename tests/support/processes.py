@@ -13,7 +13,7 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[2] / "bot.py"
 # What a process must not inherit from the developer's shell: every setting comes from here.
-_SETTINGS_PREFIXES = ("TELEGRAM_", "VK_", "WEBHOOK_", "ADMIN_", "DATABASE_", "LOG_")
+_SETTINGS_PREFIXES = ("TELEGRAM_", "VK_", "MAX_", "WEBHOOK_", "ADMIN_", "DATABASE_", "LOG_")
 
 
 def free_port() -> int:
