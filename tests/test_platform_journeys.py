@@ -13,6 +13,7 @@ from domain.clock import FrozenClock
 from storage.models import Invite, InviteStatus
 from tests.support.journey_drivers import telegram_driver, vk_driver
 from tests.support.journeys import DriverFactory, JourneyDriver
+from tests.support.max import max_driver
 from tests.support.ok import ok_driver
 from tests.support.queries import rows
 from tests.support.referrals import open_round
@@ -21,6 +22,7 @@ DRIVERS: list[tuple[str, DriverFactory]] = [
     ("telegram", telegram_driver),
     ("vk", vk_driver),
     ("ok", ok_driver),
+    ("max", max_driver),
 ]
 
 ANNA, BORIS, VERA = "101", "102", "103"  # the organizer and two buyers

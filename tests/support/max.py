@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from bot.adapters.max.adapter import MaxAdapter
 from bot.adapters.max.client import MaxClient
@@ -182,6 +183,7 @@ class MaxDriver:
         for name in names:
             self.id_of(name)
         self.harness: MaxHarness | None = None
+        self.app: App | None = None
 
     def id_of(self, user: str) -> int:
         if user not in self.ids:
@@ -232,6 +234,13 @@ class MaxDriver:
         )
         return answer
 
+    async def open_link(self, user: str, link: str) -> str:
+        """A start link (`https://max.ru/<bot>?start=<payload>`) opened: MAX starts the chat
+        with a `bot_started` update carrying the payload."""
+        [payload] = parse_qs(urlsplit(link).query)["start"]
+        update = self._h.server.bot_started(self.id_of(user), payload, name=user.title())
+        return await self._answered(user, update)
+
     async def send_photo(self, user: str, caption: str = "") -> str:
         server = self._h.server
         update = server.user_message(
@@ -264,6 +273,7 @@ async def max_driver(tmp_path: Path, *, admins: tuple[str, ...] = ()) -> AsyncIt
     try:
         async with running_max(app) as harness:
             driver.harness = harness
+            driver.app = app
             yield driver
     finally:
         await app.close()
