@@ -11,8 +11,8 @@ from bot.core.router import Router
 def build_router() -> Router:
     # Imported here so that importing `handlers` does not register payload prefixes twice
     # in tools that reload modules.
-    from handlers import common, consent, notify
-    from handlers.admin import inviters, round_form, rounds
+    from handlers import chat, claims, common, consent, notify
+    from handlers.admin import inviters, moderation, round_form, rounds
     from handlers.buyer import (
         catalog,
         comment_orders,
@@ -77,5 +77,8 @@ def build_router() -> Router:
         consent.router,
         notify.router,
         broadcast.router,
+        chat.router,
+        claims.router,
+        moderation.router,
     )
     return root

@@ -7,6 +7,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.chats import ChatRepository
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.orders import CommentRepository, OrderRepository
 from storage.repositories.outbox import OutboxReader, OutboxRepository
@@ -98,3 +99,8 @@ class UnitOfWork:
     @cached_property
     def referrals(self) -> ReferralRepository:
         return ReferralRepository(self.session)
+
+    @cached_property
+    def chats(self) -> ChatRepository:
+        """Buyer–organizer threads, claims and moderation records (issue 19)."""
+        return ChatRepository(self.session)

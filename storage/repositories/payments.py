@@ -308,6 +308,7 @@ class PaymentRepository:
                     promo_code=None if cancelled else code,
                     refunded_kop=order.refunded_kop,
                     order_id=order.id,
+                    compensated_kop=order.compensation_kop,
                 )
             )
         return rows
@@ -335,6 +336,7 @@ class PaymentRepository:
                 order.confirmed_paid_kop,
                 awaiting=pending.get(order.id, 0),
                 refunded=order.refunded_kop,
+                compensated=order.compensation_kop,
             )
             if money.to_report == 0:
                 continue  # reported in full: the organizer, not the buyer, has to act

@@ -519,6 +519,7 @@ class PurchaseRepository:
                 Order.refunded_kop,
                 PromoCode.code,
                 User.name,
+                Order.compensation_kop,
                 PickupPoint.name,
                 PickupPoint.address,
             )
@@ -570,6 +571,7 @@ class PurchaseRepository:
             buyer,
             point,
             address,
+            compensated,
         ) in await self.session.execute(heads):
             label = None if point is None else (f"{point}, {address}" if address else point)
             orders.append(
@@ -586,6 +588,7 @@ class PurchaseRepository:
                     promo_code=code,
                     refunded_kop=int(refunded),
                     cancelled=nothing_due,
+                    compensated_kop=int(compensated),
                 )
             )
         return orders
