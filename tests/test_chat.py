@@ -29,6 +29,20 @@ PHONE = "Позвоните мне: +7 912 345-67-89"
 URL = "Смотрите тут https://example.com"
 
 
+def delivered(out: str, to: str) -> list[str]:
+    """Each message the console delivered to `to` in `out`, all its lines."""
+    found, current = [], None
+    for line in out.splitlines():
+        if line.startswith(f"📨 to {to}: "):
+            current = [line.removeprefix(f"📨 to {to}: ")]
+            found.append(current)
+        elif current is not None and line.startswith(" "):
+            current.append(line.strip())
+        else:
+            current = None
+    return ["\n".join(message) for message in found]
+
+
 async def rows(app: App, model: type) -> list:
     async with app.session_factory() as session:
         return list(await session.scalars(select(model).order_by(model.id)))
@@ -71,8 +85,10 @@ async def test_thread_relayed_both_ways_with_history(
     # Their own published address passes (the seeded pickup point's).
     out = await console.say("Раздача в пятницу, ул. Ленина, 1, с 10 до 19.")
     assert "✅ Отправлено покупателю заказа" in out
-    assert "📨 to buyer: 💬 Заказ № " in out and "— отвечает СП у Анны:" in out
-    assert "Раздача в пятницу, ул. Ленина, 1, с 10 до 19." in out
+    [answer] = delivered(out, "buyer")
+    assert answer.startswith(f"💬 Заказ № {order.number} («Детская одежда») — отвечает СП у Анны:")
+    assert "\nРаздача в пятницу, ул. Ленина, 1, с 10 до 19.\n" in answer
+    assert "organizer" not in answer
 
     out = await console.say(":as organizer", "/chats")
     assert "все ответы даны" in out and "ответ дан" in out
@@ -103,16 +119,18 @@ async def test_photos_relayed_and_captions_moderated(app: App, console: ConsoleS
     assert "⛔ Сообщение не отправлено: ссылки на другие сайты" in out
     assert "📨 to organizer" not in out
     out = await console.say(":photo Вот пятно на рукаве")
-    assert "📨 to organizer" in out and "🖼 photo" in out and "Вот пятно на рукаве" in out
+    [relayed] = delivered(out, "organizer")
+    assert "\nВот пятно на рукаве\n🖼 photo" in relayed
     [conversation] = await rows(app, Conversation)
-    blocked, delivered = await rows(app, ChatMessage)
+    blocked, passed = await rows(app, ChatMessage)
     assert blocked.verdict is ModerationVerdict.BLOCKED and blocked.rule == "links"
-    assert delivered.media_ids and delivered.verdict is ModerationVerdict.DELIVERED
+    assert passed.media_ids and passed.verdict is ModerationVerdict.DELIVERED
     # A photo without words from the organizer is not a one-word answer.
     await console.say(":as organizer")
     await console.press_payload(ChatReply(conversation_id=conversation.id))
     out = await console.say(":photo")
-    assert "📨 to buyer" in out and "(фото без подписи)" in out
+    [answer] = delivered(out, "buyer")
+    assert "(фото без подписи)\n🖼 photo" in answer
 
 
 async def test_foreign_threads_are_refused(app: App, console: ConsoleSession) -> None:

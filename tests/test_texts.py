@@ -23,6 +23,7 @@ def test_menu_commands_keep_their_order() -> None:
         *("purchase", "purchases", "orders", "organizers", "pickup", "comments", "pay"),
         *("payments", "reconcile", "invite", "promo", "rounds", "link", "post", "notify"),
         "broadcast",
+        *("chat", "chats", "claim", "moderation"),
     ]
 
 

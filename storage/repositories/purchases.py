@@ -519,9 +519,9 @@ class PurchaseRepository:
                 Order.refunded_kop,
                 PromoCode.code,
                 User.name,
-                Order.compensation_kop,
                 PickupPoint.name,
                 PickupPoint.address,
+                Order.compensation_kop,
             )
             .join(User, User.id == Order.buyer_id)
             .outerjoin(PickupPoint, PickupPoint.id == Order.pickup_point_id)
