@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
+from domain.balance import OrderMoney
 from domain.lifecycle import PurchaseStatus
 from handlers.claims import (
     ClaimAnswer,
@@ -19,7 +20,6 @@ from handlers.claims import (
     ClaimProblem,
     ClaimWish,
 )
-from domain.balance import OrderMoney
 from storage.models import (
     ClaimDecision,
     Conversation,
