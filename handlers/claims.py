@@ -571,10 +571,8 @@ async def on_answer(ctx: Context, data: ClaimAnswer) -> None:
     conversation = thread.conversation
     if conversation.claim_decision is None:
         raise UserError("claim-not-decided")
-    if (
-        conversation.status is not ConversationStatus.OPEN
-        or conversation.claim_accepted_at is not None
-    ):
+    answerable = (ConversationStatus.OPEN, ConversationStatus.AWAITING_ORGANIZER)
+    if conversation.status not in answerable or conversation.claim_accepted_at is not None:
         raise UserError("claim-closed", status=conversation.status.value)
     number = thread.order.number or str(thread.order.id)
     now = ctx.now()

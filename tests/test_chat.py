@@ -216,3 +216,21 @@ async def test_item_comments_and_replies_are_moderated(app: App, console: Consol
     assert "⛔ Сообщение не отправлено" in out and "📨 to buyer" not in out
     out = await console.say("Да, грудь 88 см.")
     assert "📨 to buyer" in out
+
+
+async def test_help_shows_the_new_commands_to_whom_they_apply(
+    app: App, console: ConsoleSession
+) -> None:
+    await seed_shop(app)
+    out = await console.say(":as buyer", "/help")
+    assert "/chat — написать организатору о заказе" in out
+    assert "/claim — претензия: брак, не тот товар, недовложение" in out
+    assert "/chats" not in out and "/moderation" not in out
+    out = await console.say(":as organizer", "/help")
+    assert "/chats — переписка с покупателями и претензии" in out
+    assert "/moderation" not in out
+    out = await console.say(":as admin", "/help")
+    assert "/moderation — нарушения в переписке, блокировки" in out
+    # Only admins may open it.
+    out = await console.say(":as buyer", "/moderation")
+    assert "Нарушений" not in out and "Последние нарушения" not in out

@@ -218,7 +218,7 @@ async def start_waiting(
     """The buyer now waits for the organizer (unless already waiting): the deadline and its
     reminders are recorded as scheduled tasks in the caller's transaction."""
     conversation.last_message_at = now
-    if conversation.status is not ConversationStatus.ESCALATED:
+    if conversation.status is ConversationStatus.OPEN:
         conversation.status = ConversationStatus.AWAITING_ORGANIZER
     if conversation.waiting_since is not None:
         return
