@@ -241,3 +241,21 @@ async def test_rejection_reason_is_moderated_and_replacement_moves_no_money(
     for order in (first, second):
         stored, money, _, _ = await order_state(app, order.id)
         assert stored.compensation_kop == 0 and money.due == stored.due_kop
+
+
+async def test_pay_asks_for_what_the_order_costs_after_a_compensation(
+    app: App, console: ConsoleSession
+) -> None:
+    shop = await seed_shop(app)
+    order = await add_order(app, shop.purchase_id, "buyer", [(0, "M", 1)])
+    await set_status(app, shop.purchase_id, PurchaseStatus.PAYMENT)
+    await file_claim(console, app, order, problem="defect", wish="compensation", photos=1)
+    [claim] = await claims(app)
+    await console.say(":as organizer")
+    await console.press_payload(ClaimDecide(conversation_id=claim.id, decision="comp"))
+    await console.say("75")
+    _, money, _, _ = await order_state(app, order.id)
+    assert money.owed == SHIRT_WITH_FEE - 7_500
+    out = await console.say(":as buyer", f"/pay {order.number}")
+    # 575 ₽ less the 75 ₽ compensation, as /orders says.
+    assert "Итого к оплате: 500\u00a0₽" in out and "Вся сумма: 500\u00a0₽" in out
