@@ -383,6 +383,8 @@ async def decidable(ctx: Context, conversation_id: int) -> tuple[Thread, str]:
         if ctx.is_admin:
             return thread, "admin"
         raise UserError("claim-escalated")
+    if conversation.claim_decided_by == "admin":
+        raise UserError("claim-decided")  # final
     is_owner = ctx.organizer is not None and ctx.organizer.id == conversation.organizer_id
     if not is_owner:
         raise UserError("chat-unknown")
@@ -490,18 +492,20 @@ async def decide(
     await ctx.uow.session.refresh(order, ["purchase"])
     money = money_of(order)
     buyer = await ctx.uow.users.get(conversation.buyer_id)
-    number = order.number or str(order.id)
-    args = {
-        "number": number,
-        "title": thread.purchase.title,
-        "organizer": thread.organizer.name,
-        "decision": decision.value,
-        "amount": format_amount(amount or 0, buyer.language if buyer else ctx.lang),
-        "reason": reason or "-",
-        "refund": format_amount(money.refund, buyer.language if buyer else ctx.lang),
-        "owed": format_amount(money.owed, buyer.language if buyer else ctx.lang),
-        "by": by,
-    }
+
+    def args(lang: str) -> dict[str, str]:
+        """The decision as the texts say it, amounts in `lang`'s way."""
+        return {
+            "number": order.number or str(order.id),
+            "title": thread.purchase.title,
+            "organizer": thread.organizer.name,
+            "decision": decision.value,
+            "amount": format_amount(amount or 0, lang),
+            "reason": reason or "-",
+            "refund": format_amount(money.refund, lang),
+            "owed": format_amount(money.owed, lang),
+        }
+
     if buyer is not None:
         buttons: list[list[Button]] = []
         if not final:
@@ -521,7 +525,10 @@ async def decide(
             buyer,
             Reply(
                 text=ctx.texts.get(
-                    buyer.language, "claim-decided-to-buyer", final="yes" if final else "no", **args
+                    buyer.language,
+                    "claim-decided-to-buyer",
+                    final="yes" if final else "no",
+                    **args(buyer.language),
                 ),
                 buttons=buttons,
             ),
@@ -535,21 +542,15 @@ async def decide(
                 organizer_user,
                 Reply(
                     text=ctx.texts.get(
-                        organizer_user.language, "claim-admin-decided-to-organizer", **args
+                        organizer_user.language,
+                        "claim-admin-decided-to-organizer",
+                        **args(organizer_user.language),
                     )
                 ),
                 OutboxKind.ANSWER,
                 dedup_key=f"claim-decided:{conversation.id}:admin:organizer",
             )
-    ctx.say(
-        "claim-decided-done",
-        **{
-            **args,
-            "amount": format_amount(amount or 0, ctx.lang),
-            "refund": format_amount(money.refund, ctx.lang),
-            "owed": format_amount(money.owed, ctx.lang),
-        },
-    )
+    ctx.say("claim-decided-done", **args(ctx.lang))
 
 
 def buyer_t(ctx: Context, buyer: User) -> Translator:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from domain.balance import OrderMoney
 from domain.lifecycle import PurchaseStatus
+from handlers.admin.moderation import ModerationClaim
 from handlers.claims import (
     ClaimAnswer,
     ClaimDecide,
@@ -206,7 +207,12 @@ async def test_compensation_escalated_and_the_admin_rejects(
     out = await console.press_payload(ClaimDecide(conversation_id=claim.id, decision="refund"))
     assert "у администратора сервиса" in out
 
-    out = await console.say(":as admin")
+    # The admin finds it in /moderation too, with its history and the decision buttons.
+    out = await console.say(":as admin", "/moderation")
+    assert "Претензии у вас на решении: 1." in out and f"⚖ Претензия № {order.number}" in out
+    out = await console.press_payload(ModerationClaim(conversation_id=claim.id))
+    assert "Решение организатора: частичная компенсация: 300\u00a0₽." in out
+    assert "Покупатель: Шов разошёлся после первой стирки" in out and "✖ Отклонить" in out
     out = await console.press_payload(ClaimDecide(conversation_id=claim.id, decision="reject"))
     assert "Напишите причину отказа" in out
     out = await console.say("Товар соответствует описанию на фото поставщика.")
@@ -218,6 +224,10 @@ async def test_compensation_escalated_and_the_admin_rejects(
     [claim] = await claims(app)
     assert claim.status is ConversationStatus.RESOLVED
     assert claim.claim_decision is ClaimDecision.REJECTED and claim.claim_decided_by == "admin"
+    out = await console.press_payload(ModerationClaim(conversation_id=claim.id))
+    assert "уже не ждёт вашего решения" in out
+    out = await console.press_payload(ClaimDecide(conversation_id=claim.id, decision="refund"))
+    assert "уже принято решение" in out
 
 
 async def test_rejection_reason_is_moderated_and_replacement_moves_no_money(

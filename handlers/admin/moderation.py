@@ -15,9 +15,11 @@ from bot.core.payloads import Payload
 from bot.core.replies import Button, Document
 from bot.core.router import Role, Router
 from bot.services.chat import who
+from domain.money import format_amount
 from domain.payments import format_moscow
+from handlers.claims import decision_buttons
 from handlers.kit import DbId, short
-from storage.models import User
+from storage.models import ConversationStatus, User
 
 router = Router("moderation")
 
@@ -34,6 +36,10 @@ class ModerationLift(Payload, prefix="mdlf"):
 
 class ModerationExport(Payload, prefix="mdex"):
     pass
+
+
+class ModerationClaim(Payload, prefix="mdcl"):
+    conversation_id: DbId
 
 
 @router.command("moderation", role=Role.ADMIN, aliases=("модерация",))
@@ -89,6 +95,19 @@ async def show(ctx: Context) -> None:
         ]
         for user in suspended
     ]
+    claims = await ctx.uow.chats.escalated_claims(SHOWN)
+    if claims:
+        blocks.append(ctx.t("moderation-claims-title", count=len(claims)))
+        for thread in claims:
+            number = thread.order.number or str(thread.order.id)
+            rows.append(
+                [
+                    Button(
+                        ctx.t("moderation-button-claim", number=number),
+                        ModerationClaim(conversation_id=thread.conversation.id).pack(),
+                    )
+                ]
+            )
     rows.append([Button(ctx.t("moderation-button-export"), ModerationExport().pack())])
     ctx.answer("\n\n".join(blocks), rows)
 
@@ -118,6 +137,39 @@ async def on_lift(ctx: Context, data: ModerationLift) -> None:
     user.chat_strikes = 0
     await ctx.notify(user, "moderation-lifted-to-user")
     ctx.say("moderation-lifted", who=who(user))
+
+
+@router.button(ModerationClaim, role=Role.ADMIN)
+async def on_claim(ctx: Context, data: ModerationClaim) -> None:
+    """An escalated claim with its history and the decision buttons."""
+    thread = await ctx.uow.chats.thread(data.conversation_id)
+    if thread is None or thread.conversation.status is not ConversationStatus.ESCALATED:
+        raise UserError("moderation-claim-gone")
+    conversation = thread.conversation
+    history = await ctx.uow.chats.history(conversation.id, 10)
+    lines = [
+        ctx.t(
+            "chat-history-line",
+            author="organizer" if message.from_organizer else "buyer",
+            organizer=thread.organizer.name,
+            when=format_moscow(message.created_at),
+            text=short(message.text, 300),
+            photos=len(message.media_ids or []),
+        )
+        for message in history
+    ]
+    ctx.answer(
+        ctx.t(
+            "moderation-claim",
+            number=thread.order.number or str(thread.order.id),
+            title=thread.purchase.title,
+            decision=(conversation.claim_decision.value if conversation.claim_decision else "-"),
+            amount=format_amount(conversation.claim_amount_kop or 0, ctx.lang),
+            reason=conversation.claim_reason or "-",
+            history="\n".join(lines),
+        ),
+        decision_buttons(ctx.t, conversation.id),
+    )
 
 
 @router.button(ModerationExport, role=Role.ADMIN)

@@ -21,6 +21,7 @@ from storage.models import (
     ClaimDecision,
     Conversation,
     ConversationKind,
+    ConversationStatus,
     ModerationVerdict,
     ModerationViolation,
     Order,
@@ -131,6 +132,21 @@ class ChatRepository:
                 Conversation.last_message_at.desc(),
                 Conversation.id.desc(),
             )
+            .limit(limit)
+        )
+        return [Thread(*row) for row in await self.session.execute(stmt)]
+
+    async def escalated_claims(self, limit: int) -> list[Thread]:
+        """Claims the buyer passed to the service admin, oldest first, still undecided by
+        them."""
+        stmt = (
+            self._threads()
+            .where(
+                Conversation.kind == ConversationKind.CLAIM,
+                Conversation.status == ConversationStatus.ESCALATED,
+                Conversation.claim_decision.is_not(None),
+            )
+            .order_by(Conversation.escalated_at, Conversation.id)
             .limit(limit)
         )
         return [Thread(*row) for row in await self.session.execute(stmt)]

@@ -269,3 +269,10 @@ moderation-lifted = Suspension lifted: { $who }.
 moderation-lifted-to-user = ✅ The service admin lifted the suspension: you can write through the bot again.
 moderation-export-none = No false blocks yet.
 moderation-export-caption = False blocks: { $count }.
+moderation-claims-title = Claims awaiting your decision: { $count }.
+moderation-button-claim = ⚖ Claim No. { $number }
+moderation-claim-gone = This claim no longer awaits your decision.
+moderation-claim = ⚖ Claim about order No. { $number } ("{ $title }").
+    The organizer's decision: { claim-decision-text }.
+    { $history }
+    Your decision:

@@ -278,3 +278,10 @@ moderation-lifted = Ограничение снято: { $who }.
 moderation-lifted-to-user = ✅ Администратор сервиса снял ограничение: вы снова можете переписываться через бота.
 moderation-export-none = Ложных блокировок пока нет.
 moderation-export-caption = Ложные блокировки: { $count }.
+moderation-claims-title = Претензии у вас на решении: { $count }.
+moderation-button-claim = ⚖ Претензия № { $number }
+moderation-claim-gone = Эта претензия уже не ждёт вашего решения.
+moderation-claim = ⚖ Претензия по заказу № { $number } («{ $title }»).
+    Решение организатора: { claim-decision-text }.
+    { $history }
+    Ваше решение:
