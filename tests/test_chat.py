@@ -149,6 +149,10 @@ async def test_foreign_threads_are_refused(app: App, console: ConsoleSession) ->
         assert "📨" not in out
     out = await console.press_payload(ChatOrder(order_id=order.id))
     assert "Такого заказа среди ваших нет." in out
+    # Forged ids, even beyond the database's integers: refused politely.
+    for forged in ("chrep:99999999999", "chrep:999999", "chord:0"):
+        out = await console.press_payload(forged)
+        assert "bot:" in out and "📨" not in out and "Traceback" not in out
     out = await console.say("/chat ZZZ9")
     assert "Заказа «ZZZ9» среди ваших активных заказов нет" in out
     assert len(await rows(app, ChatMessage)) == 1

@@ -21,7 +21,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from bot.core.context import Context
 from bot.core.dispatcher import CONSOLE_ADMIN
@@ -54,7 +56,8 @@ EXCERPT_LENGTH = 200
 class ChatReply(Payload, prefix="chrep"):
     """Reply in a thread (under every relayed message and every reminder)."""
 
-    conversation_id: int
+    # A database id: a bigger number is forged and must not reach a query (handlers.kit.DbId).
+    conversation_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 def excerpt(text: str) -> str:
