@@ -172,6 +172,7 @@ async def test_a_timer_for_a_task_moved_later_does_not_run_it_early(
 async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
     app: App, clock: FrozenClock
 ) -> None:
+    from bot.services.chat import ANSWER_TASK
     from bot.services.purchases import STOP_TASK
     from bot.services.reminders import PAY_REMINDER
     from bot.services.rounds import ROUND_CLOSE, ROUND_OPEN
@@ -180,7 +181,10 @@ async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
     scheduler = await app.start_scheduler()
     try:
         assert await app.start_scheduler() is scheduler
-        assert set(scheduler.handlers) == {STOP_TASK, PAY_REMINDER, ROUND_OPEN, ROUND_CLOSE}
+        assert set(scheduler.handlers) == {
+            *(STOP_TASK, PAY_REMINDER, ROUND_OPEN, ROUND_CLOSE),
+            ANSWER_TASK,
+        }
         async with app.session_factory() as session:
             lease = await session.scalar(select(Lease).where(Lease.name == "scheduler"))
         assert lease is not None and lease.holder == scheduler.holder
