@@ -76,6 +76,16 @@ class Settings(BaseSettings):
     max_rate_per_second: float = Field(default=30.0, gt=0)  # MAX: 30 requests a second per bot
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
 
+    # Buyer–organizer chat (issue 19): the organizer answers a buyer within
+    # CHAT_ANSWER_DAYS, reminded on the CHAT_REMINDER_DAYS of the wait; CHAT_STRIKES_BUYER /
+    # CHAT_STRIKES_ORGANIZER blocked messages suspend the person's chats for
+    # CHAT_SUSPENSION_HOURS.
+    chat_answer_days: int = Field(default=10, ge=1, le=365)
+    chat_reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 9])
+    chat_strikes_buyer: int = Field(default=3, ge=1, le=1000)
+    chat_strikes_organizer: int = Field(default=3, ge=1, le=1000)
+    chat_suspension_hours: int = Field(default=72, ge=1, le=24 * 365)
+
     default_language: Language = "ru"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # json: one JSON object per line (time, level, logger, message, exception), for log
@@ -89,6 +99,18 @@ class Settings(BaseSettings):
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split_commas(value)
+
+    @field_validator("chat_reminder_days", mode="before")
+    @classmethod
+    def _reminder_days(cls, value: object) -> object:
+        return _split_commas(value)
+
+    @field_validator("chat_reminder_days")
+    @classmethod
+    def _reminder_days_shape(cls, value: list[int]) -> list[int]:
+        if any(day < 1 for day in value):
+            raise ValueError("days of the wait are counted from 1, e.g. 7,9")
+        return sorted(set(value))
 
     @field_validator(
         "telegram_token",

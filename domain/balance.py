@@ -11,7 +11,11 @@ The rules, in int kopecks:
   awaits the organizer's decision is shown beside it as "awaiting confirmation" and is never
   asked for twice (`to_report`);
 - confirmed money beyond the due is owed back ("to refund") until the organizer records the
-  refund as paid ("refunded").
+  refund as paid ("refunded");
+- a claim decided with a full refund or a partial compensation (issue 19) lowers what the
+  order costs by that amount (`compensated`, never below 0): money already confirmed beyond
+  it becomes "to refund", which /reconcile's refund buttons pay out; an unpaid order simply
+  owes less.
 """
 
 from __future__ import annotations
@@ -89,11 +93,13 @@ def order_money(
     awaiting: int = 0,
     refunded: int = 0,
     cancelled: bool = False,
+    compensated: int = 0,
 ) -> OrderMoney:
     """The money state of one order.
 
     `due` is the order's stored due (items + fee - discount); `cancelled` is true when the
     order or its purchase is cancelled, and then nothing is due whatever `due` says.
+    `compensated` is what claims took off the order (`Order.compensation_kop`).
     `refunded` never exceeds what was confirmed beyond the due in practice (refunds are
     recorded for the amount shown); if it did, the refund simply reads 0.
     """
@@ -102,9 +108,10 @@ def order_money(
         ("confirmed", confirmed),
         ("awaiting", awaiting),
         ("refunded", refunded),
+        ("compensated", compensated),
     ):
         _check_amount(name, value)
-    due_now = 0 if cancelled else due
+    due_now = 0 if cancelled else max(0, due - compensated)
     return OrderMoney(
         due=due_now,
         awaiting=awaiting,

@@ -193,12 +193,17 @@ class DistributionOrder:
     promo_code: str | None = None  # the code the discount came from
     refunded_kop: int = 0  # refunds the organizer recorded as paid back
     cancelled: bool = False  # the purchase is cancelled: nothing is due
+    compensated_kop: int = 0  # claims decided with money (issue 19)
 
     @property
     def money(self) -> OrderMoney:
         """Its money state, the same the buyer's /orders and /reconcile show."""
         return order_money(
-            self.due_kop, self.paid_kop, refunded=self.refunded_kop, cancelled=self.cancelled
+            self.due_kop,
+            self.paid_kop,
+            refunded=self.refunded_kop,
+            cancelled=self.cancelled,
+            compensated=self.compensated_kop,
         )
 
 

@@ -39,6 +39,7 @@ class ReconciliationRow:
     promo_code: str | None = None  # the code the discount came from
     refunded_kop: int = 0  # refunds the organizer recorded as paid back
     order_id: int = 0
+    compensated_kop: int = 0  # claims decided with money (issue 19)
 
     @property
     def money(self) -> OrderMoney:
@@ -48,6 +49,7 @@ class ReconciliationRow:
             awaiting=self.reported_kop,
             refunded=self.refunded_kop,
             cancelled=self.cancelled,
+            compensated=self.compensated_kop,
         )
 
     @property

@@ -11,8 +11,8 @@ from bot.core.router import Router
 def build_router() -> Router:
     # Imported here so that importing `handlers` does not register payload prefixes twice
     # in tools that reload modules.
-    from handlers import common, consent, notify
-    from handlers.admin import approvals, inviters, round_form, rounds
+    from handlers import chat, claims, common, consent, notify
+    from handlers.admin import approvals, inviters, moderation, round_form, rounds
     from handlers.buyer import (
         affiliates,
         catalog,
@@ -86,6 +86,9 @@ def build_router() -> Router:
         notify.router,
         broadcast.router,
         buyouts.router,
+        chat.router,
+        claims.router,
+        moderation.router,
     )
     # Size rows and what the supplier did not send (issue 21).
     from handlers.buyer import shortfalls as buyer_shortfalls

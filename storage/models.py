@@ -168,6 +168,10 @@ class User(Base):
     invite_token: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = created_at_column()
     last_seen_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # Chat moderation (issue 19): blocked messages since the last suspension, and until when
+    # the person's chats are suspended.
+    chat_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chat_suspended_until: Mapped[datetime | None] = mapped_column()
 
     organizer: Mapped[Organizer | None] = relationship(back_populates="user", uselist=False)
 
@@ -362,6 +366,8 @@ class Order(Base):
     confirmed_paid_kop: Mapped[int] = mapped_column(BigInteger, default=0)
     # Refunds the organizer recorded as paid back (the sum of `Refund` rows of the order).
     refunded_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Claims decided with money (issue 19): lowers what the order costs (domain/balance.py).
+    compensation_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id"))
     # Marked when the payment deadline passed with money still to pay (migration 0011).
     unpaid_marked_at: Mapped[datetime | None] = mapped_column()
@@ -701,6 +707,16 @@ class Conversation(Base):
     claim_reason: Mapped[str | None] = mapped_column(Text)
     escalated_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
+    # Issue 19: since when the buyer waits for the organizer (None: nobody waits), the last
+    # message, and a claim's order line (no foreign key: added by a plain ALTER on SQLite),
+    # problem, wish, who decided and when the buyer accepted.
+    waiting_since: Mapped[datetime | None] = mapped_column()
+    last_message_at: Mapped[datetime | None] = mapped_column()
+    claim_line_id: Mapped[int | None] = mapped_column(Integer)
+    claim_problem: Mapped[str | None] = mapped_column(String(16))
+    claim_wish: Mapped[str | None] = mapped_column(String(32))
+    claim_decided_by: Mapped[str | None] = mapped_column(String(16))
+    claim_accepted_at: Mapped[datetime | None] = mapped_column()
 
 
 class ChatMessage(Base):
@@ -727,6 +743,10 @@ class ModerationViolation(Base):
     excerpt: Mapped[str] = mapped_column(Text)
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()
+    # Issue 19: where it happened (chat, claim, comment, deadline) and whether a service
+    # admin marked it a false block (kept as a case for the word lists).
+    source: Mapped[str] = mapped_column(String(16), default="chat", server_default="chat")
+    false_block: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 # --- runtime: dialogs, idempotency, outbox, scheduled work ----------------------------------

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.buyouts import BuyoutRepository
+from storage.repositories.chats import ChatRepository
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.orders import CommentRepository, OrderRepository
 from storage.repositories.outbox import OutboxReader, OutboxRepository
@@ -110,3 +111,8 @@ class UnitOfWork:
     def buyouts(self) -> BuyoutRepository:
         """The minimum's progress, non-payers, black lists, repeats (issue 21)."""
         return BuyoutRepository(self.session)
+
+    @cached_property
+    def chats(self) -> ChatRepository:
+        """Buyer–organizer threads, claims and moderation records (issue 19)."""
+        return ChatRepository(self.session)

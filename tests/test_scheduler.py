@@ -173,6 +173,7 @@ async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
     app: App, clock: FrozenClock
 ) -> None:
     from bot.services.buyouts import NONPAYERS_TASK
+    from bot.services.chat import ANSWER_TASK
     from bot.services.purchases import STOP_TASK
     from bot.services.reminders import PAY_REMINDER
     from bot.services.rounds import ROUND_CLOSE, ROUND_OPEN
@@ -184,6 +185,7 @@ async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
         assert set(scheduler.handlers) == {
             *(STOP_TASK, PAY_REMINDER, ROUND_OPEN, ROUND_CLOSE),
             NONPAYERS_TASK,
+            ANSWER_TASK,
         }
         async with app.session_factory() as session:
             lease = await session.scalar(select(Lease).where(Lease.name == "scheduler"))

@@ -26,6 +26,7 @@ def test_menu_commands_keep_their_order() -> None:
         *("link", "post", "notify"),
         "broadcast",
         *("nonpayers", "blacklist"),
+        *("chat", "chats", "claim", "moderation"),
     ]
 
 

@@ -12,7 +12,9 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button
 from bot.core.router import Router
+from bot.services.chat import gate
 from domain.comments import COMMENT_MAX_LENGTH, IN_BOT, clean_comment
+from domain.moderation import Role as Side
 from domain.periods import format_day, months_before
 from handlers.buyer.catalog import (
     CommentItemPhotos,
@@ -132,6 +134,8 @@ async def on_text(ctx: Context) -> None:
         raise UserError(
             "comments-text-invalid", max=COMMENT_MAX_LENGTH, length=len(ctx.event.text.strip())
         )
+    if not await gate(ctx, text, Side.BUYER, source="comment"):
+        return  # told why (issue 19); the dialog stays for a better comment
     comment = await ctx.uow.comments.add_comment(
         ctx.user.id, purchase.id, item.id, text, IN_BOT, created_at=ctx.now()
     )

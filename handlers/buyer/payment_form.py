@@ -41,6 +41,7 @@ from domain.pricing import balance
 from handlers.kit import DbId, short
 from handlers.organizer.payments import money, notify_organizer, state_text
 from storage.models import Media, Order, PaymentMethod
+from storage.repositories.refunds import money_of
 
 router = Router("payment_form")
 
@@ -119,7 +120,7 @@ def check_payable(order: Order) -> None:
             title=order.purchase.title,
             status=order.purchase.status.value,
         )
-    if order.due_kop <= order.confirmed_paid_kop:
+    if money_of(order).due <= order.confirmed_paid_kop:
         raise UserError("payments-order-paid", number=number)
 
 
@@ -149,7 +150,9 @@ async def chosen_orders(ctx: Context) -> list[Order]:
 async def outstanding(ctx: Context, orders: Sequence[Order]) -> list[Outstanding]:
     pending = await ctx.uow.payments.pending_parts([o.id for o in orders])
     return [
-        Outstanding(o.id, o.created_at, o.due_kop - o.confirmed_paid_kop - pending.get(o.id, 0))
+        Outstanding(
+            o.id, o.created_at, money_of(o).due - o.confirmed_paid_kop - pending.get(o.id, 0)
+        )
         for o in orders
     ]
 
@@ -168,14 +171,14 @@ async def ask_amount(ctx: Context) -> None:
                 "payments-summary-order",
                 number=order.number or str(order.id),
                 title=order.purchase.title,
-                due=money(order.due_kop, lang),
+                due=money(money_of(order).due, lang),
                 paid=money(order.confirmed_paid_kop, lang),
                 state=state_text(ctx.t, order),
             )
         )
         if pending.get(order.id):
             lines.append(ctx.t("payments-summary-pending", amount=money(pending[order.id], lang)))
-    owed = sum(balance(o.due_kop, o.confirmed_paid_kop) for o in orders)
+    owed = sum(balance(money_of(o).due, o.confirmed_paid_kop) for o in orders)
     lines.append(ctx.t("payments-summary-total", amount=money(owed, lang)))
     organizer = orders[0].purchase.organizer
     lines.append("")
@@ -201,7 +204,7 @@ async def on_amount(ctx: Context) -> None:
     except AmountError as exc:
         raise UserError(_AMOUNT_ERRORS[exc.reason], example="1 500,50") from None
     orders = await chosen_orders(ctx)
-    owed = sum(balance(o.due_kop, o.confirmed_paid_kop) for o in orders)
+    owed = sum(balance(money_of(o).due, o.confirmed_paid_kop) for o in orders)
     if is_absurd_amount(amount, owed):
         raise UserError(
             "payments-amount-absurd", amount=money(amount, ctx.lang), balance=money(owed, ctx.lang)
@@ -427,7 +430,7 @@ async def show_confirmation(ctx: Context) -> None:
     if problem is not None:
         refusal = split_error(problem, amount, parts, lang)
         lines.append(ctx.t(refusal.key, **refusal.args_))
-    owed = sum(balance(o.due_kop, o.confirmed_paid_kop) for o in orders)
+    owed = sum(balance(money_of(o).due, o.confirmed_paid_kop) for o in orders)
     if amount > owed:
         lines.append(ctx.t("payments-confirm-overpaid", amount=money(amount - owed, lang)))
     lines.append(
@@ -485,7 +488,7 @@ async def on_split_edit(ctx: Context, data: PaySplitEdit) -> None:
         number=order.number or str(order.id),
         title=order.purchase.title,
         part=money(parts.get(order.id, 0), ctx.lang),
-        balance=money(balance(order.due_kop, order.confirmed_paid_kop), ctx.lang),
+        balance=money(balance(money_of(order).due, order.confirmed_paid_kop), ctx.lang),
     )
 
 

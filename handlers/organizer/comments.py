@@ -13,8 +13,10 @@ from bot.core.errors import UserError
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button, Reply
 from bot.core.router import Role, Router
+from bot.services.chat import gate
 from bot.texts import Translator
 from domain.comments import COMMENT_MAX_LENGTH, clean_comment, waited
+from domain.moderation import Role as Side
 from handlers.kit import DbId, PageNumber, Paging, require_organizer, short
 from handlers.organizer.kit import back_to_card, own_purchase
 from storage.models import Comment, OutboxKind, Purchase, User
@@ -130,6 +132,9 @@ async def on_reply_text(ctx: Context) -> None:
             max=COMMENT_MAX_LENGTH,
             length=len(ctx.event.text.strip()),
         )
+    details = await ctx.uow.chats.organizer_details(found.purchase.organizer_id)
+    if not await gate(ctx, text, Side.ORGANIZER, source="comment", own_details=details):
+        return  # told why (issue 19); the dialog stays for a better reply
     await ctx.uow.comments.reply(found.comment, text, ctx.now())
     await ctx.dialog.finish()
     buyer = found.buyer

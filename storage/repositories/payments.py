@@ -59,7 +59,8 @@ class PaymentRepository:
                 Order.buyer_id == buyer_id,
                 Order.status == OrderStatus.ACTIVE,
                 Purchase.status.in_(PAYABLE_STATUSES),
-                Order.due_kop > Order.confirmed_paid_kop,
+                # What claims took off (issue 19) is not owed (domain/balance.py).
+                Order.due_kop - Order.compensation_kop > Order.confirmed_paid_kop,
             )
             .options(joinedload(Order.purchase).joinedload(Purchase.organizer))
             .order_by(Order.created_at, Order.id)
@@ -308,6 +309,7 @@ class PaymentRepository:
                     promo_code=None if cancelled else code,
                     refunded_kop=order.refunded_kop,
                     order_id=order.id,
+                    compensated_kop=order.compensation_kop,
                 )
             )
         return rows
@@ -335,6 +337,7 @@ class PaymentRepository:
                 order.confirmed_paid_kop,
                 awaiting=pending.get(order.id, 0),
                 refunded=order.refunded_kop,
+                compensated=order.compensation_kop,
             )
             if money.to_report == 0:
                 continue  # reported in full: the organizer, not the buyer, has to act

@@ -525,6 +525,7 @@ class PurchaseRepository:
                 User.name,
                 PickupPoint.name,
                 PickupPoint.address,
+                Order.compensation_kop,
             )
             .join(User, User.id == Order.buyer_id)
             .outerjoin(PickupPoint, PickupPoint.id == Order.pickup_point_id)
@@ -579,6 +580,7 @@ class PurchaseRepository:
             buyer,
             point,
             address,
+            compensated,
         ) in await self.session.execute(heads):
             label = None if point is None else (f"{point}, {address}" if address else point)
             orders.append(
@@ -595,6 +597,7 @@ class PurchaseRepository:
                     promo_code=code,
                     refunded_kop=int(refunded),
                     cancelled=nothing_due,
+                    compensated_kop=int(compensated),
                 )
             )
         return orders

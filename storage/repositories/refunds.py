@@ -30,6 +30,7 @@ def money_of(order: Order, awaiting: int = 0) -> OrderMoney:
         refunded=order.refunded_kop,
         cancelled=order.status is OrderStatus.CANCELLED
         or order.purchase.status is PurchaseStatus.CANCELLED,
+        compensated=order.compensation_kop,
     )
 
 
