@@ -37,6 +37,7 @@ def build_router() -> Router:
         purchases,
         reconciliation,
         round_discounts,
+        transport,
     )
     from handlers.organizer import comments as organizer_comments
     from handlers.organizer import orders as purchase_orders
@@ -67,6 +68,7 @@ def build_router() -> Router:
         organizer_payments.router,
         round_discounts.router,
         reconciliation.router,
+        transport.router,
         referrals.router,
         rounds.router,
         round_form.router,

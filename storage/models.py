@@ -253,6 +253,11 @@ class Purchase(Base):
     )
     # Where and when the goods are handed out, as the organizer words it for buyers.
     pickup_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Transport costs ("ТР", migration 0012): the shipment's delivery cost as entered after
+    # arrival (None: not entered), how it was split (domain.transport.SplitBasis) and when.
+    transport_kop: Mapped[int | None] = mapped_column(BigInteger)
+    transport_basis: Mapped[str | None] = mapped_column(String(16))
+    transport_set_at: Mapped[datetime | None] = mapped_column()
     # A deleted draft: kept (nothing refers to it by then, but ids stay unique and the
     # history readable) and hidden from every lookup (storage/repositories/purchases.py).
     deleted_at: Mapped[datetime | None] = mapped_column()
@@ -280,6 +285,8 @@ class PurchaseItem(Base):
     article: Mapped[str | None] = mapped_column(String(100))
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Grams per piece, for a transport split by weight (migration 0012); None: not entered.
+    weight_g: Mapped[int | None] = mapped_column(Integer)
 
     purchase: Mapped[Purchase] = relationship(back_populates="items")
 
@@ -342,6 +349,9 @@ class Order(Base):
     confirmed_paid_kop: Mapped[int] = mapped_column(BigInteger, default=0)
     # Refunds the organizer recorded as paid back (the sum of `Refund` rows of the order).
     refunded_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The order's share of the transport cost (migration 0012), already part of `due_kop`:
+    # due = items + fee - discount + transport (bot/services/transport.py keeps both).
+    transport_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id"))
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.scheduler import TaskHandler
-from bot.services import purchases, reminders, rounds
+from bot.services import purchases, reminders, rounds, transport
 
 TASKS: Mapping[str, TaskHandler] = {
     purchases.STOP_TASK: purchases.stop_at_date,
     reminders.PAY_REMINDER: reminders.send_payment_reminders,
     rounds.ROUND_OPEN: rounds.open_round,
     rounds.ROUND_CLOSE: rounds.close_round,
+    transport.TRANSPORT_REMINDER: transport.send_transport_reminders,
 }

@@ -41,6 +41,7 @@ from handlers.organizer.kit import (
 )
 from handlers.organizer.reconciliation import open_money_warning
 from handlers.organizer.round_discounts import round_discount_line
+from handlers.organizer.transport_kit import transport_row
 from storage.models import Purchase
 
 router = Router("purchases")
@@ -217,6 +218,7 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
     # The dates and the round-discount choice live in the Edit menu: a VK keyboard holds ten
     # buttons, and the card must fit one message on every platform.
     rows.extend(edit_rows(ctx, purchase))
+    rows.extend(transport_row(ctx, purchase))
     if waiting := await comments_buttons(ctx, purchase):
         rows.append(waiting)
     rows.append([Button(ctx.t("purchase-admin-button-mine"), MyPurchasesPage(page=0).pack())])
