@@ -191,7 +191,7 @@ async def _tell_buyer(
         buyer,
         Reply(text=text, buttons=buttons),
         OutboxKind.NOTIFICATION,
-        dedup_key=f"transport:{order.id}:{stamp}",
+        dedup_key=f"transport:{order.id}:{stamp}:{row.old_share}:{row.new_share}",
     )
     return int(queued is not None)
 
