@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.contacts import buyer_contact
 from domain.exports import DistributionLine, DistributionOrder, SupplierLine
 from domain.items import ItemDraft
 from domain.lifecycle import OrderStatus, PurchaseStatus
@@ -517,8 +518,12 @@ class PurchaseRepository:
                 Order.due_kop,
                 Order.confirmed_paid_kop,
                 Order.refunded_kop,
+                Order.transport_kop,
                 PromoCode.code,
                 User.name,
+                User.platform,
+                User.external_id,
+                User.username,
                 PickupPoint.name,
                 PickupPoint.address,
             )
@@ -566,8 +571,12 @@ class PurchaseRepository:
             due,
             paid,
             refunded,
+            transport,
             code,
             buyer,
+            platform,
+            external_id,
+            username,
             point,
             address,
         ) in await self.session.execute(heads):
@@ -586,6 +595,8 @@ class PurchaseRepository:
                     promo_code=code,
                     refunded_kop=int(refunded),
                     cancelled=nothing_due,
+                    contact=buyer_contact(platform, external_id, username),
+                    transport_kop=0 if nothing_due else int(transport),
                 )
             )
         return orders

@@ -108,3 +108,9 @@ transport-reminder = 🚚 Reminder: the transport costs of "{ $title }" are stil
 transport-reminder-order = • Order { $number }: { $to_report } due (transport { $share })
 
 transport-order-line = Including transport costs: { $share }.
+
+## Exports: the supplier order (the supplier XLSX file's second sheet)
+
+transport-export-order-sheet = Supplier order
+transport-export-order-columns = Article|Item|Size|Quantity
+transport-export-order-heading = Order for the supplier { $supplier }: purchase "{ $title }" (#{ $id })

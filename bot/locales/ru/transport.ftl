@@ -111,3 +111,9 @@ transport-reminder = 🚚 Напоминание: по покупке «{ $title
 transport-reminder-order = • Заказ { $number }: к оплате { $to_report } (из них ТР { $share })
 
 transport-order-line = В том числе транспортные расходы: { $share }.
+
+## Выгрузки: заказ поставщику (второй лист файла «Поставщику», XLSX)
+
+transport-export-order-sheet = Заказ поставщику
+transport-export-order-columns = Артикул|Товар|Размер|Количество
+transport-export-order-heading = Заказ для поставщика { $supplier }: покупка «{ $title }» (№{ $id })
