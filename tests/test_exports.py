@@ -375,7 +375,7 @@ def ledger() -> list[ReconciliationRow]:
         row("AAAA", "Анна", False, 148_350, 0, 150_000, 129_000, 19_350),
         row("BBBB", "Борис", False, 206_200, 50_000, 100_000, 188_000, 28_200, 10_000, "BLOG10"),
         row("VVVV", "Вера", True, 0, 0, 40_000),
-        row("GGGG", "Глеб", False, 67_850, 0, 67_850, 59_000, 8_850),
+        row("GGGG", "Глеб", False, 72_850, 0, 72_850, 59_000, 8_850, transport_kop=5_000),
     ]
 
 
@@ -405,11 +405,12 @@ def test_reconciliation_rows_say_which_way_each_balance_goes() -> None:
         items_kop=376_000,
         fee_kop=56_400,
         discount_kop=10_000,
-        due_kop=422_400,
+        due_kop=427_400,
         reported_kop=50_000,
-        confirmed_kop=357_850,
+        confirmed_kop=362_850,
         owed_kop=106_200,
         refund_kop=41_650,  # never netted against what Boris owes
+        transport_kop=5_000,
     )
     assert reconciliation_totals([]) == ReconciliationTotals()
 
@@ -424,12 +425,13 @@ def test_reconciliation_files_read_back_cell_by_cell() -> None:
     )
     expected: list[list[object]] = [
         RECONCILIATION_HEADERS,
-        ["AAAA", "Анна", "overpaid", 1290, 193.5, 0, "", 1483.5, 0, 1500, 0, 16.5],
-        ["BBBB", "Борис", "partially_paid", 1880, 282, 100, "BLOG10", 2062, 500, 1000, 1062, 0],
+        ["AAAA", "Анна", "overpaid", 1290, 193.5, 0, "", 0, 1483.5, 0, 1500, 0, 16.5],
+        ["BBBB", "Борис", "partially_paid", 1880, 282, 100, "BLOG10", 0, 2062, 500, 1000, 1062, 0],
         # Cancelled: its items no longer make up anything it owes; all it got is refunded.
-        ["VVVV", "Вера", "cancelled", "", "", "", "", 0, 0, 400, 0, 400],
-        ["GGGG", "Глеб", "paid", 590, 88.5, 0, "", 678.5, 0, 678.5, 0, 0],
-        ["Итого", "", "", 3760, 564, 100, "", 4224, 500, 3578.5, 1062, 416.5],
+        ["VVVV", "Вера", "cancelled", "", "", "", "", "", 0, 0, 400, 0, 400],
+        # Gleb's order carries a 50 ₽ transport share: 590 + 88,50 + 50 = 728,50.
+        ["GGGG", "Глеб", "paid", 590, 88.5, 0, "", 50, 728.5, 0, 728.5, 0, 0],
+        ["Итого", "", "", 3760, 564, 100, "", 50, 4274, 500, 3628.5, 1062, 416.5],
     ]
     rows = read_csv(to_csv(table, "ru"), ";")
     assert rows == [
@@ -448,6 +450,7 @@ def test_reconciliation_files_read_back_cell_by_cell() -> None:
         "282.00",
         "100.00",
         "BLOG10",
+        "0.00",
         "2062.00",
         "500.00",
         "1000.00",
@@ -458,7 +461,8 @@ def test_reconciliation_files_read_back_cell_by_cell() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values == [[None if cell == "" else cell for cell in row] for row in expected]
-    assert sheet["K3"].number_format == "#,##0.00"
+    assert sheet["L3"].number_format == "#,##0.00"
+    assert sheet["H5"].number_format == "#,##0.00"  # the transport share
 
 
 def test_sheet_titles_are_valid() -> None:

@@ -181,6 +181,7 @@ def reconciliation_table(
         "fee",
         "discount",
         "promo",
+        "transport",
         "due",
         "reported",
         "confirmed",

@@ -308,6 +308,7 @@ class PaymentRepository:
                     promo_code=None if cancelled else code,
                     refunded_kop=order.refunded_kop,
                     order_id=order.id,
+                    transport_kop=0 if cancelled else order.transport_kop,
                 )
             )
         return rows

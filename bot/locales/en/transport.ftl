@@ -114,3 +114,7 @@ transport-order-line = Including transport costs: { $share }.
 transport-export-order-sheet = Supplier order
 transport-export-order-columns = Article|Item|Size|Quantity
 transport-export-order-heading = Order for the supplier { $supplier }: purchase "{ $title }" (#{ $id })
+
+## Reconciliation: the transport column
+
+payments-rec-col-transport = Transport, ₽

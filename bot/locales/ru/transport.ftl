@@ -117,3 +117,7 @@ transport-order-line = В том числе транспортные расхо�
 transport-export-order-sheet = Заказ поставщику
 transport-export-order-columns = Артикул|Товар|Размер|Количество
 transport-export-order-heading = Заказ для поставщика { $supplier }: покупка «{ $title }» (№{ $id })
+
+## Сверка: колонка транспортных расходов
+
+payments-rec-col-transport = Транспорт, ₽
