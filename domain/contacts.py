@@ -23,12 +23,13 @@ _TG_USERNAME = re.compile(r"^[A-Za-z0-9_]{3,32}$")
 
 
 def buyer_contact(platform: str, external_id: str, username: str | None) -> str:
-    """ "@anna_k · https://t.me/anna_k", "https://vk.com/id123", or the platform's name."""
+    """ "https://t.me/anna_k (@anna_k)", "https://vk.com/id123", or the platform's name."""
     name = PLATFORM_NAMES.get(platform, platform)
     if platform == "telegram":
         handle = (username or "").lstrip("@")
         if _TG_USERNAME.fullmatch(handle):
-            return f"@{handle} · https://t.me/{handle}"
+            # The link first: a cell starting with "@" is a formula to a spreadsheet.
+            return f"https://t.me/{handle} (@{handle})"
         return name
     if platform == "vk" and external_id.isascii() and external_id.isdigit():
         return f"https://vk.com/id{external_id}"

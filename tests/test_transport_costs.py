@@ -15,14 +15,23 @@ The purchase (organizer fee 10 %), the same in every test:
 
 from __future__ import annotations
 
+import csv
+import io
+from typing import Any, Literal
+
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import App
+from bot.core.replies import Reply
 from domain.lifecycle import OrderStatus, PurchaseStatus
 from domain.transport import SplitBasis
+from handlers.organizer.kit import ExportFile
+from handlers.organizer.reconciliation import ReconcilePurchase
 from handlers.organizer.transport_kit import TransportApply, TransportMenu, TransportPreview
-from storage.models import Order, OutboxKind, OutboxMessage, Purchase, User
-from tests.support.drivers import ConsoleSession, button_number
+from storage.models import Order, OutboxKind, OutboxMessage, Purchase, PurchaseItem, User
+from tests.support.drivers import ConsoleSession, button_number, press_replies
+from tests.support.exports import DISTRIBUTION_HEADERS, RECONCILIATION_HEADERS
 from tests.support.shops import add_order, seed_shop
 from tests.support.texts import NBSP
 
@@ -309,3 +318,107 @@ async def test_only_after_arrival(app: App) -> None:
     assert "Транспортные расходы" not in out
     out = await console.press_payload(TransportMenu(purchase_id=seeded.purchase_id))
     assert "Транспортные расходы вносятся, когда товар приехал" in out
+
+
+def document(replies: list[Reply]) -> bytes:
+    [content] = [r.document.content for r in replies if r.document is not None]
+    return content
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+async def test_exports_carry_the_contact_the_transport_share_and_the_supplier_order(
+    app: App,
+) -> None:
+    """The distribution file, the supplier order and the reconciliation after a split by
+    pieces (the table of the test above: 428,57 / 142,86 / 428,57), read back cell by cell.
+    Anna writes from Telegram with a username, Boris from VK, Vera from the console."""
+    async with app.session_factory() as session, session.begin():
+        session.add_all(
+            [
+                User(platform="telegram", external_id="anna", name="Анна", username="anna_k"),
+                User(platform="vk", external_id="4567", name="Борис"),
+            ]
+        )
+    console = ConsoleSession(app)
+    seeded = await seed_shop(
+        app, title="Лето", status=PurchaseStatus.ARRIVED, fee_bp=1000, items=ITEMS
+    )
+    pid = seeded.purchase_id
+    async with app.session_factory() as session, session.begin():
+        shirt = await session.get(PurchaseItem, seeded.item_ids[0])
+        assert shirt is not None
+        shirt.article = "FT-1"
+    anna = await add_order(app, pid, "anna", [(0, "M", 2), (1, "", 1)], paid=123_255)
+    boris = await add_order(app, pid, "4567", [(2, "44", 1)])
+    vera = await add_order(app, pid, "vera", [(1, "", 3)], paid=39_765)
+    await add_order(app, pid, "gleb", [(2, "42", 1)], status=OrderStatus.CANCELLED)
+    out = await enter_cost(console, pid, "1000", "По штукам")
+    await console.say(button_number(out, "✅ Разложить"))
+
+    def export(shape: Literal["supplier", "distribution"], fmt: Literal["csv", "xlsx"]) -> Any:
+        return press_replies(app, "organizer", ExportFile(purchase_id=pid, shape=shape, fmt=fmt))
+
+    #  buyer  contact                           transport  due       paid      owed
+    #  Анна   https://t.me/anna_k (@anna_k)      428,57    1 661,12  1 232,55  428,57
+    #  Борис  https://vk.com/id4567              142,86    2 341,76      0     2 341,76
+    #  Vera   console                            428,57      826,22    397,65  428,57
+    rows = csv_rows(document(await export("distribution", "csv")))
+    assert rows[0] == DISTRIBUTION_HEADERS
+    by_order = {row[3]: row for row in rows[1:-1] if row[11]}
+    assert by_order[anna.number][1:3] == ["Анна", "https://t.me/anna_k (@anna_k)"]
+    assert by_order[anna.number][11:] == [
+        *("1120,50", "112,05", "0,00", "", "428,57"),
+        *("1661,12", "1232,55", "428,57", "0,00"),
+    ]
+    assert by_order[boris.number][1:3] == ["Борис", "https://vk.com/id4567"]
+    assert by_order[boris.number][15:] == ["142,86", "2341,76", "0,00", "2341,76", "0,00"]
+    assert by_order[vera.number][1:3] == ["Vera", "console"]
+    assert by_order[vera.number][15:] == ["428,57", "826,22", "397,65", "428,57", "0,00"]
+    assert len(by_order) == 3  # gleb's cancelled order is not handed out
+    assert rows[-1][0] == "Итого" and rows[-1][15:] == [
+        *("1000,00", "4829,10", "1630,20", "3198,90", "0,00"),
+    ]
+
+    book = load_workbook(io.BytesIO(document(await export("distribution", "xlsx"))))
+    whole = book.worksheets[0]
+    assert [c.value for c in whole[1]] == DISTRIBUTION_HEADERS
+    last = [c.value for c in whole[whole.max_row]]
+    assert last[15:20] == [1000, 4829.1, 1630.2, 3198.9, 0]
+    assert whole.cell(whole.max_row, 16).number_format == "#,##0.00"
+    point = book["пункт не выбран"]
+    names = {point.cell(n, 2).value: point.cell(n, 3).value for n in range(3, point.max_row)}
+    assert names == {
+        "Анна": "https://t.me/anna_k (@anna_k)",
+        "Борис": "https://vk.com/id4567",
+        "Vera": "console",
+    }
+
+    # The supplier file: the sums sheet as before, then the order to forward as it is.
+    book = load_workbook(io.BytesIO(document(await export("supplier", "xlsx"))))
+    assert book.sheetnames == ["Поставщику", "Заказ поставщику"]
+    order = [[c.value for c in row] for row in book["Заказ поставщику"].iter_rows()]
+    assert order == [
+        ["Заказ для поставщика Ивановский трикотаж: покупка «Лето» (№1)", None, None, None],
+        ["Артикул", "Товар", "Размер", "Количество"],
+        ["FT-1", "Футболка", "M", 2],
+        [None, "Носки", None, 4],  # anna 1 + vera 3
+        [None, "Платье", "44", 1],  # gleb's 42 was cancelled
+        ["Итого", None, None, 7],
+    ]
+    assert book["Заказ поставщику"]["A2"].font.bold
+
+    # Reconciliation: the transport column beside the sums, totalled.
+    replies = await press_replies(app, "organizer", ReconcilePurchase(purchase_id=pid))
+    files = {r.document.file_name: r.document.content for r in replies if r.document}
+    rec = csv_rows(files[f"reconciliation-{pid}.csv"])
+    assert rec[0] == RECONCILIATION_HEADERS
+    transport = RECONCILIATION_HEADERS.index("Транспорт, ₽")
+    assert {row[0]: row[transport] for row in rec[1:]} == {
+        anna.number: "428,57",
+        boris.number: "142,86",
+        vera.number: "428,57",
+        "Итого": "1000,00",
+    }

@@ -135,8 +135,8 @@ def test_weight_lines_are_all_or_nothing_with_line_numbers() -> None:
 
 
 def test_contacts_for_the_distribution_file() -> None:
-    assert buyer_contact("telegram", "123", "anna_k") == "@anna_k · https://t.me/anna_k"
-    assert buyer_contact("telegram", "123", "@anna_k") == "@anna_k · https://t.me/anna_k"
+    assert buyer_contact("telegram", "123", "anna_k") == "https://t.me/anna_k (@anna_k)"
+    assert buyer_contact("telegram", "123", "@anna_k") == "https://t.me/anna_k (@anna_k)"
     assert buyer_contact("telegram", "123", None) == "Telegram"
     assert buyer_contact("telegram", "123", "bad name") == "Telegram"
     assert buyer_contact("vk", "4567", None) == "https://vk.com/id4567"
