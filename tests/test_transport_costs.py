@@ -33,6 +33,7 @@ from storage.models import Order, OutboxKind, OutboxMessage, Purchase, PurchaseI
 from tests.support.drivers import ConsoleSession, button_number, press_replies
 from tests.support.exports import DISTRIBUTION_HEADERS, RECONCILIATION_HEADERS
 from tests.support.shops import add_order, seed_shop
+from tests.support.steps import QUICK, become_organizer
 from tests.support.texts import NBSP
 
 ITEMS = (
@@ -422,3 +423,20 @@ async def test_exports_carry_the_contact_the_transport_share_and_the_supplier_or
         vera.number: "428,57",
         "Итого": "1000,00",
     }
+
+
+async def test_item_lines_may_carry_a_weight(app: App) -> None:
+    """The fifth field of an item line is the weight of one piece; a wrong one adds nothing."""
+    console = ConsoleSession(app)
+    await become_organizer(console)
+    out = await console.say(QUICK)
+    assert "Пятым полем можно указать вес одной штуки" in out
+    out = await console.say("Платье синее; 1290; 42,44,46; PL-1; 350 г\nШарф; 590; ; ; тяжёлый")
+    assert "Строка 2: вес одной штуки — граммы целым числом или килограммы" in out
+    out = await console.say("Платье синее; 1290; 42,44,46; PL-1; 350 г\nШарф; 590; ; ; 0,12 кг")
+    async with app.session_factory() as session:
+        items = list(await session.scalars(select(PurchaseItem).order_by(PurchaseItem.id)))
+    assert [(item.name, item.weight_g) for item in items] == [
+        ("Платье синее", 350),
+        ("Шарф", 120),
+    ]

@@ -297,6 +297,7 @@ class PurchaseRepository:
                 price_kop=draft.price_kop,
                 sizes=list(draft.sizes),
                 article=draft.article,
+                weight_g=draft.weight_g,
                 photo_id=photo_id,
                 active=True,
             )

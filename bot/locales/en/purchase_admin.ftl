@@ -178,7 +178,7 @@ purchase-admin-item-error-article = the article must be up to { $max } { $max ->
         [one] character
        *[other] characters
     }, one line.
-purchase-admin-item-error-fields-too-many = more than four fields. The format: Name; price; sizes; article.
+purchase-admin-item-error-fields-too-many = more than five fields. The format: Name; price; sizes; article; weight.
 purchase-admin-item-error-paste-empty = the list is empty.
 purchase-admin-item-error-paste-too-long = at most { $max } { $max ->
         [one] line

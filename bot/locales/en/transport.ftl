@@ -118,3 +118,8 @@ transport-export-order-heading = Order for the supplier { $supplier }: purchase 
 ## Reconciliation: the transport column
 
 payments-rec-col-transport = Transport, ₽
+
+## An item's weight in its line (the fifth field)
+
+purchase-admin-item-error-weight = the weight of one piece: whole grams or kilograms, from 1 g to { $max } g, e.g. 350 or 0.35 kg
+purchase-admin-items-weight-hint = A fifth field may give the weight of one piece (to split the delivery by weight): Платье синее; 1290; 42,44,46; PL-15; 350 g

@@ -175,7 +175,7 @@ purchase-admin-item-error-article = артикул — до { $max } { $max ->
         [one] символа
        *[other] символов
     }, в одну строку.
-purchase-admin-item-error-fields-too-many = больше четырёх полей. Формат: Название; цена; размеры; артикул.
+purchase-admin-item-error-fields-too-many = больше пяти полей. Формат: Название; цена; размеры; артикул; вес.
 purchase-admin-item-error-paste-empty = список пустой.
 purchase-admin-item-error-paste-too-long = за один раз — не больше { $max } { $max ->
         [one] строки
