@@ -24,8 +24,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.money import MAX_AMOUNT_KOPECKS
-
 # A piece heavier than this (100 kg) is surely a typo in grams.
 MAX_WEIGHT_G = 100_000
 MAX_WEIGHT_LINES = 100
@@ -120,14 +118,6 @@ def transport_shares(cost_kop: int, orders: Iterable[OrderBasis], by: SplitBasis
     if by is SplitBasis.WEIGHT and (missing := missing_weights(orders)):
         raise TransportError("weights-missing", items=missing)
     return split_cost(cost_kop, {order.order_id: order.basis(by) for order in orders})
-
-
-def check_cost(cost_kop: int) -> int:
-    """A delivery cost as the organizer may enter it: 0 (no transport after all) up to the
-    absurd-sum line."""
-    if cost_kop > MAX_AMOUNT_KOPECKS:
-        raise TransportError("cost-too-large")
-    return cost_kop
 
 
 # --- weights as the organizer types them ----------------------------------------------------

@@ -28,7 +28,7 @@ from handlers.organizer.transport_kit import (
     TransportPreview,
     TransportWeights,
 )
-from storage.models import Purchase
+from storage.models import Purchase, PurchaseItem
 from storage.repositories.transport import TransportRepository
 
 router = Router("purchase_transport")
@@ -230,13 +230,13 @@ async def on_preview(ctx: Context, data: TransportPreview) -> None:
 async def on_apply(ctx: Context, data: TransportApply) -> None:
     # Locked: two presses (or two devices) split once; the orders are locked by the plan.
     purchase = await transport_purchase(ctx, data.purchase_id, lock=True)
-    if purchase.transport_kop == data.cost_kop and purchase.transport_basis == data.basis.value:
-        plan = await _plan(ctx, purchase, data, lock=True)
-        if not plan.changed:
-            ctx.say("transport-same", cost=format_amount(data.cost_kop, ctx.lang))
-            await show_menu(ctx, purchase)
-            return
     plan = await _plan(ctx, purchase, data, lock=True)
+    entered = (purchase.transport_kop, purchase.transport_basis)
+    if entered == (data.cost_kop, data.basis.value) and not plan.changed:
+        # A second press, or the same figures again: nobody is told twice.
+        ctx.say("transport-same", cost=format_amount(data.cost_kop, ctx.lang))
+        await show_menu(ctx, purchase)
+        return
     told = await apply_split(ctx.uow, ctx.texts, purchase, plan, now=ctx.now())
     ctx.say(
         "transport-applied",
@@ -262,7 +262,7 @@ async def on_weights(ctx: Context, data: TransportWeights) -> None:
     ctx.answer(weights_text(ctx, purchase, items), [[back]])
 
 
-def weights_text(ctx: Context, purchase: Purchase, items: list) -> str:
+def weights_text(ctx: Context, purchase: Purchase, items: list[PurchaseItem]) -> str:
     lines = [ctx.t("transport-weights-ask", title=purchase.title)]
     for number, item in enumerate(items, start=1):
         lines.append(
