@@ -20,7 +20,10 @@ transport-basis-name = { $basis ->
 }
 transport-basis-amount = { $basis ->
     [weight] { $value } g
-   *[pieces] { $value } pcs
+   *[pieces] { $value } { $value ->
+        [one] pc
+       *[other] pcs
+    }
 }
 transport-locked = Transport costs are entered once the goods have arrived (stages "arrived" and "distribution"). The purchase is now at "{ $status }".
 
