@@ -35,6 +35,7 @@ from tests.support.exports import DISTRIBUTION_HEADERS, RECONCILIATION_HEADERS
 from tests.support.shops import add_order, seed_shop
 from tests.support.steps import QUICK, become_organizer
 from tests.support.texts import NBSP
+from tests.test_money_truth import Expect, check_everywhere
 
 ITEMS = (
     ("Футболка", 50_000, ["S", "M"]),
@@ -231,6 +232,16 @@ async def test_by_weight_paid_through_pay_reminded_then_corrected_after_payment(
         f"{number['anna']} была {rub('423,08')}, стала {rub('289,70')}."
     ) in out
     assert f"Заказ теперь стоит {rub('1 522,25')}: к возврату {rub('133,38')}." in out
+    # Every view reads the same money (order_money, /reconcile, the distribution export,
+    # the reminders), the transport share included.
+    async with app.session_factory() as session:
+        orders = {
+            name: order
+            for order, name in await session.execute(select(Order, User.external_id).join(User))
+        }
+    await check_everywhere(app, orders["anna"], Expect(152_225, 0, 165_563, 0, 13_338))
+    await check_everywhere(app, orders["boris"], Expect(271_573, 0, 0, 271_573, 0))
+    await check_everywhere(app, orders["vera"], Expect(49_112, 0, 39_765, 9_347, 0))
     # /reconcile counts the refund apart from the debts.
     out = await console.say(":as organizer", f"/reconcile {pid}")
     assert f"Покупатели ещё должны: {rub('2 809,20')}" in out  # 2 715,73 + 93,47
