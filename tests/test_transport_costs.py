@@ -244,6 +244,10 @@ async def test_by_weight_paid_through_pay_reminded_then_corrected_after_payment(
     await check_everywhere(app, orders["vera"], Expect(49_112, 0, 39_765, 9_347, 0))
     # /reconcile counts the refund apart from the debts.
     out = await console.say(":as organizer", f"/reconcile {pid}")
+    assert (
+        f"{number['boris']} Boris: к оплате {rub('2 715,73')} (товары {rub('1 999')} + "
+        f"оргсбор {rub('199,90')} + ТР {rub('516,83')}), подтверждено {rub('0')}"
+    ) in out
     assert f"Покупатели ещё должны: {rub('2 809,20')}" in out  # 2 715,73 + 93,47
     assert f"Вернуть покупателям (переплаты и отменённые заказы): {rub('133,38')}" in out
 

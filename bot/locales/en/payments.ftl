@@ -169,6 +169,9 @@ payments-rec-breakdown = { " " }(items { $items }{ $fee_any ->
        *[no] {""}
     }
    *[no] {""}
+}{ $transport_any ->
+    [yes] { " " }+ transport { $transport }
+   *[no] {""}
 })
 payments-rec-more = …and { $count } more: every row is in the files.
 payments-rec-totals = Total over { $orders } { $orders ->

@@ -169,6 +169,9 @@ payments-rec-breakdown = { " " }(товары { $items }{ $fee_any ->
        *[no] {""}
     }
    *[no] {""}
+}{ $transport_any ->
+    [yes] { " " }+ ТР { $transport }
+   *[no] {""}
 })
 payments-rec-more = …и ещё { $count } — все строки в файлах.
 payments-rec-totals = Итого по { $orders } { $orders ->
