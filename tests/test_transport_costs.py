@@ -248,6 +248,10 @@ async def test_by_weight_paid_through_pay_reminded_then_corrected_after_payment(
         f"{number['boris']} Boris: к оплате {rub('2 715,73')} (товары {rub('1 999')} + "
         f"оргсбор {rub('199,90')} + ТР {rub('516,83')}), подтверждено {rub('0')}"
     ) in out
+    assert (
+        f"Итого по 3 заказам: к оплате {rub('4 729,10')} (товары {rub('3 481')} + оргсбор "
+        f"{rub('348,10')} − скидки {rub('0')} + ТР {rub('900')})"
+    ) in out
     assert f"Покупатели ещё должны: {rub('2 809,20')}" in out  # 2 715,73 + 93,47
     assert f"Вернуть покупателям (переплаты и отменённые заказы): {rub('133,38')}" in out
 

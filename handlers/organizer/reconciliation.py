@@ -131,6 +131,8 @@ def reconciliation_text(
             items=money(total.items_kop, lang),
             fee=money(total.fee_kop, lang),
             discount=money(total.discount_kop, lang),
+            transport=money(total.transport_kop, lang),
+            transport_any="yes" if total.transport_kop else "no",
             reported=money(total.reported_kop, lang),
             confirmed=money(total.confirmed_kop, lang),
         )
