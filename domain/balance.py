@@ -97,7 +97,9 @@ def order_money(
 ) -> OrderMoney:
     """The money state of one order.
 
-    `due` is the order's stored due (items + fee - discount); `cancelled` is true when the
+    `due` is the order's stored due (items + fee - discount, plus its transport share once
+    the organizer split the delivery cost: bot/services/transport.py folds it into
+    `Order.due_kop`, so every caller counts it); `cancelled` is true when the
     order or its purchase is cancelled, and then nothing is due whatever `due` says.
     `compensated` is what claims took off the order (`Order.compensation_kop`).
     `refunded` never exceeds what was confirmed beyond the due in practice (refunds are

@@ -6,10 +6,12 @@ same builders serve every language.
 Shapes:
 - supplier: one row per item, size and price (a price changed mid-purchase gives two rows,
   so every sum is exact), in the organizer's item order and size order, with the buyers'
-  notes on those pieces and a total row;
-- distribution: by pickup point, then buyer, then order number; one row per order line,
-  with its note. The order's money (items, organizer fee, discount and its promo code,
-  due, paid, still owed, to refund) is filled on its first row only, so summing a column
+  notes on those pieces and a total row; beside it (XLSX) the order ready to forward to the
+  supplier: article, item, size, quantity (`supplier_order_table`);
+- distribution: by pickup point, then buyer (with their contact), then order number; one
+  row per order line, with its note. The order's money (items, organizer fee, discount and
+  its promo code, transport share, due, paid, still owed, to refund) is filled on its first
+  row only, so summing a column
   in a spreadsheet gives true totals; a total row closes the sheet.
 
 Formats:
@@ -155,6 +157,35 @@ def _rows_note(table: Table, line: SupplierLine, item_rows: Mapping[int, str]) -
         table.rows.append([line.item_name, line.article or "", note, None, None, None, ""])
 
 
+def supplier_order_table(
+    lines: Iterable[SupplierLine], *, title: str, headers: Sequence[str], total_label: str
+) -> Table:
+    """The order to forward to the supplier as it is: columns article, item, size, quantity;
+    one row per item and size (prices and buyers' notes left out: the supplier has its own
+    prices, and notes are in the "supplier" sheet to pass on or strike), in the organizer's
+    item and size order, then the total of pieces. A count of size rows, where items are
+    sold by rows, belongs right after the quantity."""
+    quantities: dict[tuple[int, str], int] = {}
+    first: dict[tuple[int, str], SupplierLine] = {}
+    for line in lines:
+        key = (line.item_id, line.size)
+        quantities[key] = quantities.get(key, 0) + line.quantity
+        first.setdefault(key, line)
+    table = Table(title=title, headers=list(headers))
+    for key in sorted(
+        first,
+        key=lambda k: (
+            first[k].item_position,
+            first[k].item_id,
+            size_order(first[k].item_sizes, first[k].size),
+        ),
+    ):
+        line = first[key]
+        table.rows.append([line.article or "", line.item_name, line.size, quantities[key]])
+    table.rows.append([total_label, "", "", sum(quantities.values())])
+    return table
+
+
 def notes_text(counts: dict[str, int]) -> str:
     """Distinct notes with the number of pieces each concerns, alphabetically; cut to what
     a spreadsheet cell holds (a popular item may gather hundreds of notes)."""
@@ -194,6 +225,10 @@ class DistributionOrder:
     refunded_kop: int = 0  # refunds the organizer recorded as paid back
     cancelled: bool = False  # the purchase is cancelled: nothing is due
     compensated_kop: int = 0  # claims decided with money (issue 19)
+    # How the organizer finds the buyer at the pickup desk (domain/contacts.py).
+    contact: str = ""
+    # The order's transport share, already part of `due_kop` (domain/transport.py).
+    transport_kop: int = 0
 
     @property
     def money(self) -> OrderMoney:
@@ -216,9 +251,10 @@ def distribution_table(
     total_label: str,
     not_bought_label: str = "",
 ) -> Table:
-    """Columns: pickup point, buyer, order, item, article, size, quantity, price, sum, note
-    (one per line); then per order: items sum, organizer fee, discount, promo code, due,
-    paid, still owed, to refund. Orders without a pickup point come last, under
+    """Columns: pickup point, buyer, contact (an @username or profile link), order, item,
+    article, size, quantity, price, sum, note (one per line); then per order: items sum,
+    organizer fee, discount, promo code, transport share, due (items + fee - discount +
+    transport), paid, still owed, to refund. Orders without a pickup point come last, under
     `no_pickup_label`.
 
     The balance is split by its sign into "still owed" and "to refund", both never
@@ -234,26 +270,28 @@ def distribution_table(
         ),
     )
     table = Table(title=title, headers=list(headers))
-    totals = [0] * 7  # items, fee, discount, due, paid, still owed, to refund
-    empty: list[Cell] = [None] * 8
+    totals = [0] * 8  # items, fee, discount, transport, due, paid, still owed, to refund
+    empty: list[Cell] = [None] * 9
     for order in ordered:
         point = order.pickup_point if order.pickup_point is not None else no_pickup_label
         amounts = (
             order.items_kop,
             order.fee_kop,
             order.discount_kop,
+            order.transport_kop,
             order.due_kop,
             order.paid_kop,
             order.money.owed,
             order.money.refund,
         )
         totals = [total + amount for total, amount in zip(totals, amounts, strict=True)]
-        items, fee, discount, due, paid, owed, refund = (Money(a) for a in amounts)
+        items, fee, discount, transport, due, paid, owed, refund = (Money(a) for a in amounts)
         sums: list[Cell] = [
             items,
             fee,
             discount,
             (order.promo_code or "") if order.discount_kop else "",
+            transport,
             due,
             paid,
             owed,
@@ -266,6 +304,7 @@ def distribution_table(
                 [
                     point,
                     order.buyer_name,
+                    order.contact,
                     order.order_number,
                     line.item_name,
                     line.article or "",
@@ -277,14 +316,14 @@ def distribution_table(
                     *(sums if index == 0 else empty),
                 ]
             )
-    items, fee, discount, due, paid, owed, refund = (Money(total) for total in totals)
+    items, fee, discount, transport, due, paid, owed, refund = (Money(t) for t in totals)
     table.rows.append(
         [
             total_label,
-            *("", "", "", "", ""),
+            *("", "", "", "", "", ""),
             *(None, None, None),
             "",
-            *(items, fee, discount, ""),
+            *(items, fee, discount, "", transport),
             *(due, paid, owed, refund),
         ]
     )

@@ -2,8 +2,9 @@
 
 One item per line, fields separated by ";" (or by tabs, as a spreadsheet copies them):
 
-    Платье синее; 1290; 42,44,46; ART-15
-    name;         price; sizes or variants (comma separated, optional); article (optional)
+    Платье синее; 1290; 42,44,46; ART-15; 350 г
+    name;         price; sizes or variants (comma separated, optional); article (optional);
+    weight of one piece (optional: grams, or "кг"; for a transport split by weight)
 
 A paste is all or nothing: every line is checked, every error is reported with its line
 number (as the organizer sees the text: blank lines count), and if any line is wrong no item
@@ -23,6 +24,7 @@ from domain.lifecycle import PurchaseStatus
 from domain.money import MAX_AMOUNT_KOPECKS, AmountError, parse_amount
 from domain.size_rows import MAX_ROW_PIECES, RowsSpecError, split_rows_word
 from domain.text_rules import clean_line
+from domain.transport import MAX_WEIGHT_G, TransportError, parse_weight
 
 NAME_MIN, NAME_MAX = 2, 200
 ARTICLE_MAX = 100
@@ -47,6 +49,7 @@ ERROR_CODES = (
     "sizes-too-many",
     "size-bad",
     "article",
+    "weight",
     "fields-too-many",
     "paste-empty",
     "paste-too-long",
@@ -81,6 +84,7 @@ class ItemDraft:
     # Sold by size rows (domain/size_rows.py): "ряд 42,44,46,48" or "ряд 5: красный, синий".
     by_rows: bool = False
     row_pieces: int | None = None
+    weight_g: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,16 @@ def clean_article(text: str) -> str | None:
     return article
 
 
+def clean_weight(text: str) -> int | None:
+    """The weight of one piece in grams ("350", "350 г", "0,35 кг"); empty means none."""
+    if not text.strip():
+        return None
+    try:
+        return parse_weight(text)
+    except TransportError:
+        raise ItemError("weight", max=MAX_WEIGHT_G) from None
+
+
 def split_fields(line: str) -> list[str]:
     separator = FIELD_SEPARATOR if FIELD_SEPARATOR in line or "\t" not in line else "\t"
     fields = [part.strip() for part in line.split(separator)]
@@ -155,9 +169,9 @@ def split_fields(line: str) -> list[str]:
 
 
 def parse_item_line(line: str) -> ItemDraft:
-    """One "name; price; sizes; article" line. Raises `ItemError`."""
+    """One "name; price; sizes; article; weight" line. Raises `ItemError`."""
     fields = split_fields(unicodedata.normalize("NFC", line))
-    if len(fields) > 4:
+    if len(fields) > 5:
         raise ItemError("fields-too-many")
     name = clean_name(fields[0])
     if len(fields) < 2 or not fields[1]:
@@ -172,6 +186,7 @@ def parse_item_line(line: str) -> ItemDraft:
         article=clean_article(fields[3]) if len(fields) > 3 else None,
         by_rows=by_rows,
         row_pieces=row_pieces,
+        weight_g=clean_weight(fields[4]) if len(fields) > 4 else None,
     )
 
 

@@ -40,6 +40,7 @@ class ReconciliationRow:
     refunded_kop: int = 0  # refunds the organizer recorded as paid back
     order_id: int = 0
     compensated_kop: int = 0  # claims decided with money (issue 19)
+    transport_kop: int = 0  # the transport share, already part of `due_kop`
 
     @property
     def money(self) -> OrderMoney:
@@ -95,11 +96,12 @@ class ReconciliationTotals:
     confirmed_kop: int = 0
     owed_kop: int = 0  # the sum of positive balances: what buyers still have to pay
     refund_kop: int = 0  # the sum of overpayments: what the organizer has to pay back
+    transport_kop: int = 0  # the transport shares (bot/services/transport.py)
 
 
 def reconciliation_totals(rows: Iterable[ReconciliationRow]) -> ReconciliationTotals:
     """Column sums; debts and overpayments are summed apart, never netted."""
-    sums = [0] * 9
+    sums = [0] * 10
     for row in rows:
         values = (
             1,
@@ -111,6 +113,7 @@ def reconciliation_totals(rows: Iterable[ReconciliationRow]) -> ReconciliationTo
             row.confirmed_kop,
             row.owed_kop,
             row.refund_kop,
+            0 if row.cancelled else row.transport_kop,
         )
         sums = [total + value for total, value in zip(sums, values, strict=True)]
     return ReconciliationTotals(*sums)
@@ -124,7 +127,8 @@ def reconciliation_table(
     state_label: Callable[[ReconciliationRow], str],
     total_label: str,
 ) -> Table:
-    """Columns: order, buyer, state, items, organizer fee, discount, promo code, due,
+    """Columns: order, buyer, state, items, organizer fee, discount, promo code, transport
+    share, due (items + fee - discount + transport),
     reported (awaiting confirmation), confirmed, still owed, to refund; then totals.
 
     A cancelled order leaves items, fee, discount and code empty: they no longer make up
@@ -134,13 +138,14 @@ def reconciliation_table(
     table = Table(title=title, headers=list(headers))
     for row in rows:
         parts: list[Cell] = (
-            [None, None, None, ""]
+            [None, None, None, "", None]
             if row.cancelled
             else [
                 Money(row.items_kop),
                 Money(row.fee_kop),
                 Money(row.discount_kop),
                 (row.promo_code or "") if row.discount_kop else "",
+                Money(row.transport_kop),
             ]
         )
         table.rows.append(
@@ -166,6 +171,7 @@ def reconciliation_table(
             Money(totals.fee_kop),
             Money(totals.discount_kop),
             "",
+            Money(totals.transport_kop),
             Money(totals.due_kop),
             Money(totals.reported_kop),
             Money(totals.confirmed_kop),

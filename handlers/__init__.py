@@ -41,6 +41,7 @@ def build_router() -> Router:
         purchases,
         reconciliation,
         round_discounts,
+        transport,
     )
     from handlers.organizer import comments as organizer_comments
     from handlers.organizer import orders as purchase_orders
@@ -71,6 +72,7 @@ def build_router() -> Router:
         organizer_payments.router,
         round_discounts.router,
         reconciliation.router,
+        transport.router,
         referrals.router,
         rounds.router,
         round_form.router,

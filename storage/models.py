@@ -273,6 +273,11 @@ class Purchase(Base):
     )
     # Where and when the goods are handed out, as the organizer words it for buyers.
     pickup_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Transport costs ("ТР", migration 0012): the shipment's delivery cost as entered after
+    # arrival (None: not entered), how it was split (domain.transport.SplitBasis) and when.
+    transport_kop: Mapped[int | None] = mapped_column(BigInteger)
+    transport_basis: Mapped[str | None] = mapped_column(String(16))
+    transport_set_at: Mapped[datetime | None] = mapped_column()
     # A deleted draft: kept (nothing refers to it by then, but ids stay unique and the
     # history readable) and hidden from every lookup (storage/repositories/purchases.py).
     deleted_at: Mapped[datetime | None] = mapped_column()
@@ -304,6 +309,8 @@ class PurchaseItem(Base):
     # row, or `row_pieces` pieces of any sizes per row.
     by_rows: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     row_pieces: Mapped[int | None] = mapped_column(Integer)
+    # Grams per piece, for a transport split by weight (migration 0012); None: not entered.
+    weight_g: Mapped[int | None] = mapped_column(Integer)
 
     purchase: Mapped[Purchase] = relationship(back_populates="items")
 
@@ -368,6 +375,9 @@ class Order(Base):
     refunded_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # Claims decided with money (issue 19): lowers what the order costs (domain/balance.py).
     compensation_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The order's share of the transport cost (migration 0012), already part of `due_kop`:
+    # due = items + fee - discount + transport (bot/services/transport.py keeps both).
+    transport_kop: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id"))
     # Marked when the payment deadline passed with money still to pay (migration 0011).
     unpaid_marked_at: Mapped[datetime | None] = mapped_column()

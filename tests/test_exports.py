@@ -114,6 +114,7 @@ def orders() -> list[DistributionOrder]:
             due_kop=148_350,
             paid_kop=150_000,
             lines=(line("Платье синее", "PL-1", "44", 1, 129_000, "=1+1"),),
+            contact="https://vk.com/id77",
         ),
         DistributionOrder(
             pickup_point="Север, пр. Мира, 10",
@@ -142,7 +143,7 @@ def distribution() -> list[list[object]]:
 def test_distribution_by_point_then_buyer_with_sums_on_the_first_line() -> None:
     rows = distribution()
     assert all(len(row) == len(DISTRIBUTION_HEADERS) for row in rows)
-    assert [(r[0], r[1], r[2]) for r in rows] == [
+    assert [(r[0], r[1], r[3]) for r in rows] == [
         ("Север, пр. Мира, 10", '=HYPERLINK("x")', "CCCC-CCCC"),
         ("Центр, ул. Ленина, 1", "Анна", "AAAA-AAAA"),
         ("Центр, ул. Ленина, 1", "борис", "BBBB-BBBB"),
@@ -152,21 +153,24 @@ def test_distribution_by_point_then_buyer_with_sums_on_the_first_line() -> None:
     ]
     zero = Money(0)
     # An order without lines still shows up, with its sums.
-    assert rows[0][3:] == ["", "", "", None, None, None, "", *(zero,) * 3, "", *(zero,) * 4]
+    assert rows[0][4:] == ["", "", "", None, None, None, "", *(zero,) * 3, "", *(zero,) * 5]
+    # The contact is how the organizer finds the buyer: a profile link, an @username.
+    assert [row[2] for row in rows] == ["", "https://vk.com/id77", "", "", "", ""]
     # Anna overpaid: nothing owed, 16.50 to refund.
-    assert rows[1][9:] == [
+    assert rows[1][10:] == [
         "=1+1",
         Money(129_000),
         Money(19_350),
         zero,
         "",
+        zero,
         Money(148_350),
         Money(150_000),
         zero,
         Money(1_650),
     ]
     # Boris: items + 15 % fee - the promo code's discount = due; he still owes the rest.
-    assert rows[2][3:] == [
+    assert rows[2][4:] == [
         "Платье синее",
         "PL-1",
         "42",
@@ -178,13 +182,14 @@ def test_distribution_by_point_then_buyer_with_sums_on_the_first_line() -> None:
         Money(28_200),
         Money(10_000),
         "BLOG10",
+        zero,  # no transport costs entered
         Money(206_200),
         Money(100_000),
         Money(106_200),
         zero,
     ]
     # The second line of an order leaves the order sums empty: column sums stay true.
-    assert rows[3][3:] == [
+    assert rows[3][4:] == [
         "Шарф",
         "",
         "",
@@ -192,15 +197,16 @@ def test_distribution_by_point_then_buyer_with_sums_on_the_first_line() -> None:
         Money(59_000),
         Money(59_000),
         "",
-        *(None,) * 8,
+        *(None,) * 9,
     ]
     # Debts and overpayments are totalled apart, never netted.
-    assert rows[-1][9:] == [
+    assert rows[-1][10:] == [
         "",
         Money(376_000),
         Money(56_400),
         Money(10_000),
         "",
+        zero,
         Money(422_400),
         Money(250_000),
         Money(174_050),
@@ -237,12 +243,13 @@ def test_csv_distribution_neutralizes_formulas() -> None:
     rows = read_csv(to_csv(table, "ru"), ";")
     assert rows[0] == DISTRIBUTION_HEADERS
     assert rows[1][1] == '\'=HYPERLINK("x")'
-    assert rows[2][9] == "'=1+1"  # a buyer's note is never a formula either
-    assert rows[2][10:] == [
+    assert rows[2][10] == "'=1+1"  # a buyer's note is never a formula either
+    assert rows[2][11:] == [
         "1290,00",
         "193,50",
         "0,00",
         "",
+        "0,00",
         "1483,50",
         "1500,00",
         "0,00",
@@ -251,6 +258,7 @@ def test_csv_distribution_neutralizes_formulas() -> None:
     assert rows[3] == [
         "Центр, ул. Ленина, 1",
         "борис",
+        "",
         "BBBB-BBBB",
         "Платье синее",
         "PL-1",
@@ -263,19 +271,21 @@ def test_csv_distribution_neutralizes_formulas() -> None:
         "282,00",
         "100,00",
         "BLOG10",
+        "0,00",
         "2062,00",
         "1000,00",
         "1062,00",
         "0,00",
     ]
-    assert rows[4][9:] == [""] * 9
+    assert rows[4][10:] == [""] * 10
     assert rows[-1] == [
         "T",
-        *[""] * 9,
+        *[""] * 10,
         "3760,00",
         "564,00",
         "100,00",
         "",
+        "0,00",
         "4224,00",
         "2500,00",
         "1740,50",
@@ -300,11 +310,12 @@ def test_xlsx_cells_and_types() -> None:
     assert sheet["A1"].font.bold
     # A buyer's name or note that looks like a formula stays text.
     assert values[1][1] == '=HYPERLINK("x")' and sheet["B2"].data_type == "s"
-    assert values[2][9] == "=1+1" and sheet["J3"].data_type == "s"
-    assert values[2][10:] == [1290, 193.5, 0, None, 1483.5, 1500, 0, 16.5]
+    assert values[2][10] == "=1+1" and sheet["K3"].data_type == "s"
+    assert values[2][11:] == [1290, 193.5, 0, None, 0, 1483.5, 1500, 0, 16.5]
     assert values[3] == [
         "Центр, ул. Ленина, 1",
         "борис",
+        None,
         "BBBB-BBBB",
         "Платье синее",
         "PL-1",
@@ -317,16 +328,17 @@ def test_xlsx_cells_and_types() -> None:
         282,
         100,
         "BLOG10",
+        0,
         2062,
         1000,
         1062,
         0,
     ]
-    for column in "HIKLMOPQR":
+    for column in "IJLMNPQRST":
         assert sheet[f"{column}4"].number_format == "#,##0.00", column
-    assert values[4][9:] == [None] * 9
+    assert values[4][10:] == [None] * 10
     assert values[-1][0] == "Итого"
-    assert values[-1][9:] == [None, 3760, 564, 100, None, 4224, 2500, 1740.5, 16.5]
+    assert values[-1][10:] == [None, 3760, 564, 100, None, 0, 4224, 2500, 1740.5, 16.5]
     assert sheet.max_row == 7
 
 
@@ -363,7 +375,7 @@ def ledger() -> list[ReconciliationRow]:
         row("AAAA", "Анна", False, 148_350, 0, 150_000, 129_000, 19_350),
         row("BBBB", "Борис", False, 206_200, 50_000, 100_000, 188_000, 28_200, 10_000, "BLOG10"),
         row("VVVV", "Вера", True, 0, 0, 40_000),
-        row("GGGG", "Глеб", False, 67_850, 0, 67_850, 59_000, 8_850),
+        row("GGGG", "Глеб", False, 72_850, 0, 72_850, 59_000, 8_850, transport_kop=5_000),
     ]
 
 
@@ -393,11 +405,12 @@ def test_reconciliation_rows_say_which_way_each_balance_goes() -> None:
         items_kop=376_000,
         fee_kop=56_400,
         discount_kop=10_000,
-        due_kop=422_400,
+        due_kop=427_400,
         reported_kop=50_000,
-        confirmed_kop=357_850,
+        confirmed_kop=362_850,
         owed_kop=106_200,
         refund_kop=41_650,  # never netted against what Boris owes
+        transport_kop=5_000,
     )
     assert reconciliation_totals([]) == ReconciliationTotals()
 
@@ -412,12 +425,13 @@ def test_reconciliation_files_read_back_cell_by_cell() -> None:
     )
     expected: list[list[object]] = [
         RECONCILIATION_HEADERS,
-        ["AAAA", "Анна", "overpaid", 1290, 193.5, 0, "", 1483.5, 0, 1500, 0, 16.5],
-        ["BBBB", "Борис", "partially_paid", 1880, 282, 100, "BLOG10", 2062, 500, 1000, 1062, 0],
+        ["AAAA", "Анна", "overpaid", 1290, 193.5, 0, "", 0, 1483.5, 0, 1500, 0, 16.5],
+        ["BBBB", "Борис", "partially_paid", 1880, 282, 100, "BLOG10", 0, 2062, 500, 1000, 1062, 0],
         # Cancelled: its items no longer make up anything it owes; all it got is refunded.
-        ["VVVV", "Вера", "cancelled", "", "", "", "", 0, 0, 400, 0, 400],
-        ["GGGG", "Глеб", "paid", 590, 88.5, 0, "", 678.5, 0, 678.5, 0, 0],
-        ["Итого", "", "", 3760, 564, 100, "", 4224, 500, 3578.5, 1062, 416.5],
+        ["VVVV", "Вера", "cancelled", "", "", "", "", "", 0, 0, 400, 0, 400],
+        # Gleb's order carries a 50 ₽ transport share: 590 + 88,50 + 50 = 728,50.
+        ["GGGG", "Глеб", "paid", 590, 88.5, 0, "", 50, 728.5, 0, 728.5, 0, 0],
+        ["Итого", "", "", 3760, 564, 100, "", 50, 4274, 500, 3628.5, 1062, 416.5],
     ]
     rows = read_csv(to_csv(table, "ru"), ";")
     assert rows == [
@@ -436,6 +450,7 @@ def test_reconciliation_files_read_back_cell_by_cell() -> None:
         "282.00",
         "100.00",
         "BLOG10",
+        "0.00",
         "2062.00",
         "500.00",
         "1000.00",
@@ -446,7 +461,8 @@ def test_reconciliation_files_read_back_cell_by_cell() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values == [[None if cell == "" else cell for cell in row] for row in expected]
-    assert sheet["K3"].number_format == "#,##0.00"
+    assert sheet["L3"].number_format == "#,##0.00"
+    assert sheet["H5"].number_format == "#,##0.00"  # the transport share
 
 
 def test_sheet_titles_are_valid() -> None:

@@ -76,7 +76,7 @@ def test_distribution_book_has_a_sheet_per_point_with_subtotals() -> None:
     whole = book["Раздача"]
     assert [c.value for c in whole[1]] == DISTRIBUTION_HEADERS  # the CSV's shape
     assert whole.cell(whole.max_row, 1).value == "Итого"
-    assert whole.cell(whole.max_row, 15).value == (BIG + 6_000) / 100
+    assert whole.cell(whole.max_row, 17).value == (BIG + 6_000) / 100  # К оплате
 
     center = book["Центр"]
     assert center["A1"].value == "Покупка «Шубы» (№3) · Центр" and center["A1"].font.bold
@@ -86,11 +86,11 @@ def test_distribution_book_has_a_sheet_per_point_with_subtotals() -> None:
     assert [row[1] for row in rows] == ["Анна", "Вера", None]
     subtotal = rows[-1]
     assert subtotal[0] == "Итого по пункту"
-    assert subtotal[14:18] == [(BIG + 2_000) / 100, (BIG + 500) / 100, 15, 0]
-    assert all(row[18] is None for row in rows)  # left empty to sign on paper
-    signature = widths(center)[18]
+    assert subtotal[16:20] == [(BIG + 2_000) / 100, (BIG + 500) / 100, 15, 0]
+    assert all(row[20] is None for row in rows)  # left empty to sign on paper
+    signature = widths(center)[20]
     assert signature >= len("Выдано / подпись")
-    assert widths(center)[14] >= len("1 349 930,00")  # the subtotal's "К оплате" fits
+    assert widths(center)[16] >= len("1 349 930,00")  # the subtotal's "К оплате" fits
     assert book["пункт не выбран"].cell(3, 2).value == "Глеб"
 
 

@@ -35,6 +35,9 @@ from domain.lifecycle import PurchaseStatus
             ItemDraft("Носки детские", 15_000, ["S", "M", "L"]),
         ),
         ("Кепка\t450\tred, blue\tK-1", ItemDraft("Кепка", 45_000, ["red", "blue"], "K-1")),
+        # The weight of one piece, for a transport split by weight (domain/transport.py).
+        ("Шарф; 590; ; ; 120 г", ItemDraft("Шарф", 59_000, [], None, 120)),
+        ("Шуба; 9000; 48; SH-1; 2,5 кг", ItemDraft("Шуба", 900_000, ["48"], "SH-1", 2_500)),
         # "1.500" and "12,345" are thousands, as price lists write them (domain.money).
         ("Куртка; 1.500", ItemDraft("Куртка", 150_000)),
         ("Шуба; 12,345", ItemDraft("Шуба", 1_234_500)),
@@ -64,7 +67,9 @@ def test_item_lines_people_paste(line: str, expected: ItemDraft) -> None:
         ("; 100", "name"),
         ("Смотри https://shop.example; 100", "name"),
         ("/start; 100", "name"),
-        ("Платье; 100; 42; A; лишнее", "fields-too-many"),
+        ("Платье; 100; 42; A; 350 г; лишнее", "fields-too-many"),
+        ("Платье; 100; 42; A; тяжёлое", "weight"),
+        ("Платье; 100; 42; A; 0", "weight"),
         ("Платье; 100; " + "x" * 31, "size-bad"),
         ("Платье; 100; " + ",".join(str(n) for n in range(31)), "sizes-too-many"),
         ("Платье; 100; 42; " + "A" * 101, "article"),

@@ -132,9 +132,9 @@ async def test_assign_one_by_one_and_all_at_once(
             delimiter=";",
         )
     )
-    assert [row[:3] for row in rows[1:-1]] == [
-        ["Север, пр. Мира, 10", "buyer1", first.number],
-        ["Центр, ул. Ленина, 1", "buyer2", second.number],
+    assert [row[:4] for row in rows[1:-1]] == [
+        ["Север, пр. Мира, 10", "buyer1", "console", first.number],
+        ["Центр, ул. Ленина, 1", "buyer2", "console", second.number],
     ]
 
     # Moving an order on: the buyer is told again, even back to a point they had before.

@@ -129,6 +129,7 @@ async def test_a_purchase_from_profile_to_closing(
         [
             "Север, пр. Мира, 10",
             "buyer2",
+            "console",
             second.number,
             "Шарф",
             "",
@@ -141,6 +142,7 @@ async def test_a_purchase_from_profile_to_closing(
             "265,50",
             "0,00",
             "",
+            "0,00",
             "2035,50",
             "0,00",
             "2035,50",
@@ -149,6 +151,7 @@ async def test_a_purchase_from_profile_to_closing(
         [
             "Центр, ул. Ленина, 1",
             "buyer1",
+            "console",
             first.number,
             "Платье синее",
             "PL-1",
@@ -161,6 +164,7 @@ async def test_a_purchase_from_profile_to_closing(
             "387,00",
             "0,00",
             "",
+            "0,00",
             "2967,00",
             "0,00",
             "2967,00",
@@ -168,11 +172,12 @@ async def test_a_purchase_from_profile_to_closing(
         ],
         [
             "Итого",
-            *[""] * 9,
+            *[""] * 10,
             "4350,00",
             "652,50",
             "0,00",
             "",
+            "0,00",
             "5002,50",
             "0,00",
             "5002,50",
@@ -183,6 +188,7 @@ async def test_a_purchase_from_profile_to_closing(
     assert sheet[1] == [
         "Север, пр. Мира, 10",
         "buyer2",
+        "console",
         second.number,
         "Шарф",
         None,
@@ -195,13 +201,14 @@ async def test_a_purchase_from_profile_to_closing(
         265.5,
         0,
         None,
+        0,
         2035.5,
         0,
         2035.5,
         0,
     ]
-    assert sheet[2][:3] == ["Центр, ул. Ленина, 1", "buyer1", first.number]
-    assert sheet[3][10:] == [4350, 652.5, 0, None, 5002.5, 0, 5002.5, 0]
+    assert sheet[2][:4] == ["Центр, ул. Ленина, 1", "buyer1", "console", first.number]
+    assert sheet[3][11:] == [4350, 652.5, 0, None, 0, 5002.5, 0, 5002.5, 0]
 
     # The rest of the lifecycle, each step announced to both buyers.
     out = await console.say("/purchase 1", "#1", "#1")

@@ -570,6 +570,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     assert rows[1] == [
         "Север, пр. Мира, 10",
         "Boris",
+        "console",
         boris.number,
         "Платье синее",
         "PL-1",
@@ -582,6 +583,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
         "193,50",
         "100,00",
         "BLOG10",
+        "0,00",
         "1383,50",
         "1500,00",
         "0,00",
@@ -590,6 +592,7 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     assert rows[2] == [
         "Центр, ул. Ленина, 1",
         "Anna",
+        "console",
         anna.number,
         "Платье синее",
         "PL-1",
@@ -602,22 +605,24 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
         "475,50",
         "0,00",
         "",
+        "0,00",
         "3645,50",
         "1000,00",
         "2645,50",
         "0,00",
     ]
-    assert rows[3][:4] == ["Центр, ул. Ленина, 1", "Anna", anna.number, "Шарф"]
-    assert rows[3][9:] == [""] * 9
-    assert [row[9] for row in rows[-4:-1]] == ["длиннее", "к празднику", "в подарочной упаковке"]
-    assert rows[-2][:3] == ["пункт не выбран", "Yana", yana.number]
+    assert rows[3][:5] == ["Центр, ул. Ленина, 1", "Anna", "console", anna.number, "Шарф"]
+    assert rows[3][10:] == [""] * 10
+    assert [row[10] for row in rows[-4:-1]] == ["длиннее", "к празднику", "в подарочной упаковке"]
+    assert rows[-2][:4] == ["пункт не выбран", "Yana", "console", yana.number]
     assert rows[-1] == [
         "Итого",
-        *[""] * 9,
+        *[""] * 10,
         "12940,00",
         "1941,00",
         "100,00",
         "",
+        "0,00",
         "14781,00",
         "2500,00",
         "12397,50",  # what buyers still owe...
@@ -627,24 +632,31 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
 
     await console.say("#4")
     sheet = openpyxl.load_workbook(tmp_path / "Осень №1 — раздача.xlsx").active
-    assert [c.value for c in sheet[3]][:3] == ["Центр, ул. Ленина, 1", "Anna", anna.number]
-    assert [c.value for c in sheet[3]][9:] == [
+    assert [c.value for c in sheet[3]][:4] == [
+        "Центр, ул. Ленина, 1",
+        "Anna",
+        "console",
+        anna.number,
+    ]
+    assert [c.value for c in sheet[3]][10:] == [
         "цвет потемнее",
         3170,
         475.5,
         0,
         None,
+        0,
         3645.5,
         1000,
         2645.5,
         0,
     ]
-    assert [c.value for c in sheet[2]][13:] == ["BLOG10", 1383.5, 1500, 0, 116.5]
-    assert [c.value for c in sheet[sheet.max_row]][10:] == [
+    assert [c.value for c in sheet[2]][14:] == ["BLOG10", 0, 1383.5, 1500, 0, 116.5]
+    assert [c.value for c in sheet[sheet.max_row]][11:] == [
         12940,
         1941,
         100,
         None,
+        0,
         14781,
         2500,
         12397.5,
@@ -673,12 +685,14 @@ async def test_orders_list_and_exports(app: App, console: ConsoleSession, tmp_pa
     rows = list(
         csv.reader(io.StringIO((tmp_path / "Осень #1 - distribution.csv").read_text("utf-8-sig")))
     )
-    assert rows[0][9:] == [
+    assert rows[0][1:3] == ["Buyer", "Contact"]
+    assert rows[0][10:] == [
         "Note",
         "Order items",
         "Organizer fee",
         "Discount",
         "Promo code",
+        "Transport",
         "Due",
         "Paid",
         "Still owed",
@@ -786,6 +800,6 @@ def test_every_status_and_category_has_texts_in_every_language() -> None:
             assert texts.has(f"purchase-admin-category-{slug}", lang)
         for shape in ("supplier", "distribution"):
             columns = texts.get(lang, f"purchase-admin-export-{shape}-columns").split("|")
-            assert len(columns) == (7 if shape == "supplier" else 18)
+            assert len(columns) == (7 if shape == "supplier" else 20)
     statuses = {texts.get("ru", "purchase-admin-status", status=s.value) for s in PurchaseStatus}
     assert len(statuses) == len(PurchaseStatus)

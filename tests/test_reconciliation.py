@@ -161,12 +161,15 @@ async def test_reconciliation_message_and_files_read_back_cell_by_cell(
 
     expected = [
         RECONCILIATION_HEADERS,
-        [book.evil.number, "=HYPERLINK(1)", "переплата", 200, 30, 0, "", 230, 0, 300, 0, 70],
-        [book.anna.number, "Анна", "оплачен", 1000, 150, 0, "", 1150, 0, 1150, 0, 0],
-        [book.boris.number, "Борис", "не оплачен", 1400, 210, 110, "BLOG10", 1500, 500, 0, 1500, 0],
+        [book.evil.number, "=HYPERLINK(1)", "переплата", 200, 30, 0, "", 0, 230, 0, 300, 0, 70],
+        [book.anna.number, "Анна", "оплачен", 1000, 150, 0, "", 0, 1150, 0, 1150, 0, 0],
+        [
+            *(book.boris.number, "Борис", "не оплачен", 1400, 210, 110, "BLOG10", 0),
+            *(1500, 500, 0, 1500, 0),
+        ],
         # A cancelled order owes nothing; what was paid for it goes back.
-        [book.vera.number, "Вера", "отменён", "", "", "", "", 0, 0, 100, 0, 100],
-        ["Итого", "", "", 2600, 390, 110, "", 2880, 500, 1550, 1500, 170],
+        [book.vera.number, "Вера", "отменён", "", "", "", "", "", 0, 0, 100, 0, 100],
+        ["Итого", "", "", 2600, 390, 110, "", 0, 2880, 500, 1550, 1500, 170],
     ]
 
     raw = files[f"{name}.csv"].decode("utf-8")
@@ -189,7 +192,7 @@ async def test_reconciliation_message_and_files_read_back_cell_by_cell(
                 assert (cell or "") == wanted
     assert sheet["B2"].data_type == "s"  # the name is text, not a formula
     assert sheet["D2"].number_format == "#,##0.00"
-    assert sheet["L6"].number_format == "#,##0.00"
+    assert sheet["M6"].number_format == "#,##0.00"
 
 
 async def test_english_files_use_commas_and_decimal_points(app: App, shop: Shop) -> None:
@@ -211,6 +214,7 @@ async def test_english_files_use_commas_and_decimal_points(app: App, shop: Shop)
         "Organizer fee, ₽",
         "Discount, ₽",
         "Promo code",
+        "Transport, ₽",
         "Due, ₽",
         "Reported by buyer, awaiting confirmation, ₽",
         "Confirmed, ₽",
@@ -225,6 +229,7 @@ async def test_english_files_use_commas_and_decimal_points(app: App, shop: Shop)
         "210.00",
         "110.00",
         "BLOG10",
+        "0.00",
         "1500.00",
         "500.00",
         "0.00",
@@ -240,6 +245,7 @@ async def test_english_files_use_commas_and_decimal_points(app: App, shop: Shop)
         "390.00",
         "110.00",
         "",
+        "0.00",
         "2880.00",
         "500.00",
         "1550.00",
@@ -266,9 +272,9 @@ async def test_a_cancelled_purchase_owes_nothing_and_refunds_what_was_paid(
     assert f"Вернуть покупателям (переплаты и отменённые заказы): {rub('500')}" in text
     sheet = load_workbook(io.BytesIO(documents(replies)[f"reconciliation-{purchase.id}.xlsx"]))
     values = [[cell.value for cell in row] for row in sheet.active.iter_rows()]
-    assert values[1] == [paid.number, "Анна", "отменён", *[None] * 4, 0, 0, 500, 0, 500]
-    assert values[2] == [unpaid.number, "Борис", "отменён", *[None] * 4, 0, 0, 0, 0, 0]
-    assert values[-1] == ["Итого", None, None, 0, 0, 0, None, 0, 0, 500, 0, 500]
+    assert values[1] == [paid.number, "Анна", "отменён", *[None] * 5, 0, 0, 500, 0, 500]
+    assert values[2] == [unpaid.number, "Борис", "отменён", *[None] * 5, 0, 0, 0, 0, 0]
+    assert values[-1] == ["Итого", None, None, 0, 0, 0, None, 0, 0, 0, 500, 0, 500]
     # The distribution export agrees: nothing due, so all that was paid is to refund.
     async with app.session_factory() as session:
         rows = await UnitOfWork(session).purchases.distribution_orders(purchase.id)

@@ -177,6 +177,7 @@ async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
     from bot.services.purchases import STOP_TASK
     from bot.services.reminders import PAY_REMINDER
     from bot.services.rounds import ROUND_CLOSE, ROUND_OPEN
+    from bot.services.transport import TRANSPORT_REMINDER
 
     # Started by the app, the scheduler knows every kind the services schedule.
     scheduler = await app.start_scheduler()
@@ -186,6 +187,7 @@ async def test_the_app_starts_one_scheduler_that_catches_up_and_stops(
             *(STOP_TASK, PAY_REMINDER, ROUND_OPEN, ROUND_CLOSE),
             NONPAYERS_TASK,
             ANSWER_TASK,
+            TRANSPORT_REMINDER,
         }
         async with app.session_factory() as session:
             lease = await session.scalar(select(Lease).where(Lease.name == "scheduler"))

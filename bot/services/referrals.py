@@ -513,7 +513,10 @@ async def redeem(uow: UnitOfWork, user: User, code: PromoCode, order_id: int, no
     discount = discount_for(code.discount_kind, code.discount_value, order_sum)
     order.discount_kop = discount
     order.promo_code_id = code.id
-    order.due_kop = order_due(order.items_total_kop, purchase.fee_bp, discount)
+    # The transport share (bot/services/transport.py) is part of the due and stays.
+    order.due_kop = order_due(order.items_total_kop, purchase.fee_bp, discount) + (
+        order.transport_kop or 0
+    )
     order.updated_at = now
     await repo.add_redemption(
         promo_code_id=code.id,
@@ -569,6 +572,9 @@ async def refresh_promo_discount(uow: UnitOfWork, order: Order, now: datetime) -
         if redemption is not None:
             redemption.discount_kop = discount
     order.discount_kop = discount
-    order.due_kop = order_due(order.items_total_kop, purchase.fee_bp, discount)
+    # The transport share (bot/services/transport.py) is part of the due and stays.
+    order.due_kop = order_due(order.items_total_kop, purchase.fee_bp, discount) + (
+        order.transport_kop or 0
+    )
     order.updated_at = now
     return discount

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.scheduler import TaskHandler
-from bot.services import buyouts, chat, purchases, reminders, rounds
+from bot.services import buyouts, chat, purchases, reminders, rounds, transport
 
 TASKS: Mapping[str, TaskHandler] = {
     purchases.STOP_TASK: purchases.stop_at_date,
@@ -19,4 +19,5 @@ TASKS: Mapping[str, TaskHandler] = {
     rounds.ROUND_CLOSE: rounds.close_round,
     buyouts.NONPAYERS_TASK: buyouts.mark_nonpayers,
     chat.ANSWER_TASK: chat.run_answer_deadline,
+    transport.TRANSPORT_REMINDER: transport.send_transport_reminders,
 }

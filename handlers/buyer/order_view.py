@@ -72,6 +72,9 @@ def describe_order(
         )
     else:
         text.append(t("orders-order-sum", **sums))
+    if order.transport_kop and not money.cancelled:
+        # The transport share (bot/services/transport.py) is part of the due above.
+        text.append(t("transport-order-line", share=format_amount(order.transport_kop, lang)))
     if money.state is not MoneyState.NOTHING_DUE or money.awaiting:
         text.append(money_paid_line(t, money))
     if point is not None:

@@ -51,8 +51,10 @@ TOGGLES_PER_ROW = 3
 
 async def start_paste(ctx: Context, purchase: Purchase) -> None:
     await ctx.dialog.start(ITEMS, "lines", {"purchase_id": purchase.id})
-    ctx.say(
-        "purchase-admin-items-ask-paste",
+    ask = ctx.t("purchase-admin-items-ask-paste", title=purchase.title)
+    # The optional weight (transport.ftl): for a transport split by weight after arrival.
+    ctx.answer(
+        ask + "\n" + ctx.t("purchase-admin-items-weight-hint"),
         [
             [
                 Button(
@@ -64,7 +66,6 @@ async def start_paste(ctx: Context, purchase: Purchase) -> None:
                 ),
             ]
         ],
-        title=purchase.title,
     )
 
 

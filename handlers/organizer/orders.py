@@ -152,6 +152,24 @@ async def build_export(ctx: Context, purchase: Purchase, shape: str) -> exports.
     )
 
 
+async def supplier_order(ctx: Context, purchase: Purchase) -> exports.Table:
+    """The supplier file's second sheet: the order to forward as it is (transport.ftl)."""
+    t = ctx.t
+    table = exports.supplier_order_table(
+        await ctx.uow.purchases.supplier_lines(purchase.id),
+        title=t("transport-export-order-sheet"),
+        headers=t("transport-export-order-columns").split("|"),
+        total_label=t("purchase-admin-export-total"),
+    )
+    table.heading = t(
+        "transport-export-order-heading",
+        title=purchase.title,
+        id=str(purchase.id),
+        supplier=purchase.supplier or "-",
+    )
+    return table
+
+
 async def distribution_sheets(ctx: Context, purchase: Purchase) -> list[exports.Table]:
     t = ctx.t
     return exports.distribution_book(
@@ -200,6 +218,13 @@ async def on_export_file(ctx: Context, data: ExportFile) -> None:
         # To print: the whole purchase, then a sheet per pickup point with its subtotal.
         content = exports.to_xlsx_book(await distribution_sheets(ctx, purchase))
         mime = exports.XLSX_MIME
+    elif data.fmt == "xlsx" and data.shape == "supplier":
+        # The sums and notes, then the order ready to forward (article, item, size, pieces).
+        tables = [
+            await build_export(ctx, purchase, "supplier"),
+            await supplier_order(ctx, purchase),
+        ]
+        content, mime = exports.to_xlsx_book(tables), exports.XLSX_MIME
     else:
         table = await build_export(ctx, purchase, data.shape)
         if data.fmt == "csv":

@@ -42,6 +42,7 @@ from handlers.organizer.kit import (
 )
 from handlers.organizer.reconciliation import open_money_warning
 from handlers.organizer.round_discounts import round_discount_line
+from handlers.organizer.transport_kit import transport_row
 from storage.models import Purchase
 
 router = Router("purchases")
@@ -216,6 +217,7 @@ async def show_card(ctx: Context, purchase: Purchase, *, edit: bool = False) -> 
         rows.append(issue21)
     if buyout_row := await buyouts_kit.card_row(ctx, purchase):
         rows.append(buyout_row)
+    rows.extend(transport_row(ctx, purchase))
     if waiting := await comments_buttons(ctx, purchase):
         rows.append(waiting)
     rows.append([Button(ctx.t("purchase-admin-button-mine"), MyPurchasesPage(page=0).pack())])

@@ -131,6 +131,8 @@ def reconciliation_text(
             items=money(total.items_kop, lang),
             fee=money(total.fee_kop, lang),
             discount=money(total.discount_kop, lang),
+            transport=money(total.transport_kop, lang),
+            transport_any="yes" if total.transport_kop else "no",
             reported=money(total.reported_kop, lang),
             confirmed=money(total.confirmed_kop, lang),
         )
@@ -153,7 +155,7 @@ def refunded_note(t: Translator, row: ReconciliationRow) -> str:
 def breakdown(t: Translator, row: ReconciliationRow) -> str:
     """How the due sum is made, when there is more to it than the items: "(items + fee -
     discount by code)"; nothing for a plain or cancelled order."""
-    if row.cancelled or not (row.fee_kop or row.discount_kop):
+    if row.cancelled or not (row.fee_kop or row.discount_kop or row.transport_kop):
         return ""
     lang = t.lang
     return t(
@@ -165,6 +167,9 @@ def breakdown(t: Translator, row: ReconciliationRow) -> str:
         discount_any="yes" if row.discount_kop else "no",
         code=row.promo_code or "-",
         has_code="yes" if row.promo_code else "no",
+        # The transport share (bot/services/transport.py), part of the due.
+        transport=money(row.transport_kop, lang),
+        transport_any="yes" if row.transport_kop else "no",
     )
 
 
@@ -181,6 +186,7 @@ def reconciliation_table(
         "fee",
         "discount",
         "promo",
+        "transport",
         "due",
         "reported",
         "confirmed",

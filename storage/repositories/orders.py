@@ -212,7 +212,7 @@ class OrderRepository:
         )
         order.items_total_kop = totals.items_kop
         order.fee_kop = totals.fee_kop
-        order.due_kop = totals.due_kop
+        order.due_kop = totals.due_kop + (order.transport_kop or 0)  # transport stays
         order.pickup_point_id = pickup_point_id
         order.updated_at = now
         self.session.add_all(

@@ -310,6 +310,7 @@ class PaymentRepository:
                     refunded_kop=order.refunded_kop,
                     order_id=order.id,
                     compensated_kop=order.compensation_kop,
+                    transport_kop=0 if cancelled else order.transport_kop,
                 )
             )
         return rows

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.contacts import buyer_contact
 from domain.exports import DistributionLine, DistributionOrder, SupplierLine
 from domain.items import ItemDraft
 from domain.lifecycle import OrderStatus, PurchaseStatus
@@ -297,6 +298,7 @@ class PurchaseRepository:
                 price_kop=draft.price_kop,
                 sizes=list(draft.sizes),
                 article=draft.article,
+                weight_g=draft.weight_g,
                 photo_id=photo_id,
                 active=True,
                 by_rows=draft.by_rows,
@@ -521,8 +523,12 @@ class PurchaseRepository:
                 Order.due_kop,
                 Order.confirmed_paid_kop,
                 Order.refunded_kop,
+                Order.transport_kop,
                 PromoCode.code,
                 User.name,
+                User.platform,
+                User.external_id,
+                User.username,
                 PickupPoint.name,
                 PickupPoint.address,
                 Order.compensation_kop,
@@ -576,8 +582,12 @@ class PurchaseRepository:
             due,
             paid,
             refunded,
+            transport,
             code,
             buyer,
+            platform,
+            external_id,
+            username,
             point,
             address,
             compensated,
@@ -598,6 +608,8 @@ class PurchaseRepository:
                     refunded_kop=int(refunded),
                     cancelled=nothing_due,
                     compensated_kop=int(compensated),
+                    contact=buyer_contact(platform, external_id, username),
+                    transport_kop=0 if nothing_due else int(transport),
                 )
             )
         return orders

@@ -169,12 +169,18 @@ payments-rec-breakdown = { " " }(items { $items }{ $fee_any ->
        *[no] {""}
     }
    *[no] {""}
+}{ $transport_any ->
+    [yes] { " " }+ transport { $transport }
+   *[no] {""}
 })
 payments-rec-more = …and { $count } more: every row is in the files.
 payments-rec-totals = Total over { $orders } { $orders ->
     [one] order
    *[other] orders
-}: due { $due } (items { $items } + organizer fee { $fee } − discounts { $discount }), reported by buyers and awaiting confirmation { $reported }, confirmed { $confirmed }.
+}: due { $due } (items { $items } + organizer fee { $fee } − discounts { $discount }{ $transport_any ->
+    [yes] { " " }+ transport { $transport }
+   *[no] {""}
+}), reported by buyers and awaiting confirmation { $reported }, confirmed { $confirmed }.
 payments-rec-owed = Buyers still owe: { $owed }
 payments-rec-refund = To refund to buyers (overpayments and cancelled orders): { $refund }
 payments-rec-file-csv = Reconciliation, CSV

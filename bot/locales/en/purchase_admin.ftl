@@ -178,7 +178,7 @@ purchase-admin-item-error-article = the article must be up to { $max } { $max ->
         [one] character
        *[other] characters
     }, one line.
-purchase-admin-item-error-fields-too-many = more than four fields. The format: Name; price; sizes; article.
+purchase-admin-item-error-fields-too-many = more than five fields. The format: Name; price; sizes; article; weight.
 purchase-admin-item-error-paste-empty = the list is empty.
 purchase-admin-item-error-paste-too-long = at most { $max } { $max ->
         [one] line
@@ -283,7 +283,7 @@ purchase-admin-exports = Order exports for "{ $title }": for the supplier (by it
 purchase-admin-export-supplier-sheet = Supplier
 purchase-admin-export-distribution-sheet = Distribution
 purchase-admin-export-supplier-columns = Item|Article|Size|Quantity|Price|Sum|Buyers' notes
-purchase-admin-export-distribution-columns = Pickup point|Buyer|Order|Item|Article|Size|Quantity|Price|Sum|Note|Order items|Organizer fee|Discount|Promo code|Due|Paid|Still owed|To refund
+purchase-admin-export-distribution-columns = Pickup point|Buyer|Contact|Order|Item|Article|Size|Quantity|Price|Sum|Note|Order items|Organizer fee|Discount|Promo code|Transport|Due|Paid|Still owed|To refund
 purchase-admin-export-total = Total
 purchase-admin-export-empty = No orders yet: nothing to export.
 purchase-admin-export-ready = { $shape ->

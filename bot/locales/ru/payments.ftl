@@ -169,12 +169,18 @@ payments-rec-breakdown = { " " }(товары { $items }{ $fee_any ->
        *[no] {""}
     }
    *[no] {""}
+}{ $transport_any ->
+    [yes] { " " }+ ТР { $transport }
+   *[no] {""}
 })
 payments-rec-more = …и ещё { $count } — все строки в файлах.
 payments-rec-totals = Итого по { $orders } { $orders ->
     [one] заказу
    *[other] заказам
-}: к оплате { $due } (товары { $items } + оргсбор { $fee } − скидки { $discount }), заявлено покупателями и ждёт подтверждения { $reported }, подтверждено { $confirmed }.
+}: к оплате { $due } (товары { $items } + оргсбор { $fee } − скидки { $discount }{ $transport_any ->
+    [yes] { " " }+ ТР { $transport }
+   *[no] {""}
+}), заявлено покупателями и ждёт подтверждения { $reported }, подтверждено { $confirmed }.
 payments-rec-owed = Покупатели ещё должны: { $owed }
 payments-rec-refund = Вернуть покупателям (переплаты и отменённые заказы): { $refund }
 payments-rec-file-csv = Сверка, CSV

@@ -175,7 +175,7 @@ purchase-admin-item-error-article = артикул — до { $max } { $max ->
         [one] символа
        *[other] символов
     }, в одну строку.
-purchase-admin-item-error-fields-too-many = больше четырёх полей. Формат: Название; цена; размеры; артикул.
+purchase-admin-item-error-fields-too-many = больше пяти полей. Формат: Название; цена; размеры; артикул; вес.
 purchase-admin-item-error-paste-empty = список пустой.
 purchase-admin-item-error-paste-too-long = за один раз — не больше { $max } { $max ->
         [one] строки
@@ -282,7 +282,7 @@ purchase-admin-exports = Выгрузки заказов «{ $title }»: для 
 purchase-admin-export-supplier-sheet = Поставщику
 purchase-admin-export-distribution-sheet = Раздача
 purchase-admin-export-supplier-columns = Товар|Артикул|Размер|Количество|Цена|Сумма|Примечания покупателей
-purchase-admin-export-distribution-columns = Пункт выдачи|Покупатель|Заказ|Товар|Артикул|Размер|Количество|Цена|Сумма|Примечание|Товары в заказе|Оргсбор|Скидка|Промокод|К оплате|Оплачено|Осталось оплатить|К возврату
+purchase-admin-export-distribution-columns = Пункт выдачи|Покупатель|Контакт|Заказ|Товар|Артикул|Размер|Количество|Цена|Сумма|Примечание|Товары в заказе|Оргсбор|Скидка|Промокод|Транспорт|К оплате|Оплачено|Осталось оплатить|К возврату
 purchase-admin-export-total = Итого
 purchase-admin-export-empty = Заказов пока нет — выгружать нечего.
 purchase-admin-export-ready = { $shape ->
