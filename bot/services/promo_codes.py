@@ -51,6 +51,7 @@ from storage.models import (
     Purchase,
     User,
 )
+from storage.repositories.orders import set_due
 from storage.uow import UnitOfWork
 
 AFFILIATE_LINK_PREFIX = "aff"
@@ -364,7 +365,7 @@ async def redeem_code(
     discount = discount_for(code.discount_kind, code.discount_value, order_sum)
     order.discount_kop = discount
     order.promo_code_id = code.id
-    order.due_kop = order_due(order.items_total_kop, purchase.fee_bp, discount)
+    set_due(order, order_due(order.items_total_kop, purchase.fee_bp, discount))
     order.updated_at = now
     await uow.referrals.add_redemption(
         promo_code_id=code.id,

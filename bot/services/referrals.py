@@ -66,6 +66,7 @@ from storage.models import (
     RoundStatus,
     User,
 )
+from storage.repositories.orders import set_due
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -513,10 +514,7 @@ async def redeem(uow: UnitOfWork, user: User, code: PromoCode, order_id: int, no
     discount = discount_for(code.discount_kind, code.discount_value, order_sum)
     order.discount_kop = discount
     order.promo_code_id = code.id
-    # The transport share (bot/services/transport.py) is part of the due and stays.
-    order.due_kop = order_due(order.items_total_kop, purchase.fee_bp, discount) + (
-        order.transport_kop or 0
-    )
+    set_due(order, order_due(order.items_total_kop, purchase.fee_bp, discount))
     order.updated_at = now
     await repo.add_redemption(
         promo_code_id=code.id,
@@ -572,9 +570,6 @@ async def refresh_promo_discount(uow: UnitOfWork, order: Order, now: datetime) -
         if redemption is not None:
             redemption.discount_kop = discount
     order.discount_kop = discount
-    # The transport share (bot/services/transport.py) is part of the due and stays.
-    order.due_kop = order_due(order.items_total_kop, purchase.fee_bp, discount) + (
-        order.transport_kop or 0
-    )
+    set_due(order, order_due(order.items_total_kop, purchase.fee_bp, discount))
     order.updated_at = now
     return discount

@@ -30,6 +30,7 @@ from domain.money import format_amount
 from domain.shortfalls import LineCount, Replacement, Shortfall, credit_to_use, recount
 from domain.size_rows import RowDecision, SizeRow, dropped_pieces
 from storage.models import Order, OrderLine, Organizer, OutboxKind, PurchaseItem
+from storage.repositories.orders import set_due
 from storage.repositories.refunds import money_of
 from storage.repositories.shortfalls import ShortfallRepository
 from storage.uow import UnitOfWork
@@ -70,7 +71,7 @@ def recount_order(order: Order, now: datetime) -> None:
     )
     order.items_total_kop = totals.items_kop
     order.fee_kop = totals.fee_kop
-    order.due_kop = totals.due_kop
+    set_due(order, totals.due_kop)
     order.updated_at = now
 
 

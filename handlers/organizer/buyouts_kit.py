@@ -9,6 +9,7 @@ from bot.core.context import Context
 from bot.core.payloads import Payload
 from bot.core.replies import Button
 from bot.services.buyouts import progress_line
+from domain.balance import order_money
 from domain.buyouts import BlacklistMode
 from domain.lifecycle import PurchaseStatus, accepts_payments
 from handlers.kit import DbId
@@ -94,7 +95,10 @@ def order_marks(ctx: Context, order: Order, modes: dict[int, BlacklistMode]) -> 
     """Lines under an order in the organizer's list: not paid by the deadline, and the
     buyer's black-list mode (prepayment: to be paid in full before it goes to the supplier)."""
     marks = []
-    if order.unpaid_marked_at is not None and order.due_kop > order.confirmed_paid_kop:
+    owed = order_money(
+        order.due_kop, order.confirmed_paid_kop, compensated=order.compensation_kop
+    ).owed
+    if order.unpaid_marked_at is not None and owed:
         marks.append(ctx.t("buyouts-order-mark-unpaid"))
     mode = modes.get(order.buyer_id)
     if mode is not None:

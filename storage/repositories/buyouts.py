@@ -22,6 +22,7 @@ from storage.models import (
     PurchaseStatusChange,
     User,
 )
+from storage.repositories.orders import still_owes
 from storage.repositories.payments import PaymentRepository
 
 
@@ -62,7 +63,7 @@ class BuyoutRepository:
             .where(
                 Order.purchase_id == purchase_id,
                 Order.status == OrderStatus.ACTIVE,
-                Order.due_kop > Order.confirmed_paid_kop,
+                still_owes(),
             )
             .order_by(Order.created_at, Order.id)
         )
@@ -78,6 +79,7 @@ class BuyoutRepository:
                 order.confirmed_paid_kop,
                 awaiting=pending.get(order.id, 0),
                 refunded=order.refunded_kop,
+                compensated=order.compensation_kop,
             )
             if money.to_report > 0:
                 result.append(NonPayer(order, buyer, money))

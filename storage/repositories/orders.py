@@ -41,6 +41,20 @@ _COUNT_RECENT_AND_ALL = select(
 ).where(Order.buyer_id == bindparam("buyer_id"))
 
 
+def set_due(order: Order, goods_due_kop: int) -> None:
+    """Store the order's due from what its goods cost now (items + fee - discount): the one
+    place a due is recounted, so the transport share (bot/services/transport.py), already
+    part of the due, is never dropped by a recount (a promo code, a changed order, a line the
+    supplier did not send)."""
+    order.due_kop = goods_due_kop + (order.transport_kop or 0)
+
+
+def still_owes() -> ColumnElement[bool]:
+    """SQL for "the order still owes money": its due, less what claims took off, exceeds the
+    confirmed money; the query form of `domain.balance.order_money(...).owed > 0`."""
+    return Order.due_kop - Order.compensation_kop > Order.confirmed_paid_kop
+
+
 def _collecting(now: datetime) -> tuple[ColumnElement[bool], ...]:
     """`lifecycle.collecting` as SQL: open, and the stop date (if any) not yet come."""
     return (
@@ -212,7 +226,7 @@ class OrderRepository:
         )
         order.items_total_kop = totals.items_kop
         order.fee_kop = totals.fee_kop
-        order.due_kop = totals.due_kop + (order.transport_kop or 0)  # transport stays
+        set_due(order, totals.due_kop)
         order.pickup_point_id = pickup_point_id
         order.updated_at = now
         self.session.add_all(

@@ -30,6 +30,7 @@ from storage.models import (
     Purchase,
     User,
 )
+from storage.repositories.orders import still_owes
 
 # The stages in which buyers pay (domain.lifecycle.accepts_payments), for SQL filters.
 PAYABLE_STATUSES = tuple(status for status in PurchaseStatus if accepts_payments(status))
@@ -59,8 +60,7 @@ class PaymentRepository:
                 Order.buyer_id == buyer_id,
                 Order.status == OrderStatus.ACTIVE,
                 Purchase.status.in_(PAYABLE_STATUSES),
-                # What claims took off (issue 19) is not owed (domain/balance.py).
-                Order.due_kop - Order.compensation_kop > Order.confirmed_paid_kop,
+                still_owes(),  # what claims took off is not owed (domain/balance.py)
             )
             .options(joinedload(Order.purchase).joinedload(Purchase.organizer))
             .order_by(Order.created_at, Order.id)
@@ -324,7 +324,7 @@ class PaymentRepository:
             .where(
                 Order.purchase_id == purchase_id,
                 Order.status == OrderStatus.ACTIVE,
-                Order.due_kop > Order.confirmed_paid_kop,
+                still_owes(),
                 User.notifications_allowed,
             )
             .order_by(User.id, Order.created_at, Order.id)

@@ -29,6 +29,7 @@ from storage.models import (
     Purchase,
     User,
 )
+from storage.repositories.orders import still_owes
 
 RUNNING = (
     PurchaseStatus.DRAFT,
@@ -166,7 +167,7 @@ class PromoCodeRepository:
                 Purchase.organizer_id == organizer_id,
                 Order.status == OrderStatus.ACTIVE,
                 Purchase.status.not_in((PurchaseStatus.CLOSED, PurchaseStatus.CANCELLED)),
-                Order.due_kop > Order.confirmed_paid_kop,
+                still_owes(),
                 Order.promo_code_id.is_(None),
             )
             .options(joinedload(Order.purchase))

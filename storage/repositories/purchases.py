@@ -447,7 +447,12 @@ class PurchaseRepository:
         """Buyers with active orders, each once, with their order numbers and points."""
         stmt = (
             select(
-                Order.number, Order.pickup_point_id, Order.due_kop, Order.confirmed_paid_kop, User
+                Order.number,
+                Order.pickup_point_id,
+                # What claims took off is not owed (domain/balance.py).
+                Order.due_kop - Order.compensation_kop,
+                Order.confirmed_paid_kop,
+                User,
             )
             .join(User, User.id == Order.buyer_id)
             .where(Order.purchase_id == purchase_id, _ACTIVE)

@@ -32,6 +32,7 @@ from storage.models import (
     RoundStatus,
     User,
 )
+from storage.repositories.orders import still_owes
 
 LIVE_INVITE = (InviteStatus.COUNTED, InviteStatus.WAITING)
 CLOSED_PURCHASE = (PurchaseStatus.CLOSED, PurchaseStatus.CANCELLED)
@@ -451,7 +452,7 @@ class ReferralRepository:
                 Order.buyer_id == buyer_id,
                 Order.status == OrderStatus.ACTIVE,
                 Purchase.status.not_in(CLOSED_PURCHASE),
-                Order.due_kop > Order.confirmed_paid_kop,
+                still_owes(),
                 Order.promo_code_id.is_(None),
                 # Round codes are not offered where the organizer opted out of them.
                 Purchase.accepts_round_discounts.is_(True),
