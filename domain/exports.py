@@ -158,13 +158,19 @@ def _rows_note(table: Table, line: SupplierLine, item_rows: Mapping[int, str]) -
 
 
 def supplier_order_table(
-    lines: Iterable[SupplierLine], *, title: str, headers: Sequence[str], total_label: str
+    lines: Iterable[SupplierLine],
+    *,
+    title: str,
+    headers: Sequence[str],
+    total_label: str,
+    item_rows: Mapping[int, str] | None = None,
 ) -> Table:
     """The order to forward to the supplier as it is: columns article, item, size, quantity;
     one row per item and size (prices and buyers' notes left out: the supplier has its own
     prices, and notes are in the "supplier" sheet to pass on or strike), in the organizer's
-    item and size order, then the total of pieces. A count of size rows, where items are
-    sold by rows, belongs right after the quantity."""
+    item and size order, then the total of pieces. `item_rows`: for an item sold by size
+    rows, a row after its sizes says how many rows to order, in the size column, as in
+    `supplier_table`."""
     quantities: dict[tuple[int, str], int] = {}
     first: dict[tuple[int, str], SupplierLine] = {}
     for line in lines:
@@ -172,16 +178,20 @@ def supplier_order_table(
         quantities[key] = quantities.get(key, 0) + line.quantity
         first.setdefault(key, line)
     table = Table(title=title, headers=list(headers))
-    for key in sorted(
+    ordered = sorted(
         first,
         key=lambda k: (
             first[k].item_position,
             first[k].item_id,
             size_order(first[k].item_sizes, first[k].size),
         ),
-    ):
+    )
+    for index, key in enumerate(ordered):
         line = first[key]
         table.rows.append([line.article or "", line.item_name, line.size, quantities[key]])
+        last_of_item = index + 1 == len(ordered) or ordered[index + 1][0] != line.item_id
+        if last_of_item and (note := (item_rows or {}).get(line.item_id)):
+            table.rows.append([line.article or "", line.item_name, note, None])
     table.rows.append([total_label, "", "", sum(quantities.values())])
     return table
 

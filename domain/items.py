@@ -81,10 +81,10 @@ class ItemDraft:
     price_kop: int
     sizes: list[str] = field(default_factory=list)
     article: str | None = None
+    weight_g: int | None = None  # grams per piece, for a transport split by weight
     # Sold by size rows (domain/size_rows.py): "ряд 42,44,46,48" or "ряд 5: красный, синий".
     by_rows: bool = False
     row_pieces: int | None = None
-    weight_g: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from domain.clock import FrozenClock
 from storage.models import ProcessedUpdate
 from tests.fakes.max_server import FakeMaxServer
+from tests.fakes.ok_server import FakeOkServer
 from tests.fakes.telegram_server import FakeTelegramServer
 from tests.fakes.vk_server import FakeVkServer
 from tests.support.max import TOKEN, MaxHarness, running_max
@@ -30,6 +31,7 @@ from tests.support.telegram import TOKEN as TELEGRAM_TOKEN
 JSON = dict[str, Any]
 SECRET = "max-webhook-secret-0123"
 ANNA = 501
+OK_TOKEN, OK_GROUP = "ok-group-token", "7001"
 
 
 @pytest.fixture
@@ -163,7 +165,7 @@ def test_admin_ids_take_max_and_the_settings_read_max_names(
         load_settings(max_webhook_path="hook")
 
 
-async def test_one_process_serves_telegram_vk_and_max(
+async def test_one_process_serves_telegram_vk_ok_and_max(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app_module, "freeze_startup_objects", lambda: None)
@@ -171,6 +173,7 @@ async def test_one_process_serves_telegram_vk_and_max(
         FakeTelegramServer(token=TELEGRAM_TOKEN) as tg_server,
         FakeVkServer(group_id=1001, token="vk-token-1") as vk_server,
         FakeMaxServer(token=TOKEN) as max_server,
+        FakeOkServer({OK_TOKEN: OK_GROUP}) as ok_server,
     ):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -183,6 +186,9 @@ async def test_one_process_serves_telegram_vk_and_max(
             vk_api_url=vk_server.base_url,
             max_token=TOKEN,
             max_api_url=max_server.base_url,
+            ok_tokens=OK_TOKEN,
+            ok_api_url=ok_server.base_url,
+            ok_webhook_url=f"http://127.0.0.1:{port}/ok",
             webhook_host="127.0.0.1",
             webhook_port=port,
         )
@@ -196,9 +202,14 @@ async def test_one_process_serves_telegram_vk_and_max(
             await max_server.wait_for(lambda: len(max_server.sent_to(ANNA)) == 1, timeout=20)
             await tg_server.wait_for_sent(1, timeout=20)
             await vk_server.wait_for_sent(1, timeout=20)
+            async with asyncio.timeout(20):
+                while not ok_server.group().subscriptions:  # noqa: ASYNC110 (the fake's state)
+                    await asyncio.sleep(0.02)
+            assert await ok_server.push(ok_server.message_created(ANNA, "/start")) == [200]
+            assert len(ok_server.sent) == 1
             body: JSON = {}
             async with asyncio.timeout(10):
-                while "max" not in body.get("platforms", {}):
+                while not {"max", "ok"} <= set(body.get("platforms", {})):
                     with contextlib.suppress(aiohttp.ClientError):
                         async with (
                             aiohttp.ClientSession() as http,
@@ -206,7 +217,7 @@ async def test_one_process_serves_telegram_vk_and_max(
                         ):
                             body = await response.json()
                     await asyncio.sleep(0.05)
-            assert {"telegram", "vk", "max"} <= set(body["platforms"])
+            assert {"telegram", "vk", "ok", "max"} <= set(body["platforms"])
         finally:
             running.cancel()
             await asyncio.gather(running, return_exceptions=True)

@@ -34,6 +34,7 @@ import csv
 import io
 from dataclasses import astuple, dataclass
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import App
@@ -249,9 +250,24 @@ async def test_rows_shortfalls_replacements_and_a_credit(console: ConsoleSession
     assert ["Платье", "PL-1", "44", "1", "1000,00", "1000,00", ""] in supplier
     assert ["Платье", "PL-1", "рядов: 1", "", "", "", ""] in supplier
     assert supplier[-1][:4] == ["Итого", "", "", "7"]  # 4 dresses (one row) + 3 scarves
+    # The order to forward to the supplier (the XLSX's second sheet) counts the rows too.
+    replies = await press_replies(
+        console.app, "organizer", ExportFile(purchase_id=pid, shape="supplier", fmt="xlsx")
+    )
+    book = load_workbook(io.BytesIO(next(r.document for r in replies if r.document).content))
+    order_sheet = [[c.value for c in row] for row in book["Заказ поставщику"].iter_rows()]
+    dresses = [row for row in order_sheet if row[1] == "Платье"]
+    assert dresses == [
+        ["PL-1", "Платье", "42", 1],
+        ["PL-1", "Платье", "44", 1],
+        ["PL-1", "Платье", "46", 1],
+        ["PL-1", "Платье", "48", 1],
+        ["PL-1", "Платье", "рядов: 1", None],
+    ]
     distribution = await export_rows(console, pid, "distribution")
-    marked = [row for row in distribution if row[9] == "не выкуплено: 1"]
-    assert [(row[2], row[5], row[6]) for row in marked] == [
+    # Columns: point, buyer, contact, order, item, article, size, quantity, price, sum, note.
+    marked = [row for row in distribution if row[10] == "не выкуплено: 1"]
+    assert [(row[3], row[6], row[7]) for row in marked] == [
         (anna.number, "44", "1"),
         (boris.number, "46", "1"),
     ]

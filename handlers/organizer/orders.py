@@ -160,6 +160,7 @@ async def supplier_order(ctx: Context, purchase: Purchase) -> exports.Table:
         title=t("transport-export-order-sheet"),
         headers=t("transport-export-order-columns").split("|"),
         total_label=t("purchase-admin-export-total"),
+        item_rows=await rows_notes(ctx, purchase),
     )
     table.heading = t(
         "transport-export-order-heading",
