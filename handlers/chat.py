@@ -9,6 +9,8 @@ buyer the organizer's public name; messages go through the bot, moderated first
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.payloads import Payload
@@ -69,13 +71,24 @@ async def load_thread(
 
 @router.command("chat", aliases=("чат", "написать"))
 async def chat(ctx: Context) -> None:
+    await pick_buyer_order(ctx, "chat-pick-order", ChatOrder, open_order_chat)
+
+
+async def pick_buyer_order(
+    ctx: Context,
+    prompt: str,
+    button: Callable[..., Payload],
+    chosen: Callable[[Context, int], Awaitable[None]],
+) -> None:
+    """The buyer's order for /chat or /claim: the number typed after the command, or a
+    button for each of their recent orders (`button(order_id=...)`) when none was typed."""
     typed = ctx.args.strip().lstrip("№#").upper()
     orders = await ctx.uow.chats.buyer_orders(ctx.user.id, ORDERS_SHOWN)
     if typed:
         match = next((o for o, _ in orders if (o.number or "").upper() == typed), None)
         if match is None:
             raise UserError("chat-order-typed-unknown", number=short(typed, 20))
-        await open_order_chat(ctx, match.id)
+        await chosen(ctx, match.id)
         return
     if not orders:
         ctx.say("chat-no-orders")
@@ -88,12 +101,12 @@ async def chat(ctx: Context) -> None:
                     number=order.number or str(order.id),
                     title=short(purchase.title, 30),
                 ),
-                ChatOrder(order_id=order.id).pack(),
+                button(order_id=order.id).pack(),
             )
         ]
         for order, purchase in orders
     ]
-    ctx.say("chat-pick-order", rows)
+    ctx.say(prompt, rows)
 
 
 @router.button(ChatOrder)

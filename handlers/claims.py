@@ -29,7 +29,7 @@ from domain.lifecycle import OrderStatus
 from domain.moderation import Role as Side
 from domain.money import AmountError, format_amount, parse_amount
 from domain.pricing import fee_kopecks
-from handlers.chat import CHAT_MAX_LENGTH
+from handlers.chat import CHAT_MAX_LENGTH, pick_buyer_order
 from handlers.kit import DbId, media_photo, photo_from_event, short
 from storage.models import (
     ClaimDecision,
@@ -47,7 +47,6 @@ router = Router("claims")
 CLAIM = "claim"  # steps: "problem", "text", "photos", "wish"
 DECISION = "claim_decision"  # steps: "amount", "reason"
 MAX_PHOTOS = 5
-ORDERS_SHOWN = 8
 
 PROBLEMS = ("defect", "wrong", "missing")
 WISHES = ("refund", "compensation", "replacement", "missing")
@@ -96,31 +95,7 @@ class ClaimAnswer(Payload, prefix="clan"):
 
 @router.command("claim", aliases=("претензия", "жалоба"))
 async def claim(ctx: Context) -> None:
-    orders = await ctx.uow.chats.buyer_orders(ctx.user.id, ORDERS_SHOWN)
-    typed = ctx.args.strip().lstrip("№#").upper()
-    if typed:
-        match = next((o for o, _ in orders if (o.number or "").upper() == typed), None)
-        if match is None:
-            raise UserError("chat-order-typed-unknown", number=short(typed, 20))
-        await ask_line(ctx, match.id)
-        return
-    if not orders:
-        ctx.say("chat-no-orders")
-        return
-    rows = [
-        [
-            Button(
-                ctx.t(
-                    "chat-button-order",
-                    number=order.number or str(order.id),
-                    title=short(purchase.title, 30),
-                ),
-                ClaimOrder(order_id=order.id).pack(),
-            )
-        ]
-        for order, purchase in orders
-    ]
-    ctx.say("claim-pick-order", rows)
+    await pick_buyer_order(ctx, "claim-pick-order", ClaimOrder, ask_line)
 
 
 @router.button(ClaimOrder)

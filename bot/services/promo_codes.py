@@ -20,14 +20,14 @@ from bot.services.referrals import (
     PROMO_ERRORS,
     moment,
     offer_text,
+    order_open_for_code,
     promo_error,
+    put_code_on,
     sum_before_discount,
+    sum_meeting_minimum,
 )
 from bot.texts import Texts
 from domain.codes import is_link_token, new_link_token, new_promo_code
-from domain.lifecycle import OrderStatus, PurchaseStatus
-from domain.money import format_amount
-from domain.pricing import order_due
 from domain.promo_codes import (
     ATTRIBUTION_WINDOW,
     CodeRefusal,
@@ -51,7 +51,6 @@ from storage.models import (
     Purchase,
     User,
 )
-from storage.repositories.orders import set_due
 from storage.uow import UnitOfWork
 
 AFFILIATE_LINK_PREFIX = "aff"
@@ -332,41 +331,18 @@ async def redeem_code(
     if code is None:
         raise promo_error(PromoRefusal.NOT_FOUND)
     await check_code(uow, user, code, now)
-    order = await uow.referrals.lock_order(order_id)
-    if order is None or order.buyer_id != user.id:
-        raise promo_error(PromoRefusal.ORDER_NOT_FOUND)
-    purchase = await uow.referrals.purchase(order.purchase_id)
-    assert purchase is not None
-    number = order.number or str(order.id)
-    if order.status is not OrderStatus.ACTIVE or purchase.status in (
-        PurchaseStatus.CLOSED,
-        PurchaseStatus.CANCELLED,
-    ):
-        raise promo_error(PromoRefusal.ORDER_CLOSED, number=number)
-    if order.promo_code_id is not None:
-        raise promo_error(PromoRefusal.ORDER_HAS_CODE, number=number)
+    order, purchase, number = await order_open_for_code(uow, user, order_id)
     if order.due_kop <= order.confirmed_paid_kop:
         raise promo_error(PromoRefusal.ORDER_PAID, number=number)
     if not fits(code, purchase):
         raise refusal_error(CodeRefusal.OUT_OF_SCOPE, code)
-    order_sum = sum_before_discount(order, purchase.fee_bp)
-    if not meets_minimum(order_sum, code.min_order_kop):
-        raise promo_error(
-            PromoRefusal.BELOW_MINIMUM,
-            number=number,
-            min=format_amount(code.min_order_kop, user.language),
-            sum=format_amount(order_sum, user.language),
-        )
+    order_sum = sum_meeting_minimum(code, order, purchase, user, number)
     affiliate_id = None
     if by_link:
         attribution = await uow.promos.attribution(user.id, code.id)
         if attribution is not None and attribution_live(attribution.opened_at, now):
             affiliate_id = attribution.affiliate_id
-    discount = discount_for(code.discount_kind, code.discount_value, order_sum)
-    order.discount_kop = discount
-    order.promo_code_id = code.id
-    set_due(order, order_due(order.items_total_kop, purchase.fee_bp, discount))
-    order.updated_at = now
+    discount = put_code_on(order, purchase, code, order_sum, now)
     await uow.referrals.add_redemption(
         promo_code_id=code.id,
         order_id=order.id,

@@ -62,6 +62,7 @@ from storage.models import (
     PromoCode,
     PromoKind,
     PromoScope,
+    Purchase,
     ReferralRound,
     RoundStatus,
     User,
@@ -450,6 +451,55 @@ def sum_before_discount(order: Order, fee_bp: int) -> int:
     return order.items_total_kop + fee_kopecks(order.items_total_kop, fee_bp)
 
 
+async def order_open_for_code(
+    uow: UnitOfWork, user: User, order_id: int
+) -> tuple[Order, Purchase, str]:
+    """The buyer's order, locked, with its purchase and shown number, refused unless it is
+    live in a purchase still running and carries no code yet: the checks a referral code
+    and an organizer's code share before their own."""
+    order = await uow.referrals.lock_order(order_id)
+    if order is None or order.buyer_id != user.id:
+        raise promo_error(PromoRefusal.ORDER_NOT_FOUND)
+    purchase = await uow.referrals.purchase(order.purchase_id)
+    assert purchase is not None
+    number = order.number or str(order.id)
+    if order.status is not OrderStatus.ACTIVE or purchase.status in (
+        PurchaseStatus.CLOSED,
+        PurchaseStatus.CANCELLED,
+    ):
+        raise promo_error(PromoRefusal.ORDER_CLOSED, number=number)
+    if order.promo_code_id is not None:
+        raise promo_error(PromoRefusal.ORDER_HAS_CODE, number=number)
+    return order, purchase, number
+
+
+def sum_meeting_minimum(
+    code: PromoCode, order: Order, purchase: Purchase, user: User, number: str
+) -> int:
+    """The order's sum before any discount, refused when below the code's minimum."""
+    order_sum = sum_before_discount(order, purchase.fee_bp)
+    if not meets_minimum(order_sum, code.min_order_kop):
+        raise promo_error(
+            PromoRefusal.BELOW_MINIMUM,
+            number=number,
+            min=format_amount(code.min_order_kop, user.language),
+            sum=format_amount(order_sum, user.language),
+        )
+    return order_sum
+
+
+def put_code_on(
+    order: Order, purchase: Purchase, code: PromoCode, order_sum: int, now: datetime
+) -> int:
+    """Put the code's discount on the order and recount its due; returns the discount."""
+    discount = discount_for(code.discount_kind, code.discount_value, order_sum)
+    order.discount_kop = discount
+    order.promo_code_id = code.id
+    set_due(order, order_due(order.items_total_kop, purchase.fee_bp, discount))
+    order.updated_at = now
+    return discount
+
+
 async def apply_promo(
     uow: UnitOfWork, user: User, order: Order, code_text: str, now: datetime
 ) -> int:
@@ -483,19 +533,7 @@ async def redeem(uow: UnitOfWork, user: User, code: PromoCode, order_id: int, no
     if refusal is not None:
         until = moment(code.ends_at) if code.ends_at else ""
         raise promo_error(refusal, code=code.code, until=until)
-    order = await repo.lock_order(order_id)
-    if order is None or order.buyer_id != user.id:
-        raise promo_error(PromoRefusal.ORDER_NOT_FOUND)
-    purchase = await repo.purchase(order.purchase_id)
-    assert purchase is not None
-    number = order.number or str(order.id)
-    if order.status is not OrderStatus.ACTIVE or purchase.status in (
-        PurchaseStatus.CLOSED,
-        PurchaseStatus.CANCELLED,
-    ):
-        raise promo_error(PromoRefusal.ORDER_CLOSED, number=number)
-    if order.promo_code_id is not None:
-        raise promo_error(PromoRefusal.ORDER_HAS_CODE, number=number)
+    order, purchase, number = await order_open_for_code(uow, user, order_id)
     if code.kind is PromoKind.REFERRAL and not purchase.accepts_round_discounts:
         # Refused before anything is written: the code stays unused for another order.
         raise promo_error(
@@ -503,19 +541,8 @@ async def redeem(uow: UnitOfWork, user: User, code: PromoCode, order_id: int, no
         )
     if order.due_kop <= order.confirmed_paid_kop:
         raise promo_error(PromoRefusal.ORDER_PAID, number=number)
-    order_sum = sum_before_discount(order, purchase.fee_bp)
-    if not meets_minimum(order_sum, code.min_order_kop):
-        raise promo_error(
-            PromoRefusal.BELOW_MINIMUM,
-            number=number,
-            min=format_amount(code.min_order_kop, user.language),
-            sum=format_amount(order_sum, user.language),
-        )
-    discount = discount_for(code.discount_kind, code.discount_value, order_sum)
-    order.discount_kop = discount
-    order.promo_code_id = code.id
-    set_due(order, order_due(order.items_total_kop, purchase.fee_bp, discount))
-    order.updated_at = now
+    order_sum = sum_meeting_minimum(code, order, purchase, user, number)
+    discount = put_code_on(order, purchase, code, order_sum, now)
     await repo.add_redemption(
         promo_code_id=code.id,
         order_id=order.id,
