@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -30,6 +29,7 @@ from storage.models import (
     User,
 )
 from storage.repositories.orders import still_owes
+from storage.repositories.savepoint import add_unless_refused
 
 RUNNING = (
     PurchaseStatus.DRAFT,
@@ -80,12 +80,7 @@ class PromoCodeRepository:
 
     async def add_code(self, code: PromoCode) -> bool:
         """Insert in a savepoint; False when the code text is taken meanwhile."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(code)
-        except IntegrityError:
-            return False
-        return True
+        return await add_unless_refused(self.session, code)
 
     async def code(self, code_id: int, *, lock: bool = False) -> PromoCode | None:
         stmt = (

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -33,6 +32,7 @@ from storage.models import (
     User,
 )
 from storage.repositories.orders import still_owes
+from storage.repositories.savepoint import add_unless_refused
 
 LIVE_INVITE = (InviteStatus.COUNTED, InviteStatus.WAITING)
 CLOSED_PURCHASE = (PurchaseStatus.CLOSED, PurchaseStatus.CANCELLED)
@@ -352,12 +352,7 @@ class ReferralRepository:
     async def add_code(self, code: PromoCode) -> bool:
         """Insert in a savepoint; False when a unique constraint refused it (a twin code
         for the round and owner, or the same code text)."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(code)
-        except IntegrityError:
-            return False
-        return True
+        return await add_unless_refused(self.session, code)
 
     async def code(self, code_id: int) -> PromoCode | None:
         return await self.session.get(PromoCode, code_id, populate_existing=True)
