@@ -36,7 +36,7 @@ from domain.promo_codes import (
     code_refusal,
     in_scope,
 )
-from domain.referrals import PromoRefusal, discount_for, meets_minimum
+from domain.referrals import DiscountKind, PromoRefusal, discount_for, meets_minimum
 from storage.models import (
     Affiliate,
     AffiliateLink,
@@ -102,6 +102,24 @@ async def purchase_title(uow: UnitOfWork, code: PromoCode) -> str | None:
 # --- creating ----------------------------------------------------------------------------------
 
 
+def form_terms(form: dict[str, Any]) -> dict[str, Any]:
+    """The code's terms as the creation form keeps them (plain values in the dialog's
+    state), as PromoCode fields: one reading for the preview and the code written."""
+    return {
+        "discount_kind": DiscountKind(form["discount_kind"]),
+        "discount_value": form["discount_value"],
+        "min_order_kop": form["min_order_kop"],
+        "scope": PromoScope(form["scope"]),
+        "scope_purchase_id": form.get("scope_purchase_id"),
+        "scope_category": form.get("scope_category"),
+        "starts_at": datetime.fromisoformat(form["starts_at"]),
+        "ends_at": datetime.fromisoformat(form["ends_at"]),
+        "usage_limit": form.get("usage_limit"),
+        "per_user_limit": form.get("per_user_limit"),
+        "shared_with_affiliates": bool(form["shared"]),
+    }
+
+
 async def create_code(
     uow: UnitOfWork, organizer: Organizer, form: dict[str, Any], now: datetime
 ) -> PromoCode:
@@ -117,17 +135,7 @@ async def create_code(
             code=candidate,
             kind=PromoKind.ORGANIZER,
             organizer_id=organizer.id,
-            discount_kind=form["discount_kind"],
-            discount_value=form["discount_value"],
-            min_order_kop=form["min_order_kop"],
-            scope=PromoScope(form["scope"]),
-            scope_purchase_id=form.get("scope_purchase_id"),
-            scope_category=form.get("scope_category"),
-            starts_at=datetime.fromisoformat(form["starts_at"]),
-            ends_at=datetime.fromisoformat(form["ends_at"]),
-            usage_limit=form.get("usage_limit"),
-            per_user_limit=form.get("per_user_limit"),
-            shared_with_affiliates=shared,
+            **form_terms(form),
             approval=ApprovalStatus.PENDING if shared else ApprovalStatus.NOT_SHARED,
             active=True,
             created_at=now,

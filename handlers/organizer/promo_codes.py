@@ -22,6 +22,7 @@ from bot.services.promo_codes import (
     code_offer,
     create_code,
     dates_text,
+    form_terms,
     purchase_title,
     scope_text,
 )
@@ -48,7 +49,7 @@ from domain.promo_codes import (
 )
 from domain.referrals import DiscountKind
 from handlers.kit import DbId, short
-from storage.models import ApprovalStatus, PromoCode, PromoScope
+from storage.models import ApprovalStatus, PromoCode
 
 router = Router("promo_codes")
 
@@ -292,20 +293,7 @@ async def show_confirm(ctx: Context) -> None:
 
 def draft_code(data: dict[str, Any]) -> PromoCode:
     """The code as the form describes it, for showing (never added to the session)."""
-    return PromoCode(
-        code=data.get("code") or "",
-        discount_kind=DiscountKind(data["discount_kind"]),
-        discount_value=data["discount_value"],
-        min_order_kop=data["min_order_kop"],
-        scope=PromoScope(data["scope"]),
-        scope_purchase_id=data.get("scope_purchase_id"),
-        scope_category=data.get("scope_category"),
-        starts_at=datetime.fromisoformat(data["starts_at"]),
-        ends_at=datetime.fromisoformat(data["ends_at"]),
-        usage_limit=data.get("usage_limit"),
-        per_user_limit=data.get("per_user_limit"),
-        shared_with_affiliates=bool(data["shared"]),
-    )
+    return PromoCode(code=data.get("code") or "", **form_terms(data))
 
 
 def summary_lines(ctx: Context, code: PromoCode, title: str | None) -> list[str]:
