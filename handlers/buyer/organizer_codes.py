@@ -5,6 +5,8 @@ scope, dates, total and per-buyer limits, minimum, one code per order."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.context import Context
 from bot.core.payloads import CommandPayload, Payload
 from bot.core.replies import Button
@@ -38,11 +40,33 @@ async def offer_typed(ctx: Context, code: PromoCode) -> None:
     """/promo <an organizer's code>: the buyer's orders it may go on, as buttons."""
     await check_code(ctx.uow, ctx.user, code, ctx.now())
     orders = await orders_for_code(ctx.uow, ctx.user, code, limit=ORDERS_OFFERED)
+    say_code_orders(
+        ctx,
+        code,
+        orders,
+        none_key="promo-typed-no-orders",
+        apply=lambda order: CodeApply(code_id=code.id, order_id=order.id, by_link=False),
+        offer=code_offer(ctx.texts, ctx.lang, code),
+    )
+
+
+def say_code_orders(
+    ctx: Context,
+    code: PromoCode,
+    orders: list[Order],
+    *,
+    none_key: str,
+    apply: Callable[[Order], Payload],
+    offer: str,
+) -> None:
+    """The buyer's orders a code (a referral or an organizer's) may go on, a button each
+    with its number, purchase and sum due; with none, `none_key` and a way to the
+    purchases."""
     if not orders:
         purchases = Button(
             ctx.t("referrals-button-purchases"), CommandPayload(name="purchases").pack()
         )
-        ctx.say("promo-typed-no-orders", [[purchases]], code=code.code)
+        ctx.say(none_key, [[purchases]], code=code.code)
         return
     rows = []
     for order in orders:
@@ -52,14 +76,8 @@ async def offer_typed(ctx: Context, code: PromoCode) -> None:
             title=short(order.purchase.title, TITLE_SHOWN),
             sum=format_amount(order.due_kop, ctx.lang),
         )
-        payload = CodeApply(code_id=code.id, order_id=order.id, by_link=False)
-        rows.append([Button(label, payload.pack())])
-    ctx.say(
-        "referrals-promo-choose-order",
-        rows,
-        code=code.code,
-        offer=code_offer(ctx.texts, ctx.lang, code),
-    )
+        rows.append([Button(label, apply(order).pack())])
+    ctx.say("referrals-promo-choose-order", rows, code=code.code, offer=offer)
 
 
 @router.button(CodeApply)

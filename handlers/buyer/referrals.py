@@ -31,7 +31,7 @@ from domain.referrals import (
     code_refusal,
     code_state,
 )
-from handlers.buyer.organizer_codes import find_typed, offer_typed
+from handlers.buyer.organizer_codes import find_typed, offer_typed, say_code_orders
 from handlers.common import help_button, help_text
 from handlers.kit import DbId, PageNumber, Paging, short
 from storage.models import PromoCode, ReferralRound
@@ -40,7 +40,6 @@ router = Router("referrals")
 
 FRIENDS_PER_PAGE = 10
 NAME_SHOWN = 32
-TITLE_SHOWN = 24
 ORDERS_OFFERED = 8
 
 
@@ -313,29 +312,14 @@ async def offer_orders(ctx: Context, code: PromoCode) -> None:
         until = moment(code.ends_at) if code.ends_at else ""
         raise promo_error(refusal, code=code.code, until=until)
     orders = await ctx.uow.referrals.open_orders(ctx.user.id, limit=ORDERS_OFFERED)
-    if not orders:
-        ctx.say(
-            "referrals-promo-no-orders",
-            [
-                [
-                    Button(
-                        ctx.t("referrals-button-purchases"), CommandPayload(name="purchases").pack()
-                    )
-                ]
-            ],
-            code=code.code,
-        )
-        return
-    rows = []
-    for order in orders:
-        label = ctx.t(
-            "referrals-promo-order-button",
-            number=order.number or str(order.id),
-            title=short(order.purchase.title, TITLE_SHOWN),
-            sum=format_amount(order.due_kop, ctx.lang),
-        )
-        rows.append([Button(label, PromoApply(code_id=code.id, order_id=order.id).pack())])
-    ctx.say("referrals-promo-choose-order", rows, code=code.code, offer=code_offer(ctx, code))
+    say_code_orders(
+        ctx,
+        code,
+        orders,
+        none_key="referrals-promo-no-orders",
+        apply=lambda order: PromoApply(code_id=code.id, order_id=order.id),
+        offer=code_offer(ctx, code),
+    )
 
 
 @router.button(PromoUse)
