@@ -135,23 +135,18 @@ async def show_rows(ctx: Context, purchase: Purchase) -> None:
             choices.append(
                 [
                     Button(
-                        ctx.t("rows-button-buy-out", item=name, row=row.number),
+                        ctx.t(key, item=name, row=row.number),
                         RowDecide(
                             item_id=entry.item.id,
                             row=row.number,
-                            decision=RowDecision.BUY_OUT,
+                            decision=decision,
                             confirmed=False,
                         ).pack(),
-                    ),
-                    Button(
-                        ctx.t("rows-button-drop", item=name, row=row.number),
-                        RowDecide(
-                            item_id=entry.item.id,
-                            row=row.number,
-                            decision=RowDecision.DROP,
-                            confirmed=False,
-                        ).pack(),
-                    ),
+                    )
+                    for key, decision in (
+                        ("rows-button-buy-out", RowDecision.BUY_OUT),
+                        ("rows-button-drop", RowDecision.DROP),
+                    )
                 ]
             )
     if purchase.status is PurchaseStatus.STOPPED and found:

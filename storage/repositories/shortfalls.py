@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -44,6 +44,21 @@ class PurchaseLine:
     order: Order
     item: PurchaseItem
     buyer: User
+
+
+def live_line(line_id: int, *whose: ColumnElement[bool]) -> Select[tuple[OrderLine]]:
+    """The order line of a live order that `whose` allows, loaded with its item and its
+    order's lines and purchase (what a shortfall decision on it recounts)."""
+    return (
+        select(OrderLine)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.id == line_id, Order.status == OrderStatus.ACTIVE, *whose)
+        .options(
+            joinedload(OrderLine.item),
+            joinedload(OrderLine.order).selectinload(Order.lines),
+            joinedload(OrderLine.order).joinedload(Order.purchase),
+        )
+    )
 
 
 class ShortfallRepository:
@@ -162,20 +177,8 @@ class ShortfallRepository:
     ) -> OrderLine | None:
         """A line of a live order in one of this organizer's purchases, with its order
         (lines, purchase) and item; None for anyone else's."""
-        stmt = (
-            select(OrderLine)
-            .join(Order, Order.id == OrderLine.order_id)
-            .join(Purchase, Purchase.id == Order.purchase_id)
-            .where(
-                OrderLine.id == line_id,
-                Purchase.organizer_id == organizer_id,
-                Order.status == OrderStatus.ACTIVE,
-            )
-            .options(
-                joinedload(OrderLine.item),
-                joinedload(OrderLine.order).selectinload(Order.lines),
-                joinedload(OrderLine.order).joinedload(Order.purchase),
-            )
+        stmt = live_line(line_id, Purchase.organizer_id == organizer_id).join(
+            Purchase, Purchase.id == Order.purchase_id
         )
         if lock:
             stmt = stmt.with_for_update(of=OrderLine)
@@ -183,21 +186,7 @@ class ShortfallRepository:
 
     async def buyer_line(self, buyer_id: int, line_id: int) -> OrderLine | None:
         """A line of one of the buyer's live orders, with order and item; None otherwise."""
-        stmt = (
-            select(OrderLine)
-            .join(Order, Order.id == OrderLine.order_id)
-            .where(
-                OrderLine.id == line_id,
-                Order.buyer_id == buyer_id,
-                Order.status == OrderStatus.ACTIVE,
-            )
-            .options(
-                joinedload(OrderLine.item),
-                joinedload(OrderLine.order).selectinload(Order.lines),
-                joinedload(OrderLine.order).joinedload(Order.purchase),
-            )
-            .with_for_update(of=OrderLine)
-        )
+        stmt = live_line(line_id, Order.buyer_id == buyer_id).with_for_update(of=OrderLine)
         return await self.session.scalar(stmt)
 
     async def buyer_order(self, buyer_id: int, order_id: int) -> Order | None:
