@@ -21,11 +21,7 @@ from storage.uow import UnitOfWork
 from tests.support.drivers import ConsoleSession
 from tests.support.queries import count
 from tests.support.shops import Shop
-from tests.support.texts import NBSP
-
-
-def rub(amount: str) -> str:
-    return amount.replace(" ", NBSP) + f"{NBSP}₽"
+from tests.support.texts import NBSP, rub
 
 
 @dataclass(frozen=True)

@@ -62,16 +62,12 @@ from tests.support.drivers import (
 from tests.support.environment import TEST_START
 from tests.support.queries import count
 from tests.support.shops import seed_shop
-from tests.support.texts import NBSP
+from tests.support.texts import NBSP, rub
 
 SOCKS = (("Носки", 100_000, []), ("Шарф", 50_000, []))
 ONE_LINE = (
     "/newpromo {code}; {discount}; {scope}; сейчас; 30; {limit}; {per_user}; {minimum}; {shared}"
 )
-
-
-def rub(amount: str) -> str:
-    return f"{amount}{NBSP}₽"
 
 
 # --- pure rules --------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from storage.uow import UnitOfWork
 from tests.support.drivers import console_message, press_replies
 from tests.support.exports import RECONCILIATION_HEADERS
 from tests.support.shops import Shop
-from tests.support.texts import NBSP
+from tests.support.texts import rub
 
 
 async def say(app: App, user: str, text: str) -> list[Reply]:
@@ -114,10 +114,6 @@ async def ledger(shop: Shop, *, language: str = "ru") -> Ledger:
 
 def documents(replies: list[Reply]) -> dict[str, bytes]:
     return {r.document.file_name: r.document.content for r in replies if r.document is not None}
-
-
-def rub(amount: str) -> str:
-    return amount.replace(" ", NBSP) + f"{NBSP}₽"
 
 
 async def test_reconciliation_message_and_files_read_back_cell_by_cell(

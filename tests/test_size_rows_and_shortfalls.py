@@ -54,14 +54,10 @@ from storage.uow import UnitOfWork
 from tests.support.drivers import ConsoleSession, button_number, press_replies
 from tests.support.queries import purchases_in_db
 from tests.support.steps import become_organizer, move
-from tests.support.texts import NBSP
+from tests.support.texts import rub
 
 FEE_QUICK = "/newpurchase {title}; Orby; Одежда; сбор 10%; стоп 01.12.2026; оплата 05.12.2026"
 ITEMS = "Платье; 1000; ряд 42,44,46,48; PL-1\nШарф; 500"
-
-
-def rub(amount: str) -> str:
-    return amount.replace(" ", NBSP) + f"{NBSP}₽"
 
 
 @dataclass(frozen=True)

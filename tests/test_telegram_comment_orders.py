@@ -145,28 +145,25 @@ async def test_discussion_group_replies_become_drafts_confirmed_in_private(
     # Further down the post's thread, answering Boris rather than the post, Dina orders too:
     # Telegram names the thread (the copy's id) in every message of it.
     boris_comment = comment_of_boris["message"]
+
+    def under_boris(text: str, thread_id: int = copy["message_id"]) -> dict:
+        """Dina's message in a thread (the post's by default), answering Boris's comment."""
+        return tg.server.user_message(
+            DINA,
+            text,
+            chat_id=DISCUSSION,
+            chat_type="supergroup",
+            reply_to_message_id=boris_comment["message_id"],
+            message_thread_id=thread_id,
+        )
+
     await tg.say(DINA, "/start")
-    answer = tg.server.user_message(
-        DINA,
-        "мне тоже +1 42",
-        chat_id=DISCUSSION,
-        chat_type="supergroup",
-        reply_to_message_id=boris_comment["message_id"],
-        message_thread_id=copy["message_id"],
-    )
+    answer = under_boris("мне тоже +1 42")
     assert await tg.push(answer) == []
     await sender.drain()
     assert "Черновик заказа: Платье, 42 × 1" in texts(tg.server.messages_to(DINA))[-1]
     # Chatter in the thread is recorded as a comment, and nothing more.
-    chatter = tg.server.user_message(
-        DINA,
-        "красивое!",
-        chat_id=DISCUSSION,
-        chat_type="supergroup",
-        reply_to_message_id=boris_comment["message_id"],
-        message_thread_id=copy["message_id"],
-    )
-    await tg.push(chatter)
+    await tg.push(under_boris("красивое!"))
 
     # Chatter: a message answering nothing, a question under the post, a sticker-like
     # nothing. Comments are recorded, but no draft and no answer in the group.
@@ -189,16 +186,7 @@ async def test_discussion_group_replies_become_drafts_confirmed_in_private(
     assert await count(app, Comment) == 5
     assert await count(app, Order) == 2  # Dina has not confirmed her draft
     # A thread that is not one of our posts' threads is not ours at all.
-    await tg.push(
-        tg.server.user_message(
-            DINA,
-            "+1 44",
-            chat_id=DISCUSSION,
-            chat_type="supergroup",
-            reply_to_message_id=boris_comment["message_id"],
-            message_thread_id=copy["message_id"] + 500,
-        )
-    )
+    await tg.push(under_boris("+1 44", thread_id=copy["message_id"] + 500))
     assert await count(app, Comment) == 5
 
 

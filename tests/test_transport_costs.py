@@ -34,7 +34,7 @@ from tests.support.drivers import ConsoleSession, button_number, press_replies
 from tests.support.exports import DISTRIBUTION_HEADERS, RECONCILIATION_HEADERS
 from tests.support.shops import add_order, seed_shop
 from tests.support.steps import QUICK, become_organizer
-from tests.support.texts import NBSP
+from tests.support.texts import NBSP, rub
 from tests.test_money_truth import Expect, check_everywhere
 
 ITEMS = (
@@ -44,10 +44,6 @@ ITEMS = (
 )
 DUE_BEFORE = {"anna": 123_255, "boris": 219_890, "vera": 39_765}
 PAID_BEFORE = {"anna": 123_255, "boris": 0, "vera": 39_765}
-
-
-def rub(amount: str) -> str:
-    return amount.replace(" ", NBSP) + f"{NBSP}₽"
 
 
 async def arrived_purchase(app: App) -> tuple[int, dict[str, str]]:

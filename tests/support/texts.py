@@ -18,3 +18,8 @@ def ru(key: str, **args: Any) -> str:
 
 def en(key: str, **args: Any) -> str:
     return TEXTS.get("en", key, **args)
+
+
+def rub(amount: str) -> str:
+    """A sum as the bot writes it: `rub("1 000")` is "1 000 ₽" with non-breaking spaces."""
+    return amount.replace(" ", NBSP) + f"{NBSP}₽"
