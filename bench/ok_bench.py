@@ -43,10 +43,11 @@ import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
 from bench._server_process import ServerProcess  # noqa: E402
-from bot.adapters.ok.adapter import OkAdapter, OrderedWork  # noqa: E402
+from bot.adapters.ok.adapter import OkAdapter  # noqa: E402
 from bot.adapters.ok.events import to_incoming  # noqa: E402
 from bot.adapters.ok.transport import OkTransport  # noqa: E402
 from bot.app import create_app  # noqa: E402
+from bot.core.chat_lanes import OrderedWork  # noqa: E402
 from bot.core.events import Incoming  # noqa: E402
 from bot.core.payloads import CommandPayload  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
@@ -165,7 +166,7 @@ async def bench_dispatcher(events: int, users: int, workdir: Path) -> float:
     app = await create_app(settings)
     offline = FakeOkServer({TOKEN: GROUP_ID})  # not started: builds the bodies only
     updates = [to_incoming(body, GROUP_ID) for body in make_mix(offline, events, users)]
-    work = OrderedWork()
+    work = OrderedWork("ok", "person")
     slots = asyncio.Semaphore(8)
 
     async def feed(incoming: Incoming) -> None:

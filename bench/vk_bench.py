@@ -39,11 +39,12 @@ sys.path.insert(0, str(ROOT))
 from vk_api.bot_longpoll import VkBotEventType, VkBotLongPoll  # noqa: E402
 
 from bench._server_process import ServerProcess  # noqa: E402
-from bot.adapters.vk.adapter import OrderedWork, VkAdapter  # noqa: E402
+from bot.adapters.vk.adapter import VkAdapter  # noqa: E402
 from bot.adapters.vk.events import to_incoming  # noqa: E402
 from bot.adapters.vk.session import make_vk_api  # noqa: E402
 from bot.adapters.vk.transport import VkTransport  # noqa: E402
 from bot.app import create_app  # noqa: E402
+from bot.core.chat_lanes import OrderedWork  # noqa: E402
 from bot.core.events import Incoming  # noqa: E402
 from bot.core.payloads import CommandPayload  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
@@ -143,7 +144,7 @@ async def bench_dispatcher(events: int, users: int, workdir: Path) -> float:
     app = await create_app(settings)
     offline = FakeVkServer(group_id=GROUP_ID, token=TOKEN)  # not started: builds updates only
     updates = [to_incoming(raw, GROUP_ID, name="Bench") for raw in push_mix(offline, events, users)]
-    work = OrderedWork()
+    work = OrderedWork("vk", "peer")
     slots = asyncio.Semaphore(8)  # the adapter's default concurrency
 
     async def feed(incoming: Incoming) -> None:

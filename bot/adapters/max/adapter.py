@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections import deque
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +43,7 @@ from bot.adapters.max.events import (
 )
 from bot.adapters.max.polling import DRAIN_TIMEOUT, MaxPolling
 from bot.adapters.max.transport import MaxTransport, limits_of
+from bot.core.chat_lanes import ChatLanes
 from bot.core.events import ChatKind, EventKind, Incoming
 from bot.core.platform import Runtime
 from bot.core.replies import Reply
@@ -71,8 +71,6 @@ STARTUP_RETRY_MAX = 60.0
 SECRET_HEADER = "X-Max-Bot-Api-Secret"
 COMMAND_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 MENU_LIMIT = 32  # decided: the documents give no number; 32 keeps the menu readable
-
-_ChatQueue = deque[tuple[dict[str, Any], "asyncio.Future[None]"]]
 
 
 def _chat_number(chat_id: str) -> int | None:
@@ -165,9 +163,7 @@ class MaxAdapter:
         self.bot_id: int | None = None
         self.port: MaxPort | None = None
         self._feeding = asyncio.Semaphore(max_active)
-        self._backlog = asyncio.Semaphore(max_backlog)
-        self._chats: dict[str, _ChatQueue] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.lanes = ChatLanes(self.handle, chat_key, max_backlog=max_backlog, platform="MAX")
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()
         self.webhook_port: int | None = None
@@ -213,7 +209,7 @@ class MaxAdapter:
             else:
                 await self._run_polling()
         finally:
-            await self._drain()
+            await self.lanes.drain(DRAIN_TIMEOUT)
             await self.client.close()
 
     async def stop(self) -> None:
@@ -296,53 +292,11 @@ class MaxAdapter:
             return web.Response(status=503, text="Stopping")
         return web.json_response({"ok": True})
 
-    async def _drain(self, timeout: float = DRAIN_TIMEOUT) -> None:
-        if not self._tasks:
-            return
-        _, late = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in late:
-            task.cancel()
-        if late:
-            log.warning("MAX: %d chats' updates left for the next start", len(late))
-            await asyncio.gather(*late, return_exceptions=True)
-
     # --- scheduling ---------------------------------------------------------------------------
 
     async def enqueue(self, raw: dict[str, Any]) -> asyncio.Future[None]:
-        await self._backlog.acquire()
-        handled = asyncio.get_running_loop().create_future()
-        key = chat_key(raw)
-        queue = self._chats.get(key) if key is not None else None
-        if queue is not None:
-            queue.append((raw, handled))
-        else:
-            queue = deque([(raw, handled)])
-            if key is not None:
-                self._chats[key] = queue
-            task = asyncio.create_task(self._work(key, queue))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return handled
-
-    async def _work(self, key: str | None, queue: _ChatQueue) -> None:
-        try:
-            while queue:
-                raw, handled = queue[0]
-                try:
-                    await self.handle(raw)
-                except Exception:
-                    log.exception("MAX update failed")
-                queue.popleft()
-                self._backlog.release()
-                if not handled.done():
-                    handled.set_result(None)
-        finally:
-            if key is not None and self._chats.get(key) is queue:
-                del self._chats[key]
-            while queue:
-                _raw, handled = queue.popleft()
-                self._backlog.release()
-                handled.cancel()
+        """Queue the update behind its chat's previous one (`ChatLanes.enqueue`)."""
+        return await self.lanes.enqueue(raw)
 
     # --- one update ---------------------------------------------------------------------------
 

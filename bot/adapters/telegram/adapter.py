@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -66,6 +65,7 @@ from bot.adapters.telegram.transport import (
     keyboard,
     limits_of,
 )
+from bot.core.chat_lanes import ChatLanes
 from bot.core.events import (
     ChatKind,
     EventKind,
@@ -108,9 +108,6 @@ WAIT_KEY = "telegram_wait_for_processing"
 CALLBACK_TOAST_LIMIT = 200
 MENU_LIMIT = 100  # commands per scope
 COMMAND_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-
-# A chat's updates waiting to be handled, each with the future a webhook request waits on.
-_ChatQueue = deque[tuple[Update, "asyncio.Future[None]"]]
 
 _ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
@@ -228,10 +225,13 @@ class TelegramAdapter:
         self.dp = Dispatcher()
         self.dp.update.outer_middleware(self._schedule)
         self._feeding = asyncio.Semaphore(max_active or MAX_ACTIVE)
-        self._backlog = asyncio.Semaphore(max_backlog)
-        # The updates of each chat being handled, the one in hand first (see `_work`).
-        self._chats: dict[int, _ChatQueue] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.lanes = ChatLanes(
+            self.handle,
+            chat_key,
+            max_backlog=max_backlog,
+            platform="Telegram",
+            describe=lambda update: str(update.update_id),
+        )
         self._stop = asyncio.Event()
         # Set once updates are being received (polling started or webhook registered).
         self.ready = asyncio.Event()
@@ -271,7 +271,7 @@ class TelegramAdapter:
             else:
                 await self._run_polling()
         finally:
-            await self._drain()
+            await self.lanes.drain(DRAIN_TIMEOUT)
             for task in list(self._background):
                 task.cancel()
             await self.bot.session.close()
@@ -339,19 +339,6 @@ class TelegramAdapter:
             # flight still finish (the adapter drains them after this).
             server.remove_route("POST", path)
 
-    async def _drain(self, timeout: float = DRAIN_TIMEOUT) -> None:
-        """Let the updates in hand finish; give up (cancel) what is not done by `timeout`:
-        those are not confirmed (polling: still in the inbox; webhook: Telegram is answered
-        with an error) and come back after the restart."""
-        if not self._tasks:
-            return
-        _, late = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in late:
-            task.cancel()
-        if late:
-            log.warning("Telegram: %d chats' updates left for the next start", len(late))
-            await asyncio.gather(*late, return_exceptions=True)
-
     # --- scheduling ---------------------------------------------------------------------------
 
     async def _schedule(
@@ -368,50 +355,8 @@ class TelegramAdapter:
             await asyncio.shield(handled)
 
     async def enqueue(self, update: Update) -> asyncio.Future[None]:
-        """Queue the update behind its chat's previous one; the future ends once it is
-        handled (cancelled if it was given up at shutdown)."""
-        await self._backlog.acquire()
-        handled = asyncio.get_running_loop().create_future()
-        key = chat_key(update)
-        queue = self._chats.get(key) if key is not None else None
-        if queue is not None:
-            # The chat's worker is busy with an earlier update: it takes this one after.
-            queue.append((update, handled))
-        else:
-            # One worker per busy chat, not one task per update chained after the previous
-            # one: a chat's updates then cost no task and no asyncio.wait each.
-            queue = deque([(update, handled)])
-            if key is not None:
-                self._chats[key] = queue
-            task = asyncio.create_task(self._work(key, queue))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return handled
-
-    async def _work(self, key: int | None, queue: _ChatQueue) -> None:
-        """Handle a chat's updates one after another until none is waiting."""
-        try:
-            while queue:
-                update, handled = queue[0]
-                try:
-                    await self.handle(update)
-                except Exception:
-                    log.exception("Telegram update %s failed", update.update_id)
-                # Cancelled: the update stays first in the queue, given up below.
-                queue.popleft()
-                self._backlog.release()
-                if not handled.done():
-                    handled.set_result(None)
-        finally:
-            # No await between the last `while queue` and here: an update scheduled for this
-            # chat meanwhile is impossible, so none is left behind. Cancelled (shutdown): the
-            # rest are given up, and their webhook requests told so.
-            if key is not None and self._chats.get(key) is queue:
-                del self._chats[key]
-            while queue:
-                _update, handled = queue.popleft()
-                self._backlog.release()
-                handled.cancel()
+        """Queue the update behind its chat's previous one (`ChatLanes.enqueue`)."""
+        return await self.lanes.enqueue(update)
 
     # --- one update ---------------------------------------------------------------------------
 
