@@ -41,10 +41,11 @@ from bot.adapters.max.events import (
     start_link,
     to_incoming,
 )
-from bot.adapters.max.polling import DRAIN_TIMEOUT, MaxPolling
+from bot.adapters.max.polling import MaxPolling
 from bot.adapters.max.transport import MaxTransport, limits_of
 from bot.core.chat_lanes import ChatLanes
 from bot.core.events import ChatKind, EventKind, Incoming
+from bot.core.long_polling import DRAIN_TIMEOUT
 from bot.core.platform import Runtime
 from bot.core.replies import Reply
 from bot.core.router import Role, Router

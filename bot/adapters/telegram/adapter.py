@@ -57,7 +57,7 @@ from sqlalchemy import select
 
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.events import chat_key, to_incoming
-from bot.adapters.telegram.polling import DRAIN_TIMEOUT, TelegramPolling
+from bot.adapters.telegram.polling import TelegramPolling
 from bot.adapters.telegram.session import TelegramSession
 from bot.adapters.telegram.transport import (
     TelegramTransport,
@@ -71,6 +71,7 @@ from bot.core.events import (
     EventKind,
     Incoming,
 )
+from bot.core.long_polling import DRAIN_TIMEOUT
 from bot.core.platform import Runtime
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
