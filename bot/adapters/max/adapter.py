@@ -44,19 +44,15 @@ from bot.adapters.max.events import (
 from bot.adapters.max.polling import MaxPolling
 from bot.adapters.max.transport import MaxTransport, limits_of
 from bot.core.chat_lanes import ChatLanes
-from bot.core.events import ChatKind, EventKind, Incoming
+from bot.core.events import ChatKind, Incoming
 from bot.core.long_polling import DRAIN_TIMEOUT
 from bot.core.platform import Runtime
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
 from bot.core.transport import (
-    DeliveryError,
     PermanentFailure,
-    RecipientUnreachable,
-    RetryAfter,
-    TemporaryFailure,
 )
-from bot.delivery.outbox import leave_to_outbox
+from bot.delivery.direct import deliver_now
 from bot.settings import Settings
 from bot.texts import Texts
 
@@ -372,53 +368,17 @@ class MaxAdapter:
             log.info("MAX callback %s not answered: %s", callback_id, exc)
 
     async def deliver(self, event: Incoming, replies: Iterable[Reply]) -> None:
-        chat_id = event.chat.external_id
-        editable = event.kind is EventKind.BUTTON and event.message_id is not None
-        queued = False
-        for index, reply in enumerate(replies):
-            if queued:
-                await leave_to_outbox(self.runtime.session_factory, event, index, reply)
-                continue
-            if reply.edit and editable and reply.photo is None and reply.document is None:
-                editable = False
-                if await self._edit(chat_id, event.message_id or "", reply):
-                    continue
-            error = await self._send(chat_id, reply)
-            if isinstance(error, RecipientUnreachable):
-                break
-            if error is not None:
-                queued = True
-                await leave_to_outbox(self.runtime.session_factory, event, index, reply, error)
-
-    async def _edit(self, chat_id: str, message_id: str, reply: Reply) -> bool:
-        try:
-            await self.transport.edit(chat_id, message_id, reply)
-        except DeliveryError as exc:
-            log.info("MAX edit of %s failed (%s): sending a new message", message_id, exc)
-            return False
-        return True
-
-    async def _send(self, chat_id: str, reply: Reply) -> DeliveryError | None:
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                await self.transport.send(chat_id, reply)
-                return None
-            except RetryAfter as exc:
-                if exc.seconds > MAX_RETRY_WAIT or attempt >= SEND_ATTEMPTS:
-                    return exc
-                await asyncio.sleep(exc.seconds)
-            except TemporaryFailure as exc:
-                if attempt >= SEND_ATTEMPTS:
-                    return exc
-                await asyncio.sleep(attempt * self.retry_pause)
-            except RecipientUnreachable as exc:
-                log.info("MAX chat %s unreachable: %s", chat_id, exc)
-                return exc
-            except DeliveryError as exc:
-                log.error("reply to %s refused by MAX: %s", chat_id, exc)
-                return None
+        """Send the replies of a handled event in order (`bot.delivery.direct.deliver_now`)."""
+        await deliver_now(
+            self.transport,
+            self.runtime.session_factory,
+            event,
+            replies,
+            platform="MAX",
+            attempts=SEND_ATTEMPTS,
+            max_retry_wait=MAX_RETRY_WAIT,
+            retry_pause=self.retry_pause,
+        )
 
 
 def command_menu(router: Router, texts: Texts, lang: str) -> list[dict[str, str]]:

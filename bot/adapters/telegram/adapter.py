@@ -68,7 +68,6 @@ from bot.adapters.telegram.transport import (
 from bot.core.chat_lanes import ChatLanes
 from bot.core.events import (
     ChatKind,
-    EventKind,
     Incoming,
 )
 from bot.core.long_polling import DRAIN_TIMEOUT
@@ -76,13 +75,11 @@ from bot.core.platform import Runtime
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
 from bot.core.transport import (
-    DeliveryError,
     PermanentFailure,
     RecipientUnreachable,
-    RetryAfter,
     TemporaryFailure,
 )
-from bot.delivery.outbox import leave_to_outbox
+from bot.delivery.direct import deliver_now
 from bot.settings import Settings
 from bot.texts import LANGUAGES, Texts
 from storage.models import Organizer
@@ -398,64 +395,17 @@ class TelegramAdapter:
             log.info("callback %s not answered: %s", query.id, exc)
 
     async def deliver(self, event: Incoming, replies: Iterable[Reply]) -> None:
-        """Send the replies of a handled event in order. The state they tell of is committed,
-        so a reply Telegram does not take now goes to the outbox rather than being lost."""
-        chat_id = event.chat.external_id
-        editable = event.kind is EventKind.BUTTON and event.message_id is not None
-        # Once a reply waits in the outbox, the event's later replies wait behind it there:
-        # sent directly they would overtake it.
-        queued = False
-        for index, reply in enumerate(replies):
-            if queued:
-                await leave_to_outbox(self.runtime.session_factory, event, index, reply)
-                continue
-            if reply.edit and editable and reply.photo is None and reply.document is None:
-                editable = False  # one message to edit: later replies are new messages
-                if await self._edit(chat_id, event.message_id or "", reply):
-                    continue
-            error = await self._send(chat_id, reply)
-            if isinstance(error, RecipientUnreachable):
-                break
-            if error is not None:
-                queued = True
-                await leave_to_outbox(self.runtime.session_factory, event, index, reply, error)
-
-    async def _edit(self, chat_id: str, message_id: str, reply: Reply) -> bool:
-        try:
-            await self.transport.edit(chat_id, message_id, reply)
-        except DeliveryError as exc:
-            # A photo message has no text to edit, the message may be too old...: send anew.
-            log.info("edit of %s/%s failed (%s): sending a new message", chat_id, message_id, exc)
-            return False
-        return True
-
-    async def _send(self, chat_id: str, reply: Reply) -> DeliveryError | None:
-        """Send one reply, waiting out short rate limits and retrying brief outages.
-
-        None when it went out, or when Telegram refused it for good (logged: trying again
-        cannot help). Else the error: `RecipientUnreachable`, or `RetryAfter` /
-        `TemporaryFailure` when the reply must wait for a later try.
-        """
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                await self.transport.send(chat_id, reply)
-                return None
-            except RetryAfter as exc:
-                if exc.seconds > MAX_RETRY_WAIT or attempt >= SEND_ATTEMPTS:
-                    return exc
-                await asyncio.sleep(exc.seconds)
-            except TemporaryFailure as exc:
-                if attempt >= SEND_ATTEMPTS:
-                    return exc
-                await asyncio.sleep(attempt * SEND_RETRY_PAUSE)
-            except RecipientUnreachable as exc:
-                log.info("chat %s unreachable: %s", chat_id, exc)
-                return exc
-            except DeliveryError as exc:
-                log.error("reply to %s refused by Telegram: %s", chat_id, exc)
-                return None
+        """Send the replies of a handled event in order (`bot.delivery.direct.deliver_now`)."""
+        await deliver_now(
+            self.transport,
+            self.runtime.session_factory,
+            event,
+            replies,
+            platform="Telegram",
+            attempts=SEND_ATTEMPTS,
+            max_retry_wait=MAX_RETRY_WAIT,
+            retry_pause=SEND_RETRY_PAUSE,
+        )
 
     # --- command menus ------------------------------------------------------------------------
 
