@@ -31,7 +31,6 @@ import logging
 import sys
 import tempfile
 import time
-from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -42,16 +41,14 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from bench._mix import command_mix, feed_in_order  # noqa: E402
 from bench._server_process import ServerProcess  # noqa: E402
-from bot.adapters.ok.adapter import OkAdapter, OrderedWork  # noqa: E402
+from bot.adapters.ok.adapter import OkAdapter  # noqa: E402
 from bot.adapters.ok.events import to_incoming  # noqa: E402
 from bot.adapters.ok.transport import OkTransport  # noqa: E402
 from bot.app import create_app  # noqa: E402
-from bot.core.events import Incoming  # noqa: E402
-from bot.core.payloads import CommandPayload  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.web import WebServer  # noqa: E402
-from handlers.common import LanguageChoice  # noqa: E402
 from tests.fakes.ok_server import FakeOkServer  # noqa: E402
 
 GROUP_ID = "7001"
@@ -61,22 +58,7 @@ UNPACED = 1_000_000.0
 
 def make_mix(server: FakeOkServer, events: int, users: int) -> list[dict[str, Any]]:
     """The webhook bodies, in rounds of one per person."""
-    buttons = [
-        CommandPayload(name="help").pack(),
-        LanguageChoice(code="en").pack(),
-        LanguageChoice(code="ru").pack(),
-    ]
-    bodies = []
-    for number in range(events):
-        user = 1 + number % users
-        turn = (number // users) % 3
-        if turn == 0:
-            bodies.append(server.message_created(user, "/help"))
-        elif turn == 1:
-            bodies.append(server.message_created(user, "/lang"))
-        else:
-            bodies.append(server.callback(user, buttons[number % len(buttons)]))
-    return bodies
+    return command_mix(events, users, message=server.message_created, button=server.callback)
 
 
 async def _push_all(server: FakeOkServer, bodies: list[dict[str, Any]], in_flight: int) -> float:
@@ -165,19 +147,7 @@ async def bench_dispatcher(events: int, users: int, workdir: Path) -> float:
     app = await create_app(settings)
     offline = FakeOkServer({TOKEN: GROUP_ID})  # not started: builds the bodies only
     updates = [to_incoming(body, GROUP_ID) for body in make_mix(offline, events, users)]
-    work = OrderedWork()
-    slots = asyncio.Semaphore(8)
-
-    async def feed(incoming: Incoming) -> None:
-        async with slots:
-            await app.dispatcher.feed(incoming)
-
-    started = time.perf_counter()
-    for incoming in updates:
-        assert incoming is not None
-        work.submit(incoming.sender.external_id, partial(feed, incoming))
-    await work.join()
-    elapsed = time.perf_counter() - started
+    elapsed = await feed_in_order(app, updates, "ok", "person")
     await app.close()
     return elapsed
 

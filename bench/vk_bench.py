@@ -28,7 +28,6 @@ import logging
 import sys
 import tempfile
 import time
-from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -38,16 +37,14 @@ sys.path.insert(0, str(ROOT))
 
 from vk_api.bot_longpoll import VkBotEventType, VkBotLongPoll  # noqa: E402
 
+from bench._mix import command_mix, feed_in_order  # noqa: E402
 from bench._server_process import ServerProcess  # noqa: E402
-from bot.adapters.vk.adapter import OrderedWork, VkAdapter  # noqa: E402
+from bot.adapters.vk.adapter import VkAdapter  # noqa: E402
 from bot.adapters.vk.events import to_incoming  # noqa: E402
 from bot.adapters.vk.session import make_vk_api  # noqa: E402
 from bot.adapters.vk.transport import VkTransport  # noqa: E402
 from bot.app import create_app  # noqa: E402
-from bot.core.events import Incoming  # noqa: E402
-from bot.core.payloads import CommandPayload  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from handlers.common import LanguageChoice  # noqa: E402
 from tests.fakes.vk_server import FakeVkServer  # noqa: E402
 
 GROUP_ID = 1001
@@ -58,22 +55,12 @@ TIME_LIMIT = 600.0
 
 def push_mix(server: FakeVkServer, events: int, users: int) -> list[dict[str, Any]]:
     """Queue the updates, in rounds of one per person; returns them."""
-    buttons = [
-        CommandPayload(name="help").pack(),
-        LanguageChoice(code="en").pack(),
-        LanguageChoice(code="ru").pack(),
-    ]
-    raws = []
-    for number in range(events):
-        user = 1 + number % users
-        turn = (number // users) % 3
-        if turn == 0:
-            raws.append(server.message_new(user, "/help"))
-        elif turn == 1:
-            raws.append(server.message_new(user, "/lang"))
-        else:
-            raws.append(server.message_event(user, {"p": buttons[number % len(buttons)]}))
-    return raws
+    return command_mix(
+        events,
+        users,
+        message=server.message_new,
+        button=lambda user, packed: server.message_event(user, {"p": packed}),
+    )
 
 
 def mix_of(raws: list[dict[str, Any]]) -> dict[str, int]:
@@ -143,19 +130,7 @@ async def bench_dispatcher(events: int, users: int, workdir: Path) -> float:
     app = await create_app(settings)
     offline = FakeVkServer(group_id=GROUP_ID, token=TOKEN)  # not started: builds updates only
     updates = [to_incoming(raw, GROUP_ID, name="Bench") for raw in push_mix(offline, events, users)]
-    work = OrderedWork()
-    slots = asyncio.Semaphore(8)  # the adapter's default concurrency
-
-    async def feed(incoming: Incoming) -> None:
-        async with slots:
-            await app.dispatcher.feed(incoming)
-
-    started = time.perf_counter()
-    for incoming in updates:
-        assert incoming is not None
-        work.submit(incoming.sender.external_id, partial(feed, incoming))
-    await work.join()
-    elapsed = time.perf_counter() - started
+    elapsed = await feed_in_order(app, updates, "vk", "peer")
     await app.close()
     return elapsed
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections import deque
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,20 +41,18 @@ from bot.adapters.max.events import (
     start_link,
     to_incoming,
 )
-from bot.adapters.max.polling import DRAIN_TIMEOUT, MaxPolling
+from bot.adapters.max.polling import MaxPolling
 from bot.adapters.max.transport import MaxTransport, limits_of
-from bot.core.events import ChatKind, EventKind, Incoming
+from bot.core.chat_lanes import ChatLanes
+from bot.core.events import ChatKind, Incoming
+from bot.core.long_polling import DRAIN_TIMEOUT
 from bot.core.platform import Runtime
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
 from bot.core.transport import (
-    DeliveryError,
     PermanentFailure,
-    RecipientUnreachable,
-    RetryAfter,
-    TemporaryFailure,
 )
-from bot.delivery.outbox import leave_to_outbox
+from bot.delivery.direct import deliver_now
 from bot.settings import Settings
 from bot.texts import Texts
 
@@ -71,8 +68,6 @@ STARTUP_RETRY_MAX = 60.0
 SECRET_HEADER = "X-Max-Bot-Api-Secret"
 COMMAND_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 MENU_LIMIT = 32  # decided: the documents give no number; 32 keeps the menu readable
-
-_ChatQueue = deque[tuple[dict[str, Any], "asyncio.Future[None]"]]
 
 
 def _chat_number(chat_id: str) -> int | None:
@@ -165,9 +160,7 @@ class MaxAdapter:
         self.bot_id: int | None = None
         self.port: MaxPort | None = None
         self._feeding = asyncio.Semaphore(max_active)
-        self._backlog = asyncio.Semaphore(max_backlog)
-        self._chats: dict[str, _ChatQueue] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.lanes = ChatLanes(self.handle, chat_key, max_backlog=max_backlog, platform="MAX")
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()
         self.webhook_port: int | None = None
@@ -213,7 +206,7 @@ class MaxAdapter:
             else:
                 await self._run_polling()
         finally:
-            await self._drain()
+            await self.lanes.drain(DRAIN_TIMEOUT)
             await self.client.close()
 
     async def stop(self) -> None:
@@ -296,53 +289,11 @@ class MaxAdapter:
             return web.Response(status=503, text="Stopping")
         return web.json_response({"ok": True})
 
-    async def _drain(self, timeout: float = DRAIN_TIMEOUT) -> None:
-        if not self._tasks:
-            return
-        _, late = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in late:
-            task.cancel()
-        if late:
-            log.warning("MAX: %d chats' updates left for the next start", len(late))
-            await asyncio.gather(*late, return_exceptions=True)
-
     # --- scheduling ---------------------------------------------------------------------------
 
     async def enqueue(self, raw: dict[str, Any]) -> asyncio.Future[None]:
-        await self._backlog.acquire()
-        handled = asyncio.get_running_loop().create_future()
-        key = chat_key(raw)
-        queue = self._chats.get(key) if key is not None else None
-        if queue is not None:
-            queue.append((raw, handled))
-        else:
-            queue = deque([(raw, handled)])
-            if key is not None:
-                self._chats[key] = queue
-            task = asyncio.create_task(self._work(key, queue))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return handled
-
-    async def _work(self, key: str | None, queue: _ChatQueue) -> None:
-        try:
-            while queue:
-                raw, handled = queue[0]
-                try:
-                    await self.handle(raw)
-                except Exception:
-                    log.exception("MAX update failed")
-                queue.popleft()
-                self._backlog.release()
-                if not handled.done():
-                    handled.set_result(None)
-        finally:
-            if key is not None and self._chats.get(key) is queue:
-                del self._chats[key]
-            while queue:
-                _raw, handled = queue.popleft()
-                self._backlog.release()
-                handled.cancel()
+        """Queue the update behind its chat's previous one (`ChatLanes.enqueue`)."""
+        return await self.lanes.enqueue(raw)
 
     # --- one update ---------------------------------------------------------------------------
 
@@ -417,53 +368,17 @@ class MaxAdapter:
             log.info("MAX callback %s not answered: %s", callback_id, exc)
 
     async def deliver(self, event: Incoming, replies: Iterable[Reply]) -> None:
-        chat_id = event.chat.external_id
-        editable = event.kind is EventKind.BUTTON and event.message_id is not None
-        queued = False
-        for index, reply in enumerate(replies):
-            if queued:
-                await leave_to_outbox(self.runtime.session_factory, event, index, reply)
-                continue
-            if reply.edit and editable and reply.photo is None and reply.document is None:
-                editable = False
-                if await self._edit(chat_id, event.message_id or "", reply):
-                    continue
-            error = await self._send(chat_id, reply)
-            if isinstance(error, RecipientUnreachable):
-                break
-            if error is not None:
-                queued = True
-                await leave_to_outbox(self.runtime.session_factory, event, index, reply, error)
-
-    async def _edit(self, chat_id: str, message_id: str, reply: Reply) -> bool:
-        try:
-            await self.transport.edit(chat_id, message_id, reply)
-        except DeliveryError as exc:
-            log.info("MAX edit of %s failed (%s): sending a new message", message_id, exc)
-            return False
-        return True
-
-    async def _send(self, chat_id: str, reply: Reply) -> DeliveryError | None:
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                await self.transport.send(chat_id, reply)
-                return None
-            except RetryAfter as exc:
-                if exc.seconds > MAX_RETRY_WAIT or attempt >= SEND_ATTEMPTS:
-                    return exc
-                await asyncio.sleep(exc.seconds)
-            except TemporaryFailure as exc:
-                if attempt >= SEND_ATTEMPTS:
-                    return exc
-                await asyncio.sleep(attempt * self.retry_pause)
-            except RecipientUnreachable as exc:
-                log.info("MAX chat %s unreachable: %s", chat_id, exc)
-                return exc
-            except DeliveryError as exc:
-                log.error("reply to %s refused by MAX: %s", chat_id, exc)
-                return None
+        """Send the replies of a handled event in order (`bot.delivery.direct.deliver_now`)."""
+        await deliver_now(
+            self.transport,
+            self.runtime.session_factory,
+            event,
+            replies,
+            platform="MAX",
+            attempts=SEND_ATTEMPTS,
+            max_retry_wait=MAX_RETRY_WAIT,
+            retry_pause=self.retry_pause,
+        )
 
 
 def command_menu(router: Router, texts: Texts, lang: str) -> list[dict[str, str]]:

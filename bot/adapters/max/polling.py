@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,25 +29,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.adapters.max import PLATFORM
 from bot.adapters.max.client import MaxApiError, MaxClient
 from bot.adapters.max.events import Malformed, to_incoming, update_id_of
-from bot.core.intake import Inbox, PollLease
-from bot.core.replies import Reply
+from bot.core.long_polling import BACKOFF, Answer, Enqueue, LeasedLongPolling
 
 log = logging.getLogger(__name__)
 
 BATCH = 100
-BACKOFF = (1.0, 30.0)
-DRAIN_TIMEOUT = 8.0
-
-Enqueue = Callable[[dict[str, Any]], Awaitable["asyncio.Future[None]"]]
-Answer = Callable[[dict[str, Any], list[Reply]], Awaitable[None]]
 
 
-class MaxPolling:
+class MaxPolling(LeasedLongPolling[dict[str, Any]]):
+    """Confirms by marker, kept as the inbox's cursor."""
+
+    label = "MAX"
+
     def __init__(
         self,
         client: MaxClient,
-        enqueue: Enqueue,
-        answer: Answer,
+        enqueue: Enqueue[dict[str, Any]],
+        answer: Answer[dict[str, Any]],
         session_factory: async_sessionmaker[AsyncSession],
         *,
         bot_key: str,
@@ -57,63 +54,22 @@ class MaxPolling:
         lease_ttl: float | None = None,
         backoff: tuple[float, float] = BACKOFF,
     ) -> None:
+        super().__init__(
+            enqueue,
+            answer,
+            session_factory,
+            platform=PLATFORM,
+            bot_key=bot_key,
+            lease_ttl=lease_ttl,
+            backoff=backoff,
+        )
         self.client = client
-        self.enqueue = enqueue
-        self.answer = answer
         self.types = types
         self.timeout = timeout
-        self.backoff_initial, self.backoff_max = backoff
-        # One bot per installation: events carry no bot key; the lease names the bot.
-        self.inbox = Inbox(session_factory, PLATFORM, "", source=f"{PLATFORM}:{bot_key}")
-        options = {} if lease_ttl is None else {"ttl": lease_ttl}
-        self.lease = PollLease(session_factory, self.inbox.source, **options)
         self.marker: int | None = None
-        self.handed: dict[int, asyncio.Future[None]] = {}
-        self.polling = asyncio.Event()
-        self._stop = asyncio.Event()
         # Rows handed over since the inbox was last pruned: an idle poll or a stop prunes
         # them, so the next holder of the lease does not answer them again.
         self._unpruned = False
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    async def run(self) -> None:
-        keeper = asyncio.create_task(self.lease.run(), name=f"lease-{self.lease.name}")
-        try:
-            while not self._stop.is_set():
-                if not await self._until(self.lease.held.wait(), watch_lease=False):
-                    break
-                self.polling.set()
-                await self._poll_while_held()
-                self.polling.clear()
-        finally:
-            self.polling.clear()
-            if self.handed:
-                await asyncio.wait(set(self.handed.values()), timeout=DRAIN_TIMEOUT)
-            await self._prune()
-            keeper.cancel()
-            await asyncio.gather(keeper, return_exceptions=True)
-
-    async def _poll_while_held(self) -> None:
-        failures = 0
-        resumed = False
-        while not self._stop.is_set() and self.lease.held.is_set():
-            try:
-                if not resumed:
-                    await self._resume()
-                    resumed = True
-                answer = await self._fetch()
-                if answer is None:
-                    return
-                await self._take(answer)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                failures += 1
-                await self._back_off(exc, failures)
-                continue
-            failures = 0
 
     async def _resume(self) -> None:
         """The kept marker, then what the inbox holds unfinished, before anything new."""
@@ -188,47 +144,17 @@ class MaxPolling:
             return
         self._unpruned = False
 
+    async def _after_drain(self) -> None:
+        await self._prune()
+
     async def _hand(self, seq: int, raw: dict[str, Any]) -> None:
         self._unpruned = True
-        self.inbox.hold(seq)
-        done = await self.enqueue(raw)
-        self.handed[seq] = done
-        done.add_done_callback(lambda future, key=seq: self._handled(key, future))
+        await super()._hand(seq, raw)
 
-    def _handled(self, seq: int, future: asyncio.Future[None]) -> None:
-        self.handed.pop(seq, None)
-        if not future.cancelled():
-            self.inbox.done(seq)
-
-    async def _back_off(self, exc: BaseException, failures: int) -> None:
+    def _retry_after(self, exc: BaseException) -> float | None:
         if isinstance(exc, MaxApiError) and exc.status == 429 and exc.retry_after:
-            delay = exc.retry_after
-        else:
-            delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
-        log.warning(
-            "MAX polling failed (%s: %s); trying again in %.1f s", type(exc).__name__, exc, delay
-        )
-        await self._until(asyncio.sleep(delay))
-
-    async def _until(self, awaitable: Awaitable[Any], *, watch_lease: bool = True) -> bool:
-        """Wait for `awaitable` unless stopped (or the lease lost) first; True when done."""
-        task = asyncio.ensure_future(awaitable)
-        guards = {asyncio.ensure_future(self._stop.wait())}
-        if watch_lease:
-            guards.add(asyncio.ensure_future(self.lease.lost.wait()))
-        try:
-            await asyncio.wait({task, *guards}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for guard in guards:
-                guard.cancel()
-            if not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-        if task.done() and not task.cancelled():
-            task.exception()
-            return True
-        return False
+            return exc.retry_after
+        return None
 
 
 def _loads(raw: str) -> dict[str, Any] | None:

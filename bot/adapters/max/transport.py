@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from bot.adapters.max import PLATFORM
 from bot.adapters.max.client import MaxApiError, MaxClient, delivery_error
 from bot.adapters.max.events import GROUP_PREFIX
+from bot.core import text_split
 from bot.core.replies import Button, Reply
 from bot.core.transport import (
     DeliveryError,
@@ -71,45 +72,8 @@ def recipient(chat_id: str) -> dict[str, int]:
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut a text into pieces of at most `limit` characters, at line breaks if possible, else
-    at spaces, else anywhere. Blank pieces are dropped."""
-    if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    current: str | None = None
-    for line in text.split("\n"):
-        for chunk in _fit_line(line, limit):
-            candidate = chunk if current is None else f"{current}\n{chunk}"
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                if current is not None:
-                    pieces.append(current)
-                current = chunk
-    if current is not None:
-        pieces.append(current)
-    return [piece for piece in pieces if piece.strip()]
-
-
-def _fit_line(line: str, limit: int) -> list[str]:
-    if len(line) <= limit:
-        return [line]
-    chunks: list[str] = []
-    current = ""
-    for word in line.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        while len(word) > limit:
-            chunks.append(word[:limit])
-            word = word[limit:]
-        current = word
-    if current:
-        chunks.append(current)
-    return chunks
+    """Cut a text into pieces of at most `limit` characters (`bot.core.text_split`)."""
+    return text_split.split_text(text, limit)
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> dict[str, Any] | None:

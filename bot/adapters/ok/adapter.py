@@ -28,8 +28,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,6 +45,7 @@ from bot.adapters.ok.events import (
     to_incoming,
 )
 from bot.adapters.ok.transport import OkClient, OkTransport, recipient_of
+from bot.core.chat_lanes import OrderedWork
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Incoming
 from bot.core.platform import Runtime, WebRoutes
@@ -99,45 +99,6 @@ class OkPort:
         return ok_start_link(self.client.group_id, payload)
 
 
-class OrderedWork:
-    """Runs jobs one at a time per key (a person), different keys concurrently."""
-
-    def __init__(self) -> None:
-        self._queues: dict[str, deque[Callable[[], Awaitable[None]]]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def submit(self, key: str, job: Callable[[], Awaitable[None]]) -> None:
-        queue = self._queues.get(key)
-        if queue is not None:
-            queue.append(job)
-            return
-        self._queues[key] = deque([job])
-        task = asyncio.create_task(self._drain(key), name=f"ok-person-{key}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _drain(self, key: str) -> None:
-        queue = self._queues[key]
-        try:
-            while queue:
-                job = queue.popleft()
-                try:
-                    await job()
-                except Exception:
-                    log.exception("OK: handling an update failed")
-        finally:
-            del self._queues[key]
-
-    async def join(self, timeout: float | None = None) -> None:
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-
-
 def webhook_suffix(client: OkClient) -> str:
     return f"/{client.group_id}/{client.token_digest}"
 
@@ -162,7 +123,7 @@ class OkAdapter:
         self._max_pending = max_pending
         self._pending = 0
         self._feeding = asyncio.Semaphore(max_concurrency)
-        self._work = OrderedWork()
+        self._work = OrderedWork(PLATFORM, "person")
         self._ports: dict[str, OkPort] = {}
         self._routes: list[str] = []
         self._web: WebRoutes | None = None

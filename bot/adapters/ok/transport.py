@@ -83,6 +83,8 @@ class OkApiError(Exception):
 
 
 def error_for_code(code: int, message: str = "") -> DeliveryError:
+    # Shaped like VK's, but the codes and the default differ (an unknown OK code is
+    # permanent, an unknown VK code temporary): one table per platform.
     reason = f"OK error {code}: {message}"
     if code in RETRY_CODES:
         return RetryAfter(FLOOD_WAIT, reason)
@@ -286,6 +288,8 @@ def _seconds(value: str | None) -> float:
 
 def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
     """Parts of at most `limit` characters, cut at a line break where one is near."""
+    # Not VK's cutter though it looks alike: OK's cuts only at line breaks (never at a
+    # space) and drops every break at the cut; the messages OK buyers get stay as they were.
     parts: list[str] = []
     rest = text
     while len(rest) > limit:

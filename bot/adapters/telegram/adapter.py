@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,7 +57,7 @@ from sqlalchemy import select
 
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.events import chat_key, to_incoming
-from bot.adapters.telegram.polling import DRAIN_TIMEOUT, TelegramPolling
+from bot.adapters.telegram.polling import TelegramPolling
 from bot.adapters.telegram.session import TelegramSession
 from bot.adapters.telegram.transport import (
     TelegramTransport,
@@ -66,22 +65,21 @@ from bot.adapters.telegram.transport import (
     keyboard,
     limits_of,
 )
+from bot.core.chat_lanes import ChatLanes
 from bot.core.events import (
     ChatKind,
-    EventKind,
     Incoming,
 )
+from bot.core.long_polling import DRAIN_TIMEOUT
 from bot.core.platform import Runtime
 from bot.core.replies import Reply
 from bot.core.router import Role, Router
 from bot.core.transport import (
-    DeliveryError,
     PermanentFailure,
     RecipientUnreachable,
-    RetryAfter,
     TemporaryFailure,
 )
-from bot.delivery.outbox import leave_to_outbox
+from bot.delivery.direct import deliver_now
 from bot.settings import Settings
 from bot.texts import LANGUAGES, Texts
 from storage.models import Organizer
@@ -108,9 +106,6 @@ WAIT_KEY = "telegram_wait_for_processing"
 CALLBACK_TOAST_LIMIT = 200
 MENU_LIMIT = 100  # commands per scope
 COMMAND_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-
-# A chat's updates waiting to be handled, each with the future a webhook request waits on.
-_ChatQueue = deque[tuple[Update, "asyncio.Future[None]"]]
 
 _ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
@@ -228,10 +223,13 @@ class TelegramAdapter:
         self.dp = Dispatcher()
         self.dp.update.outer_middleware(self._schedule)
         self._feeding = asyncio.Semaphore(max_active or MAX_ACTIVE)
-        self._backlog = asyncio.Semaphore(max_backlog)
-        # The updates of each chat being handled, the one in hand first (see `_work`).
-        self._chats: dict[int, _ChatQueue] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.lanes = ChatLanes(
+            self.handle,
+            chat_key,
+            max_backlog=max_backlog,
+            platform="Telegram",
+            describe=lambda update: str(update.update_id),
+        )
         self._stop = asyncio.Event()
         # Set once updates are being received (polling started or webhook registered).
         self.ready = asyncio.Event()
@@ -271,7 +269,7 @@ class TelegramAdapter:
             else:
                 await self._run_polling()
         finally:
-            await self._drain()
+            await self.lanes.drain(DRAIN_TIMEOUT)
             for task in list(self._background):
                 task.cancel()
             await self.bot.session.close()
@@ -339,19 +337,6 @@ class TelegramAdapter:
             # flight still finish (the adapter drains them after this).
             server.remove_route("POST", path)
 
-    async def _drain(self, timeout: float = DRAIN_TIMEOUT) -> None:
-        """Let the updates in hand finish; give up (cancel) what is not done by `timeout`:
-        those are not confirmed (polling: still in the inbox; webhook: Telegram is answered
-        with an error) and come back after the restart."""
-        if not self._tasks:
-            return
-        _, late = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in late:
-            task.cancel()
-        if late:
-            log.warning("Telegram: %d chats' updates left for the next start", len(late))
-            await asyncio.gather(*late, return_exceptions=True)
-
     # --- scheduling ---------------------------------------------------------------------------
 
     async def _schedule(
@@ -368,50 +353,8 @@ class TelegramAdapter:
             await asyncio.shield(handled)
 
     async def enqueue(self, update: Update) -> asyncio.Future[None]:
-        """Queue the update behind its chat's previous one; the future ends once it is
-        handled (cancelled if it was given up at shutdown)."""
-        await self._backlog.acquire()
-        handled = asyncio.get_running_loop().create_future()
-        key = chat_key(update)
-        queue = self._chats.get(key) if key is not None else None
-        if queue is not None:
-            # The chat's worker is busy with an earlier update: it takes this one after.
-            queue.append((update, handled))
-        else:
-            # One worker per busy chat, not one task per update chained after the previous
-            # one: a chat's updates then cost no task and no asyncio.wait each.
-            queue = deque([(update, handled)])
-            if key is not None:
-                self._chats[key] = queue
-            task = asyncio.create_task(self._work(key, queue))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return handled
-
-    async def _work(self, key: int | None, queue: _ChatQueue) -> None:
-        """Handle a chat's updates one after another until none is waiting."""
-        try:
-            while queue:
-                update, handled = queue[0]
-                try:
-                    await self.handle(update)
-                except Exception:
-                    log.exception("Telegram update %s failed", update.update_id)
-                # Cancelled: the update stays first in the queue, given up below.
-                queue.popleft()
-                self._backlog.release()
-                if not handled.done():
-                    handled.set_result(None)
-        finally:
-            # No await between the last `while queue` and here: an update scheduled for this
-            # chat meanwhile is impossible, so none is left behind. Cancelled (shutdown): the
-            # rest are given up, and their webhook requests told so.
-            if key is not None and self._chats.get(key) is queue:
-                del self._chats[key]
-            while queue:
-                _update, handled = queue.popleft()
-                self._backlog.release()
-                handled.cancel()
+        """Queue the update behind its chat's previous one (`ChatLanes.enqueue`)."""
+        return await self.lanes.enqueue(update)
 
     # --- one update ---------------------------------------------------------------------------
 
@@ -452,64 +395,17 @@ class TelegramAdapter:
             log.info("callback %s not answered: %s", query.id, exc)
 
     async def deliver(self, event: Incoming, replies: Iterable[Reply]) -> None:
-        """Send the replies of a handled event in order. The state they tell of is committed,
-        so a reply Telegram does not take now goes to the outbox rather than being lost."""
-        chat_id = event.chat.external_id
-        editable = event.kind is EventKind.BUTTON and event.message_id is not None
-        # Once a reply waits in the outbox, the event's later replies wait behind it there:
-        # sent directly they would overtake it.
-        queued = False
-        for index, reply in enumerate(replies):
-            if queued:
-                await leave_to_outbox(self.runtime.session_factory, event, index, reply)
-                continue
-            if reply.edit and editable and reply.photo is None and reply.document is None:
-                editable = False  # one message to edit: later replies are new messages
-                if await self._edit(chat_id, event.message_id or "", reply):
-                    continue
-            error = await self._send(chat_id, reply)
-            if isinstance(error, RecipientUnreachable):
-                break
-            if error is not None:
-                queued = True
-                await leave_to_outbox(self.runtime.session_factory, event, index, reply, error)
-
-    async def _edit(self, chat_id: str, message_id: str, reply: Reply) -> bool:
-        try:
-            await self.transport.edit(chat_id, message_id, reply)
-        except DeliveryError as exc:
-            # A photo message has no text to edit, the message may be too old...: send anew.
-            log.info("edit of %s/%s failed (%s): sending a new message", chat_id, message_id, exc)
-            return False
-        return True
-
-    async def _send(self, chat_id: str, reply: Reply) -> DeliveryError | None:
-        """Send one reply, waiting out short rate limits and retrying brief outages.
-
-        None when it went out, or when Telegram refused it for good (logged: trying again
-        cannot help). Else the error: `RecipientUnreachable`, or `RetryAfter` /
-        `TemporaryFailure` when the reply must wait for a later try.
-        """
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                await self.transport.send(chat_id, reply)
-                return None
-            except RetryAfter as exc:
-                if exc.seconds > MAX_RETRY_WAIT or attempt >= SEND_ATTEMPTS:
-                    return exc
-                await asyncio.sleep(exc.seconds)
-            except TemporaryFailure as exc:
-                if attempt >= SEND_ATTEMPTS:
-                    return exc
-                await asyncio.sleep(attempt * SEND_RETRY_PAUSE)
-            except RecipientUnreachable as exc:
-                log.info("chat %s unreachable: %s", chat_id, exc)
-                return exc
-            except DeliveryError as exc:
-                log.error("reply to %s refused by Telegram: %s", chat_id, exc)
-                return None
+        """Send the replies of a handled event in order (`bot.delivery.direct.deliver_now`)."""
+        await deliver_now(
+            self.transport,
+            self.runtime.session_factory,
+            event,
+            replies,
+            platform="Telegram",
+            attempts=SEND_ATTEMPTS,
+            max_retry_wait=MAX_RETRY_WAIT,
+            retry_pause=SEND_RETRY_PAUSE,
+        )
 
     # --- command menus ------------------------------------------------------------------------
 

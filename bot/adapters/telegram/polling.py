@@ -18,9 +18,7 @@ whole, so one update aiogram cannot read fails the batch on every try, for ever.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot
@@ -31,16 +29,16 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.adapters.telegram import PLATFORM
-from bot.core.intake import Inbox, PollLease
-from bot.core.replies import Reply
+from bot.core.long_polling import (
+    BACKOFF,
+    Answer,
+    Enqueue,
+    LeasedLongPolling,
+)
 
 log = logging.getLogger(__name__)
 
 BATCH = 100
-BACKOFF = (1.0, 30.0)
-# How long a stop waits for the updates in hand before it gives them up (unconfirmed, so
-# Telegram delivers them again to the next process).
-DRAIN_TIMEOUT = 8.0
 
 
 class GetRawUpdates(TelegramMethod[list[Any]]):
@@ -55,18 +53,17 @@ class GetRawUpdates(TelegramMethod[list[Any]]):
     allowed_updates: list[str] | None = None
 
 
-# Hands an update to the adapter's per-chat queues; the future ends when it is handled.
-Enqueue = Callable[[Update], Awaitable["asyncio.Future[None]"]]
-# Sends the replies a committed update kept, without handling it again.
-Answer = Callable[[Update, list[Reply]], Awaitable[None]]
+class TelegramPolling(LeasedLongPolling[Update]):
+    """Confirms by offset: the next getUpdates' offset tells Telegram to forget what the
+    inbox has."""
 
+    label = "Telegram"
 
-class TelegramPolling:
     def __init__(
         self,
         bot: Bot,
-        enqueue: Enqueue,
-        answer: Answer,
+        enqueue: Enqueue[Update],
+        answer: Answer[Update],
         session_factory: async_sessionmaker[AsyncSession],
         *,
         bot_key: str,
@@ -75,61 +72,20 @@ class TelegramPolling:
         lease_ttl: float | None = None,
         backoff: tuple[float, float] = BACKOFF,
     ) -> None:
+        super().__init__(
+            enqueue,
+            answer,
+            session_factory,
+            platform=PLATFORM,
+            bot_key=bot_key,
+            lease_ttl=lease_ttl,
+            backoff=backoff,
+        )
         self.bot = bot
-        self.enqueue = enqueue
-        self.answer = answer
         self.allowed_updates = allowed_updates
         self.timeout = timeout
-        self.backoff_initial, self.backoff_max = backoff
-        # One bot per installation: its events carry no bot key (their claims neither); the
-        # lease is named after the bot all the same.
-        self.inbox = Inbox(session_factory, PLATFORM, "", source=f"{PLATFORM}:{bot_key}")
-        lease_options = {} if lease_ttl is None else {"ttl": lease_ttl}
-        self.lease = PollLease(session_factory, self.inbox.source, **lease_options)
         # One past the newest update id kept: the offset that confirms what the inbox has.
         self.offset: int | None = None
-        self.handed: dict[int, asyncio.Future[None]] = {}  # by inbox seq, until handled
-        self.polling = asyncio.Event()  # set while this process holds the lease and asks
-        self._stop = asyncio.Event()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    async def run(self) -> None:
-        """Poll until `stop()`; then finish the updates in hand (bounded) and confirm."""
-        keeper = asyncio.create_task(self.lease.run(), name=f"lease-{self.lease.name}")
-        try:
-            while not self._stop.is_set():
-                if not await self._until(self.lease.held.wait(), watch_lease=False):
-                    break
-                self.polling.set()
-                await self._poll_while_held()
-                self.polling.clear()
-        finally:
-            self.polling.clear()
-            await self._finish()
-            keeper.cancel()
-            await asyncio.gather(keeper, return_exceptions=True)
-
-    async def _poll_while_held(self) -> None:
-        failures = 0
-        resumed = False
-        while not self._stop.is_set() and self.lease.held.is_set():
-            try:
-                if not resumed:
-                    await self._resume()
-                    resumed = True
-                batch = await self._fetch()
-                if batch is None:
-                    return  # stopped, or the lease was lost, while waiting
-                await self._take(batch)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                failures += 1
-                await self._back_off(exc, failures)
-                continue
-            failures = 0
 
     async def _resume(self) -> None:
         """Hand over what the inbox holds unfinished, before anything new: updates to
@@ -197,57 +153,12 @@ class TelegramPolling:
         for seq, (_, _, update) in zip(seqs, readable, strict=True):
             await self._hand(seq, update)
 
-    async def _hand(self, seq: int, update: Update) -> None:
-        self.inbox.hold(seq)
-        done = await self.enqueue(update)
-        self.handed[seq] = done
-        done.add_done_callback(lambda future, key=seq: self._handled(key, future))
+    def _retry_after(self, exc: BaseException) -> float | None:
+        return float(exc.retry_after) if isinstance(exc, TelegramRetryAfter) else None
 
-    def _handled(self, seq: int, future: asyncio.Future[None]) -> None:
-        self.handed.pop(seq, None)
-        if not future.cancelled():
-            # Cancelled: given up at shutdown; its row stays for the next process.
-            self.inbox.done(seq)
-
-    async def _back_off(self, exc: BaseException, failures: int) -> None:
-        if isinstance(exc, TelegramRetryAfter):
-            delay = float(exc.retry_after)
-        else:
-            delay = min(self.backoff_max, self.backoff_initial * 2 ** min(failures - 1, 10))
-        log.warning(
-            "Telegram polling failed (%s: %s); trying again in %.1f s",
-            type(exc).__name__,
-            exc,
-            delay,
-        )
-        await self._until(asyncio.sleep(delay))
-
-    async def _until(self, awaitable: Awaitable[Any], *, watch_lease: bool = True) -> bool:
-        """Wait for `awaitable` unless asked to stop (or, watching the lease, the lease is
-        lost) first: True when it finished; an unfinished one is cancelled."""
-        task = asyncio.ensure_future(awaitable)
-        guards = {asyncio.ensure_future(self._stop.wait())}
-        if watch_lease:
-            guards.add(asyncio.ensure_future(self.lease.lost.wait()))
-        try:
-            await asyncio.wait({task, *guards}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for guard in guards:
-                guard.cancel()
-            if not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-        if task.done() and not task.cancelled():
-            task.exception()  # retrieved here; re-raised by the caller's `result()`
-            return True
-        return False
-
-    async def _finish(self) -> None:
-        """Let the updates in hand finish (within DRAIN_TIMEOUT), then confirm the last batch
-        with one short getUpdates (what is unhandled stays in the inbox)."""
-        if self.handed:
-            await asyncio.wait(set(self.handed.values()), timeout=DRAIN_TIMEOUT)
+    async def _after_drain(self) -> None:
+        """Confirm the last batch with one short getUpdates (what is unhandled stays in the
+        inbox)."""
         if self.offset is None:
             return
         try:

@@ -48,6 +48,7 @@ from aiogram.types import (
 from pydantic import ConfigDict
 
 from bot.adapters.telegram import PLATFORM
+from bot.core import text_split
 from bot.core.replies import Button, FileRef, Photo, Reply
 from bot.core.transport import (
     DeliveryError,
@@ -159,47 +160,9 @@ def utf16_len(text: str) -> int:
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut a text into messages of at most `limit` UTF-16 units, at line breaks if possible,
-    else at spaces, else anywhere (never inside a character). Blank pieces are dropped."""
-    if utf16_len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    current: str | None = None
-    for line in text.split("\n"):
-        for chunk in _fit_line(line, limit):
-            candidate = chunk if current is None else f"{current}\n{chunk}"
-            if utf16_len(candidate) <= limit:
-                current = candidate
-            else:
-                if current is not None:
-                    pieces.append(current)
-                current = chunk
-    if current is not None:
-        pieces.append(current)
-    return [piece for piece in pieces if piece.strip()]
-
-
-def _fit_line(line: str, limit: int) -> list[str]:
-    if utf16_len(line) <= limit:
-        return [line]
-    chunks: list[str] = []
-    current = ""
-    for word in line.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if utf16_len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        current = ""
-        while utf16_len(word) > limit:
-            head = _prefix_within(word, limit)
-            chunks.append(head)
-            word = word[len(head) :]
-        current = word
-    if current:
-        chunks.append(current)
-    return chunks
+    """Cut a text into messages of at most `limit` UTF-16 units (Telegram's measure), never
+    inside a character (`bot.core.text_split`)."""
+    return text_split.split_text(text, limit, length=utf16_len, prefix_within=_prefix_within)
 
 
 def _prefix_within(text: str, limit: int) -> str:

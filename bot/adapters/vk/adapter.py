@@ -25,8 +25,8 @@ import contextlib
 import json
 import logging
 import threading
-from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
@@ -46,6 +46,7 @@ from bot.adapters.vk.transport import (
     VkTransport,
     delivery_error,
 )
+from bot.core.chat_lanes import OrderedWork
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import EventKind, Incoming
 from bot.core.intake import Inbox, PollLease
@@ -178,53 +179,6 @@ def _text_with_links(reply: Reply) -> str:
     return "\n\n".join([reply.text, *links]) if links else reply.text
 
 
-# --- ordering ---------------------------------------------------------------------------------
-
-
-class OrderedWork:
-    """Runs jobs one at a time per key (a person), different keys concurrently."""
-
-    def __init__(self) -> None:
-        self._queues: dict[str, deque[Callable[[], Awaitable[None]]]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def submit(self, key: str, job: Callable[[], Awaitable[None]]) -> None:
-        queue = self._queues.get(key)
-        if queue is not None:
-            queue.append(job)
-            return
-        self._queues[key] = deque([job])
-        task = asyncio.create_task(self._drain(key), name=f"vk-peer-{key}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _drain(self, key: str) -> None:
-        queue = self._queues[key]
-        try:
-            while queue:
-                job = queue.popleft()
-                try:
-                    await job()
-                except Exception:
-                    log.exception("VK: handling an update failed")
-        finally:
-            del self._queues[key]
-
-    @property
-    def busy(self) -> int:
-        return len(self._tasks)
-
-    async def join(self, timeout: float | None = None) -> None:
-        """Wait for the queued jobs; cancel what is left after `timeout`."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-
-
 class RawBotLongPoll(VkBotLongPoll):
     """vk_api's Bots Long Poll (it handles `failed` 1, 2 and 3) returning raw update dicts.
 
@@ -308,7 +262,7 @@ class VkAdapter:
         self._max_concurrency = max_concurrency
         self._stopping = asyncio.Event()
         self._pollers: list[asyncio.Task[None]] = []
-        self._work = OrderedWork()
+        self._work = OrderedWork(PLATFORM, "peer")
         self._names: OrderedDict[int, str] = OrderedDict()
         self._ports: dict[str, VkPort] = {}
         self._remembered_names = remembered_names
