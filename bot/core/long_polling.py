@@ -101,6 +101,18 @@ class LeasedLongPolling(Generic[U]):
     def stop(self) -> None:
         self._stop.set()
 
+    async def run_until(self, stop: asyncio.Event, *, name: str) -> None:
+        """Run as the adapter's receiving task until `stop` is set or the loop ends; then
+        stop and wait for the loop, which itself finishes and confirms the updates in hand."""
+        polling = asyncio.create_task(self.run(), name=name)
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            self.stop()
+            await asyncio.gather(polling, return_exceptions=True)
+
     async def run(self) -> None:
         """Poll until `stop()`; then finish the updates in hand (bounded) and confirm."""
         keeper = asyncio.create_task(self.lease.run(), name=f"lease-{self.lease.name}")

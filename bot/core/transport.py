@@ -8,7 +8,7 @@ codes) into them, so the sender never sees aiogram or vk_api.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -98,3 +98,27 @@ class Transport(Protocol):
         or `TemporaryFailure` raised instead applies to the whole call.
         """
         ...
+
+
+async def send_one_by_one(
+    send: Callable[[str], Awaitable[object]], chat_ids: list[str]
+) -> dict[str, DeliveryError | None]:
+    """`Transport.send_many` for a platform without a multi-recipient send (Telegram, MAX):
+    one `send(chat_id)` per chat, in order. Flood control or an outage before anything went
+    out is raised for the whole call; after that, the chats not yet served get that error as
+    their result."""
+    results: dict[str, DeliveryError | None] = {}
+    for position, chat_id in enumerate(chat_ids):
+        try:
+            await send(chat_id)
+        except (RetryAfter, TemporaryFailure) as exc:
+            if not results:
+                raise
+            for rest in chat_ids[position:]:
+                results[rest] = exc
+            break
+        except DeliveryError as exc:
+            results[chat_id] = exc
+        else:
+            results[chat_id] = None
+    return results

@@ -233,14 +233,7 @@ class MaxAdapter:
             **({} if self.polling_backoff is None else {"backoff": self.polling_backoff}),
         )
         self.ready.set()
-        polling = asyncio.create_task(self.polling.run(), name="max-polling")
-        stopping = asyncio.create_task(self._stop.wait())
-        try:
-            await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stopping.cancel()
-            self.polling.stop()
-            await asyncio.gather(polling, return_exceptions=True)
+        await self.polling.run_until(self._stop, name="max-polling")
 
     async def _run_webhook(self) -> None:
         settings = self.settings

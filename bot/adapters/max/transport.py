@@ -30,9 +30,9 @@ from bot.core.replies import Button, Reply
 from bot.core.transport import (
     DeliveryError,
     PermanentFailure,
-    RetryAfter,
     SendLimits,
     TemporaryFailure,
+    send_one_by_one,
 )
 from bot.settings import Settings
 
@@ -193,21 +193,9 @@ class MaxTransport:
         message_key: str | None = None,
     ) -> dict[str, DeliveryError | None]:
         """MAX has no multi-recipient send: one call per chat, in order (as Telegram's)."""
-        results: dict[str, DeliveryError | None] = {}
-        for position, chat_id in enumerate(chat_ids):
-            try:
-                await self.send(chat_id, reply, bot_key=bot_key)
-            except (RetryAfter, TemporaryFailure) as exc:
-                if not results:
-                    raise
-                for rest in chat_ids[position:]:
-                    results[rest] = exc
-                break
-            except DeliveryError as exc:
-                results[chat_id] = exc
-            else:
-                results[chat_id] = None
-        return results
+        return await send_one_by_one(
+            lambda chat_id: self.send(chat_id, reply, bot_key=bot_key), chat_ids
+        )
 
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> str:
         """PUT /messages?message_id=: the text and keyboard of a message replaced. Raises a

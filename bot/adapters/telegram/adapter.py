@@ -292,15 +292,7 @@ class TelegramAdapter:
             **({} if self.polling_backoff is None else {"backoff": self.polling_backoff}),
         )
         self.ready.set()
-        polling = asyncio.create_task(self.polling.run(), name="telegram-polling")
-        stopping = asyncio.create_task(self._stop.wait())
-        try:
-            await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stopping.cancel()
-            self.polling.stop()
-            # The poller itself waits for the updates in hand and confirms them.
-            await asyncio.gather(polling, return_exceptions=True)
+        await self.polling.run_until(self._stop, name="telegram-polling")
 
     async def _run_webhook(self) -> None:
         settings = self.settings

@@ -57,6 +57,7 @@ from bot.core.transport import (
     RetryAfter,
     SendLimits,
     TemporaryFailure,
+    send_one_by_one,
 )
 from bot.settings import Settings
 
@@ -323,26 +324,10 @@ class TelegramTransport:
         bot_key: str = "",
         message_key: str | None = None,
     ) -> dict[str, DeliveryError | None]:
-        """Telegram has no multi-recipient send: one call per chat, in order.
-
-        Flood control or an outage before anything went out is raised for the whole call;
-        after that, the chats not yet served get that error as their result.
-        """
-        results: dict[str, DeliveryError | None] = {}
-        for position, chat_id in enumerate(chat_ids):
-            try:
-                await self.send(chat_id, reply, bot_key=bot_key)
-            except (RetryAfter, TemporaryFailure) as exc:
-                if not results:
-                    raise
-                for rest in chat_ids[position:]:
-                    results[rest] = exc
-                break
-            except DeliveryError as exc:
-                results[chat_id] = exc
-            else:
-                results[chat_id] = None
-        return results
+        """Telegram has no multi-recipient send: one call per chat, in order."""
+        return await send_one_by_one(
+            lambda chat_id: self.send(chat_id, reply, bot_key=bot_key), chat_ids
+        )
 
     async def edit(self, chat_id: str, message_id: str, reply: Reply) -> str:
         """Replace a message's text and buttons; raises a `DeliveryError` when Telegram cannot
